@@ -1,0 +1,4 @@
+/* stub: being written */
+#include <stdio.h>
+#include "ctl.h"
+int cmd_simulate(int argc, char **argv) { (void)argc; (void)argv; fprintf(stderr, "not yet\n"); return 2; }

@@ -1,0 +1,12 @@
+/**
+ * @file ctl.h  Private: callflowctl's subcommands. Each takes argv with
+ * argv[0] = the subcommand name and returns the process exit code
+ * (0 ok, 1 findings/failure, 2 usage).
+ */
+#ifndef CALLFLOWD_CTL_H
+#define CALLFLOWD_CTL_H
+
+int cmd_validate(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+
+#endif

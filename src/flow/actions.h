@@ -1,0 +1,118 @@
+/**
+ * @file actions.h  Private: the table of action types and what each
+ * action family implements. The interpreter (interp.c) dispatches here;
+ * the loader (load.c, validate.c) checks placement and parameter shapes.
+ */
+#ifndef CALLFLOWD_FLOW_ACTIONS_H
+#define CALLFLOWD_FLOW_ACTIONS_H
+
+#include <callflowd/flow.h>
+#include <callflowd/interp.h>
+#include <callflowd/value.h>
+
+struct findings;
+struct mbuf;
+struct pl;
+
+/**
+ * Run one action. The handler must, before or after returning 0, call
+ * exactly one completion: frun_done(), frun_done_error(),
+ * frun_done_value(), frun_input(), frun_invoke_reply() (via an op), or
+ * frun_end(). Returning an errno instead takes the NoMatchingError branch.
+ */
+typedef int (action_run_h)(struct frun *run, const struct flow_action *act);
+
+/**
+ * Check parameter shapes of one action at load time: add an error for a
+ * parameter of the wrong shape, a warning for a questionable one.
+ */
+typedef void (action_check_h)(const struct flow_action *act,
+			      struct findings *f);
+
+struct action_def {
+	enum action_type type;
+	const char *name;
+	uint32_t allowed;	/* FLOW_TYPE_BIT mask of flow types */
+	bool runs;		/* false: accepted, cannot act on it yet */
+	bool terminal;		/* no transitions expected */
+	action_check_h *check;	/* may be NULL */
+	action_run_h *run;
+};
+
+const struct action_def *action_def_get(enum action_type t);
+
+/* -- services the interpreter offers to action handlers -- */
+
+/** End the whole run now (terminal actions, queue, transfers). */
+void frun_end(struct frun *run, enum fend_kind kind, const char *reason,
+	      const char *target);
+/** Continue in another flow from its start (TransferToFlow). */
+void frun_goto_flow(struct frun *run, struct flow *flow);
+/** Per-action loop counter of the current flow (Loop). */
+uint32_t *frun_loop_counter(struct frun *run, const struct flow_action *a);
+/** Record what the step played/collected, for the step trace. */
+void frun_note_say(struct frun *run, const char *text);
+void frun_note_prompt(struct frun *run, const char *prompt_ref);
+void frun_note_input(struct frun *run, const char *digits, bool stored);
+/** Scratch buffer for handlers (reset at each action). */
+struct mbuf *frun_scratch(struct frun *run);
+/** Current time (env clock). */
+uint64_t frun_now_ms(const struct frun *run);
+
+/* -- parameter helpers (value of a parameter at run time) -- */
+
+/** String value of params[key] (number/bool text too); empty if absent. */
+int  aparam_str(struct frun *run, const struct flow_action *a,
+		const char *key, struct pl *val);
+/** Whole number from a string/number param, with default and range. */
+int  aparam_uint(struct frun *run, const struct fparam *p, uint32_t def,
+		 uint32_t max, uint32_t *valp);
+/** Boolean from "True"/"False"/true/false, with default. */
+bool aparam_bool(struct frun *run, const struct fparam *p, bool def);
+/** Build the prompt of an action (Text, SSML, PromptId, Media). */
+int  aparam_prompt(struct frun *run, const struct fparam *params,
+		   struct fprompt *p, char **textp);
+
+/* -- the families (actions/*.c) -- */
+
+/* prompt_input.c */
+action_run_h act_message_participant, act_get_participant_input,
+	act_message_participant_iteratively, act_lex_bot;
+action_check_h chk_message_participant, chk_get_participant_input,
+	chk_message_participant_iteratively;
+/* contact.c */
+action_run_h act_update_contact_attributes, act_update_flow_attributes,
+	act_update_contact_event_hooks, act_update_recording,
+	act_update_tts_voice, act_update_routing_behavior,
+	act_update_callback_number, act_tag_contact, act_untag_contact,
+	act_update_contact_data, act_update_media_streaming,
+	act_create_task;
+action_check_h chk_update_contact_attributes, chk_update_flow_attributes,
+	chk_update_contact_event_hooks, chk_update_recording,
+	chk_update_routing_behavior;
+/* control.c */
+action_run_h act_compare, act_check_hours, act_loop, act_wait,
+	act_distribute, act_end_flow, act_update_flow_logging,
+	act_invoke_flow_module, act_end_flow_module, act_transfer_to_flow;
+action_check_h chk_compare, chk_loop, chk_wait, chk_distribute;
+/* routing.c */
+action_run_h act_update_target_queue, act_transfer_to_queue,
+	act_dequeue_to_queue, act_transfer_to_agent, act_check_metric,
+	act_get_metric, act_create_callback, act_update_participant_state;
+action_check_h chk_check_metric, chk_update_target_queue,
+	chk_create_callback, chk_update_participant_state;
+/* transfer.c */
+action_run_h act_disconnect, act_transfer_third_party,
+	act_complete_outbound;
+action_check_h chk_transfer_third_party;
+/* lambda.c */
+action_run_h act_invoke_lambda;
+action_check_h chk_invoke_lambda;
+/** The Connect event JSON for a Lambda call (mem string). */
+int lambda_event_build(char **jsonp, struct frun *run,
+		       const struct flow_action *a);
+/** Reply body -> cdata->external; EBADMSG when not a JSON object. */
+int lambda_reply_apply(struct frun *run, const char *body, size_t len,
+		       bool json_mode);
+
+#endif
