@@ -73,7 +73,10 @@ bool aparam_bool(struct frun *run, const struct fparam *p, bool def);
 int  aparam_prompt(struct frun *run, const struct fparam *params,
 		   struct fprompt *p, char **textp);
 
-/* -- the families (actions/*.c) -- */
+/*
+ * The families: act_* live in actions/<family>.c, every chk_* lives in
+ * check.c (parameter shapes are the loader's business).
+ */
 
 /* prompt_input.c */
 action_run_h act_message_participant, act_get_participant_input,
