@@ -29,12 +29,26 @@ typedef int (action_run_h)(struct frun *run, const struct flow_action *act);
 typedef void (action_check_h)(const struct flow_action *act,
 			      struct findings *f);
 
+/**
+ * Result hooks. When a port completes an action that is still in progress
+ * with frun_input() or frun_invoke_reply(), the interpreter calls the hook
+ * of that action type, which must finish with one completion
+ * (frun_done / frun_done_value / frun_done_error / frun_end).
+ */
+int act_input_result(struct frun *run, const struct flow_action *act,
+		     enum fcollect_status st, const char *digits);
+int act_lambda_result(struct frun *run, const struct flow_action *act,
+		      int err, uint16_t status, const char *body, size_t len);
+
 struct action_def {
 	enum action_type type;
 	const char *name;
 	uint32_t allowed;	/* FLOW_TYPE_BIT mask of flow types */
 	bool runs;		/* false: accepted, cannot act on it yet */
 	bool terminal;		/* no transitions expected */
+	/* Result given when a port completes this action with frun_done(run,
+	 * 0): e.g. "MessagesInterrupted" for loop prompts. NULL: none. */
+	const char *done_value;
 	action_check_h *check;	/* may be NULL */
 	action_run_h *run;
 };

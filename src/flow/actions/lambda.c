@@ -20,3 +20,10 @@ int lambda_reply_apply(struct frun *run, const char *body, size_t len,
 	(void)run; (void)body; (void)len; (void)json_mode;
 	return ENOSYS;
 }
+
+int act_lambda_result(struct frun *run, const struct flow_action *act,
+		      int err, uint16_t status, const char *body, size_t len)
+{
+	(void)run; (void)act; (void)err; (void)status; (void)body; (void)len;
+	return ENOSYS;
+}

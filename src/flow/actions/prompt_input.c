@@ -25,3 +25,9 @@ int act_lex_bot(struct frun *run, const struct flow_action *act)
 	(void)run; (void)act;
 	return ENOSYS;
 }
+int act_input_result(struct frun *run, const struct flow_action *act,
+		     enum fcollect_status st, const char *digits)
+{
+	(void)run; (void)act; (void)st; (void)digits;
+	return ENOSYS;
+}
