@@ -39,6 +39,15 @@ int act_input_result(struct frun *run, const struct flow_action *act,
 		     enum fcollect_status st, const char *digits);
 int act_lambda_result(struct frun *run, const struct flow_action *act,
 		      int err, uint16_t status, const char *body, size_t len);
+/**
+ * TransferParticipantToThirdParty in progress completed by its port with
+ * frun_done(run, err) (transfer.c): the interpreter calls this instead of
+ * applying that completion, and applies the one it makes directly (no
+ * second hook call). err, or ContinueFlowExecution: frun_done(run, err);
+ * else the third party answered: frun_end(run, FEND_TRANSFER_PHONE, ..).
+ */
+int act_transfer_result(struct frun *run, const struct flow_action *act,
+			int err);
 
 struct action_def {
 	enum action_type type;
