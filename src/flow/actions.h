@@ -40,14 +40,13 @@ int act_input_result(struct frun *run, const struct flow_action *act,
 int act_lambda_result(struct frun *run, const struct flow_action *act,
 		      int err, uint16_t status, const char *body, size_t len);
 /**
- * TransferParticipantToThirdParty in progress completed by its port with
- * frun_done(run, err) (transfer.c): the interpreter calls this instead of
- * applying that completion, and applies the one it makes directly (no
- * second hook call). err, or ContinueFlowExecution: frun_done(run, err);
- * else the third party answered: frun_end(run, FEND_TRANSFER_PHONE, ..).
+ * TransferParticipantToThirdParty (transfer.c): its port finishes with
+ * frun_done(run, 0) when the third party answered (ContinueFlowExecution
+ * false) or hung up (true). frun_done(run, 0) calls this first for that
+ * action: true = the run was ended here (FEND_TRANSFER_PHONE to the
+ * number), nothing more to do; false = take NextAction as usual.
  */
-int act_transfer_result(struct frun *run, const struct flow_action *act,
-			int err);
+bool act_transfer_answered(struct frun *run, const struct flow_action *act);
 
 struct action_def {
 	enum action_type type;

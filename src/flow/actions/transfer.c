@@ -8,8 +8,8 @@
  * the third party is not reached, and with frun_done(run, 0)
  *  - when ContinueFlowExecution: once the third party has hung up;
  *  - otherwise: as soon as the third party answered (the call stays
- *    bridged), which act_transfer_result() turns into the end of the run
- *    (FEND_TRANSFER_PHONE).
+ *    bridged), which act_transfer_answered() turns into the end of the
+ *    run (FEND_TRANSFER_PHONE).
  * Strings in struct ftransfer are only valid during the op call.
  */
 #include <errno.h>
@@ -173,26 +173,20 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 }
 
 
-int act_transfer_result(struct frun *run, const struct flow_action *act,
-			int err)
+bool act_transfer_answered(struct frun *run, const struct flow_action *act)
 {
 	char number[E164_SZ];
-	bool cont;
 
-	cont = aparam_bool(run, fparam_get(&act->params,
-					   "ContinueFlowExecution"), true);
-
-	if (err || cont) {
-		frun_done(run, err);
-		return 0;
-	}
+	if (aparam_bool(run, fparam_get(&act->params, "ContinueFlowExecution"),
+			true))
+		return false;
 
 	/* answered and bridged: this flow is done with the contact */
 	if (transfer_number(run, act, number, sizeof(number)))
 		number[0] = '\0';
 
 	frun_end(run, FEND_TRANSFER_PHONE, NULL, number[0] ? number : NULL);
-	return 0;
+	return true;
 }
 
 
