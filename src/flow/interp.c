@@ -504,6 +504,7 @@ static void resume(struct frun *run)
 
 void frun_done(struct frun *run, int err)
 {
+	const struct flow_action *act;
 	const struct action_def *def;
 
 	if (!run || !accepting(run))
@@ -512,7 +513,12 @@ void frun_done(struct frun *run, int err)
 		frun_done_error(run, "NoMatchingError");
 		return;
 	}
-	def = action_def_get(run->flow->actv[run->cur].type);
+	act = &run->flow->actv[run->cur];
+	/* a transfer that does not continue the flow ends it on answer */
+	if (act->type == ACT_TRANSFER_PARTICIPANT_TO_THIRD_PARTY &&
+	    act_transfer_answered(run, act))
+		return;
+	def = action_def_get(act->type);
 	if (def && def->done_value) {
 		frun_done_value(run, def->done_value);
 		return;
