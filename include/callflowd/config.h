@@ -13,7 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
+/* jansson and <re.h> clash on JSON_* names: declare json_t only */
+typedef struct json_t json_t;
 
 struct hours;
 

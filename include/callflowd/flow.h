@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <jansson.h>
+/* jansson and <re.h> clash on JSON_* names: declare json_t only */
+typedef struct json_t json_t;
 #include <callflowd/value.h>
 
 struct config;

@@ -9,7 +9,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <jansson.h>
+/* jansson and <re.h> clash on JSON_* names: declare json_t only */
+typedef struct json_t json_t;
 
 struct tz;
 

@@ -11,7 +11,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <jansson.h>
+/* jansson and <re.h> clash on JSON_* names: declare json_t only */
+typedef struct json_t json_t;
 
 /* Reference roots ($.<root>...) */
 enum fref_root {
