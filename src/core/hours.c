@@ -16,6 +16,7 @@
 #include <re_types.h>
 #include <re_fmt.h>
 #include <re_mem.h>
+#include <jansson.h>
 #include <callflowd/tz.h>
 #include <callflowd/hours.h>
 
