@@ -1,0 +1,77 @@
+/**
+ * @file sim.h  Private: the simulator behind `callflowctl simulate`.
+ *
+ * Owns one simulated contact: its virtual clock, the caller's scripted
+ * keys, canned external replies, queue metrics, and the flow run. The
+ * ports (struct flow_ops) in sim_ops.c complete at once in virtual time;
+ * only a real HTTP call to a configured function waits on libre's loop.
+ */
+#ifndef CALLFLOWD_CTL_SIM_H
+#define CALLFLOWD_CTL_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <callflowd/interp.h>
+#include <callflowd/util.h>
+
+struct httpc;
+struct httpc_req;
+
+/** One scripted --external reply. */
+enum sim_ext_kind {
+	SIM_EXT_BODY,		/* 200 with body */
+	SIM_EXT_STATUS,		/* that status, empty body */
+	SIM_EXT_TIMEOUT,	/* no reply in time */
+	SIM_EXT_CONNFAIL,	/* endpoint unreachable */
+};
+
+struct sim_ext {
+	enum sim_ext_kind kind;
+	uint16_t status;
+	const char *body;	/* points into argv */
+};
+
+struct sim {
+	/* scripted surroundings */
+	const char *dtmf;	/* remaining keys; ',' = press nothing */
+	json_t *metrics;	/* {"queue": {"Metric": n}, "*": {...}} */
+	struct sim_ext *extv;	/* mem array */
+	size_t extc, ext_next;
+	bool ext_given;		/* any --external: never real HTTP */
+	uint64_t now_ms;	/* the virtual clock */
+	struct rng rng;		/* DistributeByPercentage */
+	struct rng idrng;	/* contact ids */
+	const struct config *cfg;
+
+	/* the run */
+	struct frun *run;
+	bool ended;
+	enum fend_kind end_kind;
+	char *end_reason;
+	char *end_target;
+	bool parked;		/* loop prompts without interrupt */
+	bool parked_end;	/* the run was stopped there */
+	bool stalled;
+
+	/* real function calls */
+	struct httpc *httpc;
+	struct httpc_req *http;
+	uint64_t http_t0;
+};
+
+extern const struct flow_ops sim_ops;
+
+/** Virtual milliseconds a prompt takes to play (rough speech rate). */
+uint32_t sim_prompt_ms(const struct fprompt *p);
+/** Parse an --external value into ext; EINVAL with a message in err. */
+int sim_ext_parse(struct sim_ext *ext, const char *s, char *err,
+		  size_t errsz);
+/** Fill m from the metrics document for queue name/id (zeros if none). */
+int sim_metrics_get(const struct sim *sim, const char *name, const char *id,
+		    struct fmetrics *m);
+/** Check a --metrics document; message in err when it is wrong. */
+int sim_metrics_check(const json_t *doc, char *err, size_t errsz);
+
+#endif
