@@ -319,8 +319,9 @@ static int phone_local(char *out, size_t sz, const char *d, const char *iso)
 	if (c->trunk0 && d[0] == '0')
 		++d;
 
+	/* after a trunk 0 another 0 would be an international prefix */
 	n = strlen(d);
-	if (n < c->min || n > c->max || d[0] == '0')
+	if (n < c->min || n > c->max || (c->trunk0 && d[0] == '0'))
 		return EINVAL;
 
 	if (re_snprintf(out, sz, "+%s%s", c->cc, d) < 0)
