@@ -63,6 +63,12 @@ struct action_def {
 
 const struct action_def *action_def_get(enum action_type t);
 
+/**
+ * Load-time graph checks (validate.c), run by the loader on a compiled
+ * flow: unreachable actions, actions the engine cannot run yet.
+ */
+void flow_validate_graph(const struct flow *flow, struct findings *f);
+
 /* -- services the interpreter offers to action handlers -- */
 
 /** End the whole run now (terminal actions, queue, transfers). */
