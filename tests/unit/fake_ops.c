@@ -59,6 +59,21 @@ static const char *kind_name(enum fprompt_kind k)
 }
 
 
+/* "<KIND> <text>", and " <path>" for a configured prompt */
+static const char *prompt_str(char *buf, size_t sz, const struct fprompt *p)
+{
+	if (!p) {
+		snprintf(buf, sz, "NONE -");
+		return buf;
+	}
+
+	snprintf(buf, sz, "%s %s%s%s", kind_name(p->kind), s_(p->text),
+		 p->kind == FPROMPT_PROMPT ? " " : "",
+		 p->kind == FPROMPT_PROMPT ? s_(p->path) : "");
+	return buf;
+}
+
+
 static const char *queue_name(const struct cfg_queue *q)
 {
 	return q ? s_(q->ident.name) : "-";
@@ -68,10 +83,10 @@ static const char *queue_name(const struct cfg_queue *q)
 static int op_play(struct frun *run, const struct fprompt *p, void *arg)
 {
 	struct fake_ops *f = arg;
+	char buf[512];
 
 	++f->calls;
-	logf_(f, "play %s %s", kind_name(p ? p->kind : FPROMPT_NONE),
-	      s_(p ? p->text : NULL));
+	logf_(f, "play %s", prompt_str(buf, sizeof(buf), p));
 	if (f->ret_err)
 		return f->ret_err;
 	if (!f->defer)
@@ -86,10 +101,10 @@ static int op_collect(struct frun *run, const struct fprompt *p,
 	struct fake_ops *f = arg;
 	const char *k = f->keys ? f->keys : "";
 	struct collector c;
+	char buf[512];
 
 	++f->calls;
-	logf_(f, "collect %s %s", kind_name(p ? p->kind : FPROMPT_NONE),
-	      s_(p ? p->text : NULL));
+	logf_(f, "collect %s", prompt_str(buf, sizeof(buf), p));
 	if (spec)
 		f->collect_spec = *spec;
 	if (f->ret_err)
@@ -120,12 +135,13 @@ static int op_play_loop(struct frun *run, const struct fprompt *pv,
 			size_t pc, uint32_t interrupt_ms, void *arg)
 {
 	struct fake_ops *f = arg;
+	char buf[512];
 	size_t i;
 
 	++f->calls;
 	logf_(f, "play_loop %zu %u", pc, interrupt_ms);
 	for (i = 0; i < pc; i++)
-		logf_(f, "loop %s %s", kind_name(pv[i].kind), s_(pv[i].text));
+		logf_(f, "loop %s", prompt_str(buf, sizeof(buf), &pv[i]));
 	if (f->ret_err)
 		return f->ret_err;
 	if (!f->defer && interrupt_ms)
@@ -354,19 +370,42 @@ static void copy_(char *dst, size_t sz, const char *src)
 }
 
 
+static void trace_(struct fake_run *fr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void trace_(struct fake_run *fr, const char *fmt, ...)
+{
+	size_t room = sizeof(fr->trace) - fr->tracelen;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(fr->trace + fr->tracelen, room, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < room)
+		fr->tracelen += (size_t)n;
+}
+
+
 static void step_handler(struct frun *run, const struct fstep *st, void *arg)
 {
 	struct fake_run *fr = arg;
-	size_t room = sizeof(fr->trace) - fr->tracelen;
-	int n;
 
 	(void)run;
 	++fr->steps;
-	n = snprintf(fr->trace + fr->tracelen, room, "%s %s\n",
-		     st->act && st->act->id ? st->act->id : "-",
-		     st->branch ? st->branch : "-");
-	if (n > 0 && (size_t)n < room)
-		fr->tracelen += (size_t)n;
+	trace_(fr, "%s %s\n", st->act && st->act->id ? st->act->id : "-",
+	       st->branch ? st->branch : "-");
+	if (st->result)
+		trace_(fr, "  result: %s\n", st->result);
+	if (st->say)
+		trace_(fr, "  say: %s\n", st->say);
+	if (st->prompt)
+		trace_(fr, "  prompt: %s\n", st->prompt);
+	if (st->input || st->input_stored)
+		trace_(fr, "  input: %s%s\n", st->input ? st->input : "-",
+		       st->input_stored ? " (stored)" : "");
+	if (st->error)
+		trace_(fr, "  error: %s\n", st->error);
 
 	copy_(fr->last_result, sizeof(fr->last_result), st->result);
 	copy_(fr->last_say, sizeof(fr->last_say), st->say);
@@ -398,6 +437,7 @@ int fake_run_load(struct fake_run *fr, struct fake_ops *f, const char *json)
 	memset(fr, 0, sizeof(*fr));
 	fr->env.ops = &f->ops;
 	fr->env.ops_arg = f;
+	fr->env.cfg = f->cfg;
 
 	err = findings_alloc(&fnd);
 	if (err)

@@ -15,7 +15,8 @@
  * port.
  *
  * Log lines (one per call, '\n'-terminated; "-" for an absent value):
- *   play <KIND> <text>                KIND: TEXT SSML PROMPT MEDIA NONE
+ *   play <KIND> <text>                KIND: TEXT SSML PROMPT MEDIA NONE;
+ *                                     PROMPT adds " <path>" (config's file)
  *   collect <KIND> <text>
  *   play_loop <count> <interrupt_ms>  then: loop <KIND> <text> per prompt
  *   wait <ms> <event,event|->
@@ -38,6 +39,8 @@
 #include <stdint.h>
 #include <callflowd/interp.h>
 
+struct config;
+
 struct fake_ops {
 	struct flow_ops ops;	/* env.ops = &f->ops, env.ops_arg = f */
 	char log[8192];
@@ -57,6 +60,9 @@ struct fake_ops {
 	int invoke_err;
 	uint16_t invoke_status;		/* default 200 */
 	const char *invoke_reply;	/* body, NULL = "{}" */
+
+	/* env.cfg of the runs fake_run_load() makes (prompts, ...) */
+	const struct config *cfg;
 
 	/* the last requests, copied */
 	struct fcollect collect_spec;
@@ -85,7 +91,12 @@ struct fake_run {
 	enum fend_kind end_kind;
 	char end_reason[128];
 	char end_target[128];
-	/* one line per step: "<id> <branch>" ; details of the last step */
+	/*
+	 * Per step: "<id> <branch>\n", then what it noted, each only when
+	 * present: "  result: <v>", "  say: <text>", "  prompt: <ref>",
+	 * "  input: <digits|-> [(stored)]", "  error: <type>". The last
+	 * step's details are also copied below.
+	 */
 	char trace[8192];
 	size_t tracelen;
 	uint32_t steps;
