@@ -549,7 +549,7 @@ TEST(tag_and_untag)
 	INIT(&d, false);
 	CHECK(&d, !strmap_set(d.cd->tags, "Tier", "gold"));
 	CHECK(&d, !strmap_set(d.cd->tags, "Keep", "me"));
-	RUN1(&d, "UnTagContact", "{'TagKeys':['Tier']}", NULL,
+	RUN1(&d, "UntagContact", "{'TagKeys':['Tier']}", NULL,
 	     "NextAction", "ok");
 	CHECK(&d, strmap_get(d.cd->tags, "Tier") == NULL);
 	CHECK_STR(&d, strmap_get(d.cd->tags, "Keep"), "me");
