@@ -76,7 +76,8 @@ static void usage(FILE *fp)
 "                       !text:BODY = 200 with a body that is not JSON.\n"
 "                       With any --external no real call is made (calls\n"
 "                       beyond the list fail); without, InvokeLambdaFunction\n"
-"                       POSTs to the function's URL from --config\n"
+"                       POSTs to the function's URL from --config. Either\n"
+"                       way the function must be declared in --config\n"
 "  --seed N             random seed (DistributeByPercentage, contact ids);\n"
 "                       default from the clock, printed at the end\n"
 "  --max-steps N        step limit (default: the configuration's, 1000)\n"
@@ -126,6 +127,7 @@ struct simctx {
 	struct fenv env;
 	struct tmr stall;
 	const struct flow *shown_flow;
+	uint32_t steps;		/* step lines printed */
 	uint64_t seed;
 };
 
@@ -324,14 +326,16 @@ static int setup_options(struct simctx *ctx)
 	}
 
 	if (o->seed) {
-		if (parse_uint64(&ctx->seed, o->seed)) {
+		if (parse_uint64(&ctx->seed, o->seed) ||
+		    ctx->seed > INT64_MAX) {
 			fprintf(stderr, "simulate: --seed '%s': expected a "
-				"whole number\n", o->seed);
+				"whole number below 2^63\n", o->seed);
 			return EINVAL;
 		}
 	}
 	else {
-		ctx->seed = util_now_ms() ^ ((uint64_t)getpid() << 32);
+		ctx->seed = (util_now_ms() ^ ((uint64_t)getpid() << 32)) &
+			INT64_MAX;
 	}
 	rng_seed(&sim->rng, ctx->seed);
 	rng_seed(&sim->idrng, ctx->seed ^ 0x5eed1d5ULL);
@@ -624,11 +628,14 @@ static void step_text(struct simctx *ctx, const struct fstep *st)
 		printf(" input \"***\"");
 	else if (st->input)
 		printf(" input \"%s\"", st->input);
-	if (st->result && (!st->input || strcmp(st->result, st->input)))
+	if (st->result && (!st->input || strcmp(st->result, st->input)) &&
+	    (!st->branch || strcmp(st->result, st->branch)))
 		printf(" result \"%s\"", st->result);
+	/* NextAction, or "End" of a terminal action, go without saying */
 	if (st->error)
 		printf(" -> error %s", st->error);
-	else if (st->branch && strcmp(st->branch, "NextAction"))
+	else if (st->branch && strcmp(st->branch, "NextAction") &&
+		 (st->next || strcmp(st->branch, "End")))
 		printf(" -> branch %s", st->branch);
 	if (st->next)
 		printf(" -> next %s\n", st->next->id);
@@ -643,6 +650,7 @@ static void step_handler(struct frun *run, const struct fstep *st,
 	struct simctx *ctx = arg;
 	(void)run;
 
+	++ctx->steps;
 	if (ctx->o.json)
 		step_json(st);
 	else
@@ -694,7 +702,7 @@ static void print_end(struct simctx *ctx)
 {
 	const struct sim *sim = &ctx->sim;
 	const struct flow *cur = sim->run ? frun_flow(sim->run) : ctx->flow;
-	uint32_t steps = sim->run ? frun_steps(sim->run) : 0;
+	uint32_t steps = ctx->steps;
 	const char *queue = end_queue(ctx);
 	const char *reason = end_reason(sim);
 	char when[40];
@@ -772,6 +780,20 @@ static void stall_handler(void *arg)
 	}
 }
 
+/* The action left looping never completes: show it as the last step. */
+static void step_parked(struct simctx *ctx)
+{
+	struct fstep st;
+
+	memset(&st, 0, sizeof(st));
+	st.n = frun_steps(ctx->sim.run) + 1;
+	st.flow = frun_flow(ctx->sim.run);
+	st.act = frun_action(ctx->sim.run);
+	st.say = ctx->sim.parked_say;
+	if (st.act)
+		step_handler(ctx->sim.run, &st, ctx);
+}
+
 /*
  * Every op but a real function call completes at once; libre's loop only
  * runs while the interpreter or an HTTP request still has work pending.
@@ -779,20 +801,18 @@ static void stall_handler(void *arg)
 static void drive(struct simctx *ctx)
 {
 	struct sim *sim = &ctx->sim;
-	unsigned stalls = 0;
 
 	while (!sim->ended) {
-		if (sim->parked) {
+		if (sim->parked || sim->stalled) {
+			/* frun_cancel() ends the run without calling back */
+			sim->parked_end = sim->parked;
+			if (sim->parked)
+				step_parked(ctx);
 			sim->parked = false;
-			sim->parked_end = true;
 			frun_cancel(sim->run);
-			continue;
-		}
-		if (sim->stalled) {
-			if (++stalls > 1)
-				break;	/* even cancelling did not end it */
-			frun_cancel(sim->run);
-			continue;
+			sim->ended = true;
+			sim->end_kind = FEND_CANCELLED;
+			break;
 		}
 		if (!sim->http)
 			tmr_start(&ctx->stall, STALL_MS, stall_handler, sim);
@@ -841,6 +861,7 @@ static void ctx_reset(struct simctx *ctx)
 	tmr_cancel(&ctx->stall);
 	sim->http = mem_deref(sim->http);
 	sim->run = mem_deref(sim->run);
+	sim->parked_say = mem_deref(sim->parked_say);
 	sim->httpc = mem_deref(sim->httpc);
 	sim->extv = mem_deref(sim->extv);
 	sim->end_reason = mem_deref(sim->end_reason);

@@ -52,6 +52,7 @@ struct sim {
 	char *end_reason;
 	char *end_target;
 	bool parked;		/* loop prompts without interrupt */
+	char *parked_say;	/* its first prompt, for the last step */
 	bool parked_end;	/* the run was stopped there */
 	bool stalled;
 

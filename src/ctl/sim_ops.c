@@ -101,8 +101,6 @@ static int op_play_loop(struct frun *run, const struct fprompt *pv,
 			size_t pc, uint32_t interrupt_ms, void *arg)
 {
 	struct sim *sim = arg;
-	(void)pv;
-	(void)pc;
 
 	if (interrupt_ms) {
 		sim->now_ms += interrupt_ms;
@@ -113,6 +111,10 @@ static int op_play_loop(struct frun *run, const struct fprompt *pv,
 	/* Plays until the contact leaves queue or hold: nothing more can
 	 * happen without an agent, so the driver stops the run here. */
 	sim->parked = true;
+	sim->parked_say = mem_deref(sim->parked_say);
+	if (pc && pv[0].text && (pv[0].kind == FPROMPT_TEXT ||
+				 pv[0].kind == FPROMPT_SSML))
+		(void)str_dup(&sim->parked_say, pv[0].text);
 	re_cancel();
 	return 0;
 }
