@@ -27,7 +27,8 @@
  *   hold <AGENT|CUSTOMER|OFF>
  *   callback <queue|-> <agent|-> <number|-> <delay> <attempts> <retry>
  *   metrics <queue|-> <agent|->
- *   transfer_phone <number> <timeout_s> <continue 0|1> <dtmf|-> <cid|-> <name|->
+ *   transfer_phone <number> <timeout_s> <continue 0|1> <dtmf|-> <cid|->
+ *                  <name|->           (one line)
  *   complete_outbound <caller_id|->
  *   invoke <url> <timeout_ms>
  */

@@ -10,6 +10,7 @@
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/interp.h>
+#include <callflowd/log.h>
 #include "fake_ops.h"
 #include "test.h"
 
@@ -54,6 +55,26 @@ static int run(struct fake_run *fr, struct fake_ops *f, const char *act)
 	int err = load(fr, f, act);
 
 	return err ? err : fake_run_go(fr);
+}
+
+
+/* Warnings the handlers log, captured instead of printed. */
+static char logged[4096];
+
+static void log_capture(enum log_level lvl, const char *line, void *arg)
+{
+	size_t len = strlen(logged);
+
+	(void)lvl;
+	(void)arg;
+	snprintf(logged + len, sizeof(logged) - len, "%s\n", line);
+}
+
+
+static void capture_start(void)
+{
+	logged[0] = '\0';
+	log_set_sink(log_capture, NULL);
 }
 
 
@@ -330,11 +351,17 @@ TEST(input_bad_parameters_take_error_branch)
 	fake_run_close(&fr);
 
 	fake_ops_init(&f);
+	capture_start();
 	ASSERT_INT_EQ(run(&fr, &f, STORE_ACT(
 		",'DTMFConfiguration':{'InputTerminationSequence':'#a'}")),
 		0);
+	log_set_sink(NULL, NULL);
 	ASSERT_TRUE(fake_has_line(fr.trace, "a NoMatchingError"));
 	ASSERT_INT_EQ(f.calls, 1);	/* the disconnect only */
+	/* the log says where and what */
+	ASSERT_TRUE(strstr(logged, "flow 'test' contact c-1 action a: "
+			   "InputTerminationSequence \"#a\": up to 5 of "
+			   "0-9 * #") != NULL);
 	fake_run_close(&fr);
 
 	fake_ops_init(&f);
@@ -582,7 +609,8 @@ TEST(loop_prompts_interrupted)
 			  LOOP_ACT(",'InterruptFrequencySeconds':'20'")), 0);
 	ASSERT_TRUE(fake_has_line(f.log, "play_loop 2 20000"));
 	ASSERT_TRUE(fake_has_line(f.log, "loop TEXT Please hold"));
-	ASSERT_TRUE(fake_has_line(f.log, "loop PROMPT hold-music /srv/music.wav"));
+	ASSERT_TRUE(fake_has_line(f.log,
+				  "loop PROMPT hold-music /srv/music.wav"));
 	ASSERT_TRUE(fake_has_line(fr.trace, "a MessagesInterrupted"));
 	ASSERT_TRUE(fake_has_line(fr.trace, "one End"));
 	fake_run_close(&fr);
@@ -842,11 +870,15 @@ TEST(transfer_parameter_checks)
 	fake_run_close(&fr);
 
 	fake_ops_init(&f);
+	capture_start();
 	ASSERT_INT_EQ(run(&fr, &f, XFER_ACT(
 		"'ThirdPartyPhoneNumber':'+12065550100',"
 		"'CallerId':{'Number':'front desk'}")), 0);
+	log_set_sink(NULL, NULL);
 	ASSERT_TRUE(fake_has_line(fr.trace, "a CallFailed"));
 	ASSERT_INT_EQ(f.calls, 1);
+	ASSERT_TRUE(strstr(logged, "action a: CallerId Number is not a "
+			   "phone number") != NULL);
 	fake_run_close(&fr);
 }
 

@@ -7,6 +7,8 @@
  * port that plays later must copy what it keeps.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <re_types.h>
 #include <re_fmt.h>
@@ -28,9 +30,26 @@ enum {
 };
 
 
-static const char *act_id(const struct flow_action *act)
+/* A parameter the handler cannot use, with where it happened. */
+static void warn(struct frun *run, const struct flow_action *act,
+		 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warn(struct frun *run, const struct flow_action *act,
+		 const char *fmt, ...)
 {
-	return act->id ? act->id : "-";
+	const struct flow *flow = frun_flow(run);
+	const struct cdata *cd = frun_cdata(run);
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	log_warn("flow '%s' contact %s action %s: %s",
+		 flow && flow->name ? flow->name : "-",
+		 cd ? cd->contact_id : "-", act->id ? act->id : "-", msg);
 }
 
 
@@ -85,8 +104,7 @@ int act_message_participant(struct frun *run, const struct flow_action *act)
 	note_prompt(run, &p);
 
 	if (p.kind == FPROMPT_NONE) {
-		log_warn("%s: MessageParticipant without a prompt",
-			 act_id(act));
+		warn(run, act, "MessageParticipant without a prompt");
 		frun_done_error(run, "NoMatchingError");
 		goto out;
 	}
@@ -150,8 +168,8 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 		       INPUT_TIMEOUT_DEF_S, INPUT_TIMEOUT_MAX_S,
 		       &spec->timeout_ms);
 	if (err) {
-		log_warn("%s: InputTimeLimitSeconds: not 0-%u seconds",
-			 act_id(act), INPUT_TIMEOUT_MAX_S);
+		warn(run, act, "InputTimeLimitSeconds: not 0-%u seconds",
+		     INPUT_TIMEOUT_MAX_S);
 		goto out;
 	}
 
@@ -166,8 +184,8 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 		       INTERDIGIT_DEF_S, INTERDIGIT_MAX_S,
 		       &spec->interdigit_ms);
 	if (err) {
-		log_warn("%s: InterdigitTimeLimitSeconds: not 0-%u seconds",
-			 act_id(act), INTERDIGIT_MAX_S);
+		warn(run, act, "InterdigitTimeLimitSeconds: not 0-%u seconds",
+		     INTERDIGIT_MAX_S);
 		goto out;
 	}
 	if (!spec->interdigit_ms)
@@ -189,8 +207,8 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 		str_ncpy(spec->terminator, term, sizeof(spec->terminator));
 	}
 	else {
-		log_warn("%s: InputTerminationSequence \"%s\": up to 5 of"
-			 " 0-9 * #", act_id(act), term);
+		warn(run, act, "InputTerminationSequence \"%s\": up to 5 of"
+		     " 0-9 * #", term);
 		err = EINVAL;
 		goto out;
 	}
@@ -200,8 +218,7 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 	err = aparam_uint(run, fparam_get(custom, "MaximumLength"),
 			  STORE_MAX_DEF, COLLECT_MAX_DIGITS, &maxlen);
 	if (err) {
-		log_warn("%s: MaximumLength: not 1-%u", act_id(act),
-			 COLLECT_MAX_DIGITS);
+		warn(run, act, "MaximumLength: not 1-%u", COLLECT_MAX_DIGITS);
 		goto out;
 	}
 	spec->max_digits = maxlen ? maxlen : STORE_MAX_DEF;
@@ -364,15 +381,14 @@ static int input_validate(struct frun *run, const struct flow_action *act,
 
 	if (fmt && !str_casecmp(fmt, "Local")) {
 		if (!iso || !iso[0]) {
-			log_warn("%s: Local phone number without CountryCode",
-				 act_id(act));
+			warn(run, act,
+			     "Local phone number without CountryCode");
 			err = EINVAL;
 			goto out;
 		}
 		err = phone_local(out, sz, digits, iso);
 		if (err == ENOENT)
-			log_warn("%s: CountryCode \"%s\" not known",
-				 act_id(act), iso);
+			warn(run, act, "CountryCode \"%s\" not known", iso);
 	}
 	else {
 		/* E164: the keypad has no '+' */
@@ -440,8 +456,8 @@ int act_message_participant_iteratively(struct frun *run,
 
 	msgs = fparam_get(&act->params, "Messages");
 	if (!msgs || msgs->kind != FP_ARR || !msgs->n) {
-		log_warn("%s: MessageParticipantIteratively without Messages",
-			 act_id(act));
+		warn(run, act,
+		     "MessageParticipantIteratively without Messages");
 		frun_done_error(run, "NoMatchingError");
 		goto out;
 	}
@@ -468,8 +484,8 @@ int act_message_participant_iteratively(struct frun *run,
 				       "InterruptFrequencySeconds"),
 		       0, INTERRUPT_MAX_S, &interrupt_ms);
 	if (err) {
-		log_warn("%s: InterruptFrequencySeconds: not a number of"
-			 " seconds", act_id(act));
+		warn(run, act,
+		     "InterruptFrequencySeconds: not a number of seconds");
 		goto out;
 	}
 

@@ -13,10 +13,13 @@
  * Strings in struct ftransfer are only valid during the op call.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <re_types.h>
 #include <re_fmt.h>
 #include <re_mem.h>
+#include <callflowd/cdata.h>
 #include <callflowd/log.h>
 #include <callflowd/util.h>
 #include "../actions.h"
@@ -29,9 +32,26 @@ enum {
 };
 
 
-static const char *act_id(const struct flow_action *act)
+/* A parameter the handler cannot use, with where it happened. */
+static void warn(struct frun *run, const struct flow_action *act,
+		 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warn(struct frun *run, const struct flow_action *act,
+		 const char *fmt, ...)
 {
-	return act->id ? act->id : "-";
+	const struct flow *flow = frun_flow(run);
+	const struct cdata *cd = frun_cdata(run);
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	log_warn("flow '%s' contact %s action %s: %s",
+		 flow && flow->name ? flow->name : "-",
+		 cd ? cd->contact_id : "-", act->id ? act->id : "-", msg);
 }
 
 
@@ -58,8 +78,7 @@ int act_disconnect(struct frun *run, const struct flow_action *act)
 	if (env->ops && env->ops->disconnect) {
 		err = env->ops->disconnect(run, env->ops_arg);
 		if (err)
-			log_warn("%s: disconnect: %s", act_id(act),
-				 strerror(err));
+			warn(run, act, "disconnect: %s", strerror(err));
 	}
 
 	frun_end(run, FEND_DISCONNECT, NULL, NULL);
@@ -103,8 +122,8 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 	int err;
 
 	if (transfer_number(run, act, number, sizeof(number))) {
-		log_warn("%s: ThirdPartyPhoneNumber is not a phone number",
-			 act_id(act));
+		warn(run, act,
+		     "ThirdPartyPhoneNumber is not a phone number");
 		frun_done_error(run, "CallFailed");
 		return 0;
 	}
@@ -117,8 +136,9 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 			  CONNECT_TIMEOUT_DEF_S, CONNECT_TIMEOUT_MAX_S,
 			  &t.timeout_s);
 	if (err) {
-		log_warn("%s: ThirdPartyConnectionTimeLimitSeconds: not 0-%u",
-			 act_id(act), CONNECT_TIMEOUT_MAX_S);
+		warn(run, act,
+		     "ThirdPartyConnectionTimeLimitSeconds: not 0-%u",
+		     CONNECT_TIMEOUT_MAX_S);
 		goto out;
 	}
 
@@ -131,8 +151,7 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 		goto out;
 	if (dtmf && dtmf[0]) {
 		if (strlen(dtmf) > DTMF_MAX || !dtmf_valid(dtmf)) {
-			log_warn("%s: ThirdPartyDTMFDigits: only 0-9 , * #",
-				 act_id(act));
+			warn(run, act, "ThirdPartyDTMFDigits: only 0-9 , * #");
 			err = EINVAL;
 			goto out;
 		}
@@ -148,8 +167,8 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 	}
 	if (cid_raw && cid_raw[0]) {
 		if (util_e164(cid_num, sizeof(cid_num), cid_raw)) {
-			log_warn("%s: CallerId Number is not a phone number",
-				 act_id(act));
+			warn(run, act,
+			     "CallerId Number is not a phone number");
 			frun_done_error(run, "CallFailed");
 			goto out;
 		}
@@ -205,8 +224,8 @@ int act_complete_outbound(struct frun *run, const struct flow_action *act)
 
 	if (raw && raw[0]) {
 		if (util_e164(num, sizeof(num), raw)) {
-			log_warn("%s: CallerId Number is not a phone number",
-				 act_id(act));
+			warn(run, act,
+			     "CallerId Number is not a phone number");
 			frun_done_error(run, "NoMatchingError");
 			goto out;
 		}
