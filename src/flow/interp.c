@@ -364,7 +364,10 @@ static void apply_outcome(struct frun *run)
 			}
 			break;
 		}
-		/* fall through: a result nobody tests */
+		/* a result nobody tests */
+		next = act->next;
+		break;
+
 	case OUT_NEXT:
 	default:
 		next = act->next;
