@@ -295,6 +295,7 @@ class TestUsage(unittest.TestCase):
             p = cfd.callflowctl(["simulate"] + args)
             self.assertEqual(p.returncode, 2, (args, p.stderr))
             self.assertTrue(p.stderr.strip(), args)
+            self.assertNotIn("Sanitizer", p.stderr)
 
     def test_load_failures(self):
         with cfd.TempDir() as d:
@@ -306,6 +307,7 @@ class TestUsage(unittest.TestCase):
                          ["NoSuchFlow", "--flows", cfd.data("sim", "flows")]):
                 p = cfd.callflowctl(["simulate"] + args)
                 self.assertEqual(p.returncode, 1, (args, p.stderr))
+                self.assertNotIn("Sanitizer", p.stderr)
 
 
 class TestCorpus(unittest.TestCase):
