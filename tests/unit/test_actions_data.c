@@ -263,11 +263,16 @@ static bool went(const struct drun *d, const char *branch,
 	ASSERT_INT_EQ(e_, 0); \
 } while (0)
 
-/* Check a condition; on failure close d first (no leak reports). */
-#define CHECK(d, c) do { if (!(c)) d_close(d); ASSERT_TRUE(c); } while (0)
-#define CHECK_STR(d, a, b) do { const char *a__ = (a); \
-	if (!a__ || strcmp(a__, (b))) d_close(d); \
-	ASSERT_STR_EQ(a__, (b)); } while (0)
+/* Check a condition (evaluated once); on failure report, then close d. */
+#define CHECK(d, c) do { if (!(c)) { \
+	test_fail(__FILE__, __LINE__, "expected true: %s", #c); \
+	d_close(d); return; } } while (0)
+#define CHECK_STR(d, a, b) do { \
+	const char *a__ = (a), *b__ = (b); \
+	if (!a__ || strcmp(a__, b__)) { \
+		test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", \
+			  #a, #b, a__ ? a__ : "(null)", b__); \
+		d_close(d); return; } } while (0)
 
 
 /* -- contact.c -- */

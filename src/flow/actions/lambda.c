@@ -392,6 +392,7 @@ int act_invoke_lambda(struct frun *run, const struct flow_action *act)
 {
 	const struct fenv *env = frun_env(run);
 	const struct cfg_function *fn;
+	const struct fparam *tl;
 	char *ref = NULL, *body = NULL;
 	uint32_t secs;
 	int err;
@@ -410,9 +411,10 @@ int act_invoke_lambda(struct frun *run, const struct flow_action *act)
 		goto out;
 	}
 
-	err = aparam_uint(run,
-			  fparam_get(&act->params, "InvocationTimeLimitSeconds"),
-			  LAMBDA_TIMEOUT_MAX_S, LAMBDA_TIMEOUT_MAX_S, &secs);
+	/* out of 1-8: Connect's limit rather than a refused call */
+	tl = fparam_get(&act->params, "InvocationTimeLimitSeconds");
+	err = aparam_uint(run, tl, LAMBDA_TIMEOUT_MAX_S, LAMBDA_TIMEOUT_MAX_S,
+			  &secs);
 	if (err || secs > LAMBDA_TIMEOUT_MAX_S)
 		secs = LAMBDA_TIMEOUT_MAX_S;
 	if (secs < 1)
