@@ -83,6 +83,15 @@ class TestMenus(unittest.TestCase):
         self.assertEqual(r.end["attributes"],
                          {"name": "Ada", "tier": "gold"}, r)
 
+    def test_sip_headers_system_number_and_contact_id(self):
+        r = cfd.simulate(cfd.data("sim", "sip.json"), "--sip-header",
+                         "X-Account=977", "--system", "1 800 555 0123",
+                         "--seed", "4")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.says(), [
+            "Account 977, dialled +18005550123, contact %s."
+            % r.end["contact_id"]], r)
+
     def test_text_output_reads_like_the_json(self):
         p = cfd.callflowctl(["simulate", MENU, "--config", CONFIG,
                              "--dtmf", "2", "--time", TUESDAY_NOON,
