@@ -226,6 +226,14 @@ class TestControl(unittest.TestCase):
         # three 30 s interrupts of virtual time
         self.assertGreaterEqual(r.end["time"], "2026-03-10T16:01:30", r)
 
+    def test_wait_completes_in_virtual_time(self):
+        r = cfd.simulate(cfd.data("sim", "wait.json"), "--time",
+                         "2026-03-10T16:00:00Z")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.steps[0]["result"], "WaitCompleted", r)
+        self.assertEqual(r.end["end"], "EndFlow", r)
+        self.assertEqual(r.end["time"], "2026-03-10T16:01:30.000Z", r)
+
     def test_transfer_to_flow_followed_with_flows(self):
         flows = cfd.data("sim", "flows")
         r = cfd.simulate("First", "--flows", flows)
