@@ -340,7 +340,10 @@ class TestCorpus(unittest.TestCase):
                     self.assertIn(r.rc, (0, 3), r)
                     self.assertIsNotNone(r.end, r)
                     self.assertNotIn("Sanitizer", r.stderr)
-                    self.assertEqual(len(r.steps), r.end["steps"], r)
+                    self.assertEqual([s["step"] for s in r.steps],
+                                     list(range(1, len(r.steps) + 1)), r)
+                    self.assertTrue(all(s["id"] and s["type"]
+                                        for s in r.steps), r)
 
 
 if __name__ == "__main__":
