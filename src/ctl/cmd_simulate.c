@@ -395,7 +395,6 @@ static int load_all(struct simctx *ctx)
 			return err;
 		}
 	}
-	ctx->sim.cfg = ctx->cfg;
 
 	if (o->metrics) {
 		ctx->sim.metrics = json_load_file(o->metrics,

@@ -43,7 +43,6 @@ struct sim {
 	uint64_t now_ms;	/* the virtual clock */
 	struct rng rng;		/* DistributeByPercentage */
 	struct rng idrng;	/* contact ids */
-	const struct config *cfg;
 
 	/* the run */
 	struct frun *run;
