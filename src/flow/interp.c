@@ -551,14 +551,17 @@ void frun_done_value(struct frun *run, const char *value)
 
 	len = strlen(value) + 1;
 	if (len > run->value_sz) {
-		char *v = mem_realloc(run->value, len < 64 ? 64 : len);
+		/* libre's mem_realloc() does not take NULL */
+		size_t sz = len < 64 ? 64 : len;
+		char *v = run->value ? mem_realloc(run->value, sz)
+				     : mem_alloc(sz, NULL);
 
 		if (!v) {
 			frun_done_error(run, "NoMatchingError");
 			return;
 		}
 		run->value = v;
-		run->value_sz = len < 64 ? 64 : len;
+		run->value_sz = sz;
 	}
 	memcpy(run->value, value, len);
 	run->out = OUT_VALUE;
