@@ -68,6 +68,8 @@ struct mstream_stats {
 	int64_t  rx_lost;		/* expected - received (RFC 3550) */
 	uint32_t jitter;		/* RFC 3550 interarrival, ts units */
 	uint64_t srtp_dropped;		/* failed authentication */
+	uint64_t rx_sr;			/* RTCP sender reports received */
+	uint64_t rx_rr;			/* RTCP receiver reports received */
 	uint32_t ssrc;			/* ours */
 	uint32_t rx_ssrc;		/* the peer's */
 };

@@ -278,6 +278,19 @@ static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 	recv_audio(ms, hdr, mb);
 }
 
+static void rtcp_handler(const struct sa *src, struct rtcp_msg *msg,
+			 void *arg)
+{
+	struct mstream *ms = arg;
+	(void)src;
+
+	/* libre keeps the RTCP statistics; we count what arrives */
+	if (msg->hdr.pt == RTCP_SR)
+		++ms->stats.rx_sr;
+	else if (msg->hdr.pt == RTCP_RR)
+		++ms->stats.rx_rr;
+}
+
 static void inband_handler(char digit, void *arg)
 {
 	struct mstream *ms = arg;
@@ -332,7 +345,7 @@ int mstream_alloc(struct mstream **msp, struct mclock *mc,
 		goto out;
 
 	err = rtp_listen(&ms->rtp, IPPROTO_UDP, &conf->laddr, conf->port_min,
-			 conf->port_max, true, rtp_handler, NULL, ms);
+			 conf->port_max, true, rtp_handler, rtcp_handler, ms);
 	if (err) {
 		char a[64];
 

@@ -256,6 +256,7 @@ int sdpneg_answer(struct sdpneg *neg, struct mbuf **answerp,
 {
 	struct sdpneg_result res;
 	struct mbuf *mb = NULL;
+	bool savp;
 	size_t pos;
 	int err;
 
@@ -285,13 +286,16 @@ int sdpneg_answer(struct sdpneg *neg, struct mbuf **answerp,
 
 	sdp_media_del_lattr(neg->m, "crypto");
 
-	if (!strcmp(sdp_media_proto(neg->m), sdp_proto_rtpsavp)) {
-		const struct sdes_crypto *ours;
+	savp = !strcmp(sdp_media_proto(neg->m), sdp_proto_rtpsavp);
+	if (savp && !pick_crypto(&res.rx, neg, false)) {
+		log_info("sdp: RTP/SAVP offer without usable crypto");
+		return ENOTSUP;
+	}
 
-		if (!pick_crypto(&res.rx, neg, false)) {
-			log_info("sdp: RTP/SAVP offer without usable crypto");
-			return ENOTSUP;
-		}
+	/* optional policy: keys on RTP/AVP ("best effort") are taken too */
+	if (savp || (neg->conf.srtp == SDES_OPTIONAL &&
+		     pick_crypto(&res.rx, neg, false))) {
+		const struct sdes_crypto *ours;
 
 		/* our key for the suite, under the offerer's tag */
 		ours = res.rx.suite == SDES_AES_CM_128_HMAC_SHA1_80 ?

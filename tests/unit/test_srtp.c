@@ -377,3 +377,50 @@ TEST(srtp_plain_rtp_rejected)
 	b.ms = mem_deref(b.ms);
 	mem_deref(mc);
 }
+
+static bool both_got_sr(void *arg)
+{
+	struct pair *pr = arg;
+	struct mstream_stats sa, sb;
+
+	mstream_stats(pr->a->ms, &sa);
+	mstream_stats(pr->b->ms, &sb);
+
+	return sa.rx_sr >= 1 && sb.rx_sr >= 1;
+}
+
+/* libre sends a report every 5 s: both sides must get an SR via SRTCP. */
+TEST(srtcp_sender_reports)
+{
+	static struct peer a, b;
+	struct pair pr = {&a, &b};
+	struct mclock *mc = NULL;
+	struct sdes_crypto ka, kb;
+	struct mstream_stats st;
+	int err;
+
+	err = mclock_alloc(&mc, 20, 4);
+	ASSERT_INT_EQ(err, 0);
+	err  = peer_alloc(&a, mc);
+	err |= peer_alloc(&b, mc);
+	ASSERT_INT_EQ(err, 0);
+	err  = sdes_crypto_generate(&ka, 1, SDES_AES_CM_128_HMAC_SHA1_32);
+	err |= sdes_crypto_generate(&kb, 1, SDES_AES_CM_128_HMAC_SHA1_32);
+	ASSERT_INT_EQ(err, 0);
+	err  = mstream_set_srtp(a.ms, &ka, &kb);
+	err |= mstream_set_srtp(b.ms, &kb, &ka);
+	ASSERT_INT_EQ(err, 0);
+	err  = mstream_start(a.ms, MSTREAM_PCMU, 101, mstream_laddr(b.ms),
+			     NULL);
+	err |= mstream_start(b.ms, MSTREAM_PCMU, 101, mstream_laddr(a.ms),
+			     NULL);
+	ASSERT_INT_EQ(err, 0);
+
+	ASSERT_TRUE(run_until(both_got_sr, &pr, 8000));
+	mstream_stats(a.ms, &st);
+	ASSERT_INT_EQ(st.srtp_dropped, 0);
+
+	a.ms = mem_deref(a.ms);
+	b.ms = mem_deref(b.ms);
+	mem_deref(mc);
+}
