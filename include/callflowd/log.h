@@ -26,8 +26,8 @@ enum log_level log_get_level(void);
 int  log_level_parse(enum log_level *lvlp, const char *name);
 /** Replace the stderr sink (NULL restores stderr). Used by tests. */
 void log_set_sink(log_sink_h *sinkh, void *arg);
-void log_msg(enum log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/** fmt is libre's re_printf format: %m errno, %r struct pl, %J sa. */
+void log_msg(enum log_level lvl, const char *fmt, ...);
 void log_vmsg(enum log_level lvl, const char *fmt, va_list ap);
 
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)

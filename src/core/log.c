@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
+#include <callflowd/libre.h>
 #include <callflowd/log.h>
 
 /* Long enough for any message we write; longer ones are truncated. */
@@ -86,7 +87,8 @@ void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	if (n < 0)
 		return;
 
-	(void)vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	/* libre's formatting: %m takes an errno, %r a pl, %J an sa */
+	(void)re_vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 
 	/* One event is one line: a stray newline would split it in journald */
 	for (char *p = line + n; *p; p++) {

@@ -218,8 +218,8 @@ int act_update_flow_logging(struct frun *run, const struct flow_action *act)
 	else if (!pl_strcasecmp(&v, "Disabled"))
 		frun_cdata(run)->flow_logging = false;
 	else {
-		log_info("flow: %s: FlowLoggingBehavior '%.*s' is neither"
-			 " Enabled nor Disabled", act->id, (int)v.l, v.p);
+		log_info("flow: %s: FlowLoggingBehavior '%r' is neither"
+			 " Enabled nor Disabled", act->id, &v);
 		frun_done_error(run, "NoMatchingError");
 		return 0;
 	}

@@ -390,8 +390,8 @@ int act_check_metric(struct frun *run, const struct flow_action *act)
 	else if (!pl_strcmp(&type, "OldestContactInQueueAgeSeconds"))
 		v = m.oldest_contact_age_ms;	/* exports compare ms */
 	else {
-		log_info("flow: %s: unknown MetricType '%.*s'", act->id,
-			 (int)type.l, type.p);
+		log_info("flow: %s: unknown MetricType '%r'", act->id,
+			 &type);
 		frun_done_error(run, "NoMatchingError");
 		return 0;
 	}
@@ -570,8 +570,8 @@ int act_update_participant_state(struct frun *run,
 		hold = HOLD_NONE;
 	}
 	else {
-		log_info("flow: %s: unknown participant state '%.*s'",
-			 act->id, (int)v.l, v.p);
+		log_info("flow: %s: unknown participant state '%r'",
+			 act->id, &v);
 		frun_done_error(run, "NoMatchingError");
 		return 0;
 	}

@@ -1,0 +1,55 @@
+/**
+ * @file app.h  The daemon's process-wide state.
+ *
+ * Owns the current configuration and flow set (each swapped whole on
+ * reload; contacts keep references to the versions they started with),
+ * the SIP stack, the live contacts, the record writer and the API. Only
+ * the loop thread touches it.
+ */
+#ifndef CALLFLOWD_APP_H
+#define CALLFLOWD_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <callflowd/libre.h>
+#include <callflowd/util.h>
+
+struct config;
+struct flowset;
+struct records;
+struct sipserver;
+struct api;
+struct flowwatch;
+struct tts;
+struct promptcache;
+
+struct app_stats {
+	uint64_t calls_total;
+	uint64_t calls_rejected;	/* 403/404/420/488/503 before a flow */
+	uint64_t calls_answered;
+	uint64_t calls_failed;
+	uint64_t flow_errors;
+	uint32_t reloads;
+};
+
+struct app {
+	struct config *cfg;
+	struct flowset *flows;
+	struct sipserver *sip;
+	struct records *records;
+	struct api *api;
+	struct flowwatch *watch;
+	struct tts *tts;
+	struct promptcache *prompts;
+	struct list contacts;		/* struct contact, live */
+	uint32_t ncontacts;
+	struct rng rng;
+	bool draining;			/* SIGTERM: new calls get 503 */
+	uint64_t started_ms;
+	struct app_stats stats;
+};
+
+/** The one instance (set by main). */
+extern struct app *the_app;
+
+#endif

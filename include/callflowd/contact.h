@@ -1,0 +1,50 @@
+/**
+ * @file contact.h  A live voice contact: the hub that owns one caller's
+ * SIP session, media, flow run and record.
+ *
+ * Owns the sipsess of the customer leg, its media stream and player, the
+ * flow run (holding the flow version it started with), the digit
+ * collector and the record being built. The destructor tears all of it
+ * down and writes the record if that has not happened yet.
+ */
+#ifndef CALLFLOWD_CONTACT_H
+#define CALLFLOWD_CONTACT_H
+
+#include <stdint.h>
+#include <callflowd/libre.h>
+
+struct app;
+struct contact;
+struct flow;
+struct sip_msg;
+struct trunk;
+struct cdata;
+
+enum contact_state {
+	CONTACT_NEW, CONTACT_IN_FLOW, CONTACT_QUEUED, CONTACT_ENDING,
+	CONTACT_ENDED
+};
+const char *contact_state_name(enum contact_state st);
+
+/**
+ * Accept an inbound INVITE that passed admission and run flow on it. On
+ * failure scodep and reasonp say what to answer (e.g. 488) and a record of
+ * the failed contact has been written.
+ */
+int contact_inbound(struct contact **cp, struct app *app,
+		    const struct sip_msg *msg, const struct trunk *trunk,
+		    const char *number, struct flow *flow,
+		    uint16_t *scodep, const char **reasonp);
+/** Hang up with a reason (shutdown, API); the record is written. */
+void contact_hangup(struct contact *c, const char *disconnect_reason);
+
+/* For the API: read-only views. */
+const struct cdata *contact_cdata(const struct contact *c);
+enum contact_state contact_state(const struct contact *c);
+const char *contact_flow_name(const struct contact *c);
+const char *contact_action_id(const struct contact *c);
+uint64_t contact_started_ms(const struct contact *c);
+/** The list element (app->contacts holds struct contact). */
+struct contact *contact_from_le(struct le *le);
+
+#endif

@@ -1,0 +1,44 @@
+/**
+ * @file records.h  Contact records: one JSON line per contact segment,
+ * appended to data_dir/records/contact-records.jsonl.
+ *
+ * Owns the record file and its write queue. Lines are built on the loop
+ * thread and written in order by one libuv pool job at a time, so a slow
+ * disk never stalls calls; records_flush() waits for the queue (shutdown).
+ */
+#ifndef CALLFLOWD_RECORDS_H
+#define CALLFLOWD_RECORDS_H
+
+#include <stdint.h>
+
+struct records;
+struct cdata;
+
+/** Timestamps and outcome of a segment that cdata does not hold. */
+struct crecord_info {
+	uint64_t initiated_ms;
+	uint64_t connected_ms;		/* 0: never connected to the system */
+	uint64_t disconnected_ms;
+	const char *disconnect_reason;	/* CUSTOMER_DISCONNECT, ... */
+	const char *flow_name;
+	const char *sip_status;		/* final SIP status we gave, e.g. "404" */
+	const char *failure;		/* why it failed, NULL if it did not */
+	const char *queue_name;		/* enqueued queue, if any */
+	uint64_t enqueued_ms;
+	uint64_t dequeued_ms;
+};
+
+int  records_alloc(struct records **recp, const char *data_dir);
+/** Append a record of cd (cd may be NULL for calls rejected early, then
+ *  contact_id/customer/system fill in). */
+int  records_write(struct records *rec, const struct cdata *cd,
+		   const struct crecord_info *info);
+/** Run the loop until every queued line is on disk (or ms elapsed). */
+void records_flush(struct records *rec, uint32_t ms);
+uint64_t records_written(const struct records *rec);
+const char *records_path(const struct records *rec);
+/** The record as a JSON text (mem string), as written to the file. */
+int  crecord_encode(char **jsonp, const struct cdata *cd,
+		    const struct crecord_info *info);
+
+#endif

@@ -1,0 +1,219 @@
+/**
+ * @file api.c  HTTP routes: health, flows, live contacts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/api.h>
+#include <callflowd/app.h>
+#include <callflowd/cdata.h>
+#include <callflowd/config.h>
+#include <callflowd/contact.h>
+#include <callflowd/flowset.h>
+#include <callflowd/log.h>
+#include <callflowd/records.h>
+#include <callflowd/util.h>
+
+struct api {
+	struct app *app;
+	struct http_sock *sock;
+};
+
+static const char *reason_of(uint16_t scode)
+{
+	switch (scode) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 503: return "Service Unavailable";
+	default:  return "Internal Server Error";
+	}
+}
+
+/* Reply with a JSON document (takes the reference to j). */
+static void reply_json(struct http_conn *conn, uint16_t scode, json_t *j)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER)
+		       : NULL;
+
+	json_decref(j);
+	if (!text) {
+		(void)http_ereply(conn, 500, "Internal Server Error");
+		return;
+	}
+	(void)http_creply(conn, scode, reason_of(scode), "application/json",
+			  "%s", text);
+	free(text);
+}
+
+static void reply_error(struct http_conn *conn, uint16_t scode,
+			const char *msg)
+{
+	reply_json(conn, scode, json_pack("{s:s}", "error", msg));
+}
+
+static json_t *ts(uint64_t ms)
+{
+	char buf[40];
+
+	if (!ms)
+		return json_null();
+	util_iso8601(buf, sizeof(buf), ms);
+	return json_string(buf);
+}
+
+static void get_health(struct api *api, struct http_conn *conn)
+{
+	struct app *app = api->app;
+
+	reply_json(conn, app->draining ? 503 : 200,
+		   json_pack("{s:s, s:I, s:I, s:I, s:o}",
+			     "status", app->draining ? "draining" : "ok",
+			     "contacts", (json_int_t)app->ncontacts,
+			     "flows", (json_int_t)flowset_count(app->flows),
+			     "uptime_seconds", (json_int_t)
+			     ((util_now_ms() - app->started_ms) / 1000),
+			     "started", ts(app->started_ms)));
+}
+
+static json_t *findings_json(const struct findings *f, bool errors)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; f && a && i < f->n; i++) {
+		const struct finding *x = &f->v[i];
+
+		if ((x->sev == FINDING_ERROR) != errors)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:s}",
+			"action", x->action_id ? x->action_id : "-",
+			"message", x->msg ? x->msg : ""));
+	}
+	return a;
+}
+
+static void get_flows(struct api *api, struct http_conn *conn)
+{
+	const struct flowset *fs = api->app->flows;
+	json_t *arr = json_array();
+	size_t i, n = flowset_count(fs);
+
+	for (i = 0; arr && i < n; i++) {
+		const struct flowset_entry *e = flowset_at(fs, i);
+		const struct flow *f = e->flow;
+
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:s?, s:s?, s:I, s:o, s:b, s:o, s:o, s:o}",
+			"name", e->name,
+			"path", e->path,
+			"type", f ? flow_type_name(f->type) : NULL,
+			"version", (json_int_t)(f ? f->version : 0),
+			"loaded", ts(f ? f->loaded_ms : 0),
+			"serving", f != NULL,
+			"last_attempt", ts(e->attempt_ms),
+			"errors", findings_json(e->findings, true),
+			"warnings", findings_json(e->findings, false)));
+	}
+	reply_json(conn, 200, json_pack("{s:o}", "flows", arr));
+}
+
+static void get_contacts(struct api *api, struct http_conn *conn)
+{
+	json_t *arr = json_array();
+	struct le *le;
+
+	for (le = list_head(&api->app->contacts); arr && le; le = le->next) {
+		const struct contact *c = contact_from_le(le);
+		const struct cdata *cd = contact_cdata(c);
+
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:s?}",
+			"ContactId", cd->contact_id,
+			"flow", contact_flow_name(c),
+			"action", contact_action_id(c),
+			"caller", cd->customer_addr,
+			"dialled", cd->system_addr,
+			"state", contact_state_name(contact_state(c)),
+			"started", ts(contact_started_ms(c)),
+			"queue", cd->queue_name));
+	}
+	reply_json(conn, 200, json_pack("{s:o}", "contacts", arr));
+}
+
+static void req_handler(struct http_conn *conn, const struct http_msg *msg,
+			void *arg)
+{
+	struct api *api = arg;
+	bool get = !pl_strcmp(&msg->met, "GET");
+
+	if (!pl_strcmp(&msg->path, "/health")) {
+		if (get)
+			get_health(api, conn);
+		else
+			reply_error(conn, 405, "use GET");
+		return;
+	}
+	if (!pl_strcmp(&msg->path, "/v1/flows")) {
+		if (get)
+			get_flows(api, conn);
+		else
+			reply_error(conn, 405, "use GET");
+		return;
+	}
+	if (!pl_strcmp(&msg->path, "/v1/contacts")) {
+		if (get)
+			get_contacts(api, conn);
+		else
+			reply_error(conn, 405, "use GET");
+		return;
+	}
+	reply_error(conn, 404, "no such resource");
+}
+
+static void destructor(void *arg)
+{
+	struct api *api = arg;
+
+	mem_deref(api->sock);
+}
+
+int api_alloc(struct api **apip, struct app *app)
+{
+	const char *listen = NULL;
+	struct api *api;
+	struct sa laddr;
+	int err;
+
+	if (!apip || !app)
+		return EINVAL;
+
+	listen = json_string_value(json_object_get(
+			json_object_get(app->cfg->root, "http"), "listen"));
+	if (!listen)
+		listen = "127.0.0.1:8080";
+
+	err = sa_decode(&laddr, listen, strlen(listen));
+	if (err) {
+		log_error("config: http.listen: '%s' is not host:port", listen);
+		return EINVAL;
+	}
+
+	api = mem_zalloc(sizeof(*api), destructor);
+	if (!api)
+		return ENOMEM;
+	api->app = app;
+
+	err = http_listen(&api->sock, &laddr, req_handler, api);
+	if (err) {
+		log_error("http: cannot listen on %s: %m", listen, err);
+		mem_deref(api);
+		return err;
+	}
+	log_info("http: API listening on %s", listen);
+
+	*apip = api;
+	return 0;
+}

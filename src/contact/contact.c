@@ -1,0 +1,538 @@
+/**
+ * @file contact.c  A live voice contact: SIP session, media, flow runs,
+ * record. The flow ports it offers are in contact_ops.c.
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/app.h>
+#include <callflowd/cdata.h>
+#include <callflowd/config.h>
+#include <callflowd/contact.h>
+#include <callflowd/flowset.h>
+#include <callflowd/interp.h>
+#include <callflowd/log.h>
+#include <callflowd/media.h>
+#include <callflowd/mstream.h>
+#include <callflowd/records.h>
+#include <callflowd/sdpneg.h>
+#include <callflowd/sipserver.h>
+#include <callflowd/strmap.h>
+#include <callflowd/util.h>
+#include "contact_priv.h"
+
+static const char *state_names[] = {
+	"New", "InFlow", "Queued", "Ending", "Ended"
+};
+
+const char *contact_state_name(enum contact_state st)
+{
+	if ((size_t)st >= sizeof(state_names) / sizeof(state_names[0]))
+		return "?";
+	return state_names[st];
+}
+
+static void write_record(struct contact *c)
+{
+	struct crecord_info info = c->info;
+
+	if (c->recorded || !c->app->records)
+		return;
+	c->recorded = true;
+
+	if (!info.disconnected_ms)
+		info.disconnected_ms = util_now_ms();
+	if (!info.disconnect_reason)
+		info.disconnect_reason = c->reason[0] ? c->reason : "OTHER";
+	if (info.queue_name && !info.dequeued_ms)
+		info.dequeued_ms = info.disconnected_ms;	/* abandoned */
+	info.flow_name = c->flow ? c->flow->name : NULL;
+
+	if (records_write(c->app->records, c->cd, &info))
+		log_error("contact %s: record not written", c->cd->contact_id);
+}
+
+static void destructor(void *arg)
+{
+	struct contact *c = arg;
+
+	tmr_cancel(&c->free_tmr);
+	tmr_cancel(&c->queue_tmr);
+	contact_media_stop(c);
+	write_record(c);
+	list_unlink(&c->le);
+	if (c->app && c->listed)
+		--c->app->ncontacts;
+	mem_deref(c->run);
+	mem_deref(c->sess);
+	mem_deref(c->ms);
+	mem_deref(c->neg);
+	mem_deref(c->player);
+	mem_deref(c->http);
+	mem_deref(c->flow);
+	mem_deref(c->flows);
+	mem_deref(c->cfg);
+	mem_deref(c->cd);
+}
+
+static void free_tmr(void *arg)
+{
+	mem_deref(arg);
+}
+
+void contact_end(struct contact *c, const char *reason)
+{
+	if (!c || c->state == CONTACT_ENDED)
+		return;
+
+	if (!c->reason[0] && reason)
+		str_ncpy(c->reason, reason, sizeof(c->reason));
+	c->state = CONTACT_ENDED;
+	c->info.disconnected_ms = util_now_ms();
+
+	contact_media_stop(c);
+	if (c->run)
+		frun_cancel(c->run);
+	write_record(c);
+
+	/* leave the live list now; free from the loop, outside callbacks */
+	list_unlink(&c->le);
+	if (c->listed) {
+		--c->app->ncontacts;
+		c->listed = false;
+	}
+	if (c->ms)
+		mstream_stop(c->ms);
+	/* dereferencing the session sends BYE (or a final response) */
+	c->sess = mem_deref(c->sess);
+	tmr_start(&c->free_tmr, 0, free_tmr, c);
+}
+
+void contact_hangup(struct contact *c, const char *disconnect_reason)
+{
+	contact_end(c, disconnect_reason ? disconnect_reason : "OTHER");
+}
+
+struct contact *contact_from_le(struct le *le)
+{
+	return le ? le->data : NULL;
+}
+
+const struct cdata *contact_cdata(const struct contact *c)
+{
+	return c ? c->cd : NULL;
+}
+
+enum contact_state contact_state(const struct contact *c)
+{
+	return c ? c->state : CONTACT_ENDED;
+}
+
+const char *contact_flow_name(const struct contact *c)
+{
+	const struct flow *f = c && c->run ? frun_flow(c->run) : NULL;
+
+	return f ? f->name : NULL;
+}
+
+const char *contact_action_id(const struct contact *c)
+{
+	const struct flow_action *a = c && c->run && !frun_ended(c->run) ?
+		frun_action(c->run) : NULL;
+
+	return a ? a->id : NULL;
+}
+
+uint64_t contact_started_ms(const struct contact *c)
+{
+	return c ? c->info.initiated_ms : 0;
+}
+
+/* -- SIP session events -- */
+
+static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct contact *c = arg;
+	const struct sdpneg_result *r;
+	int err;
+
+	/* re-INVITE: hold, resume, codec change, session refresh */
+	err = sdpneg_answer(c->neg, descp, msg->mb);
+	if (err) {
+		log_warn("contact %s: re-INVITE refused: %m",
+			 c->cd->contact_id, err);
+		return err;
+	}
+	r = sdpneg_result(c->neg);
+	mstream_set_dir(c->ms, r->dir);
+	if (r->codec != c->codec || !sa_cmp(&r->raddr, &c->raddr, SA_ALL)) {
+		mstream_stop(c->ms);
+		err = mstream_start(c->ms, r->codec, r->te_pt, &r->raddr,
+				    &r->raddr_rtcp);
+		c->codec = r->codec;
+		c->raddr = r->raddr;
+	}
+	return err;
+}
+
+static int answer_handler(const struct sip_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return 0;
+}
+
+static void estab_handler(const struct sip_msg *msg, void *arg)
+{
+	struct contact *c = arg;
+
+	(void)msg;
+	log_debug("contact %s: established", c->cd->contact_id);
+}
+
+/* DTMF over SIP INFO: application/dtmf-relay ("Signal=5") or
+ * application/dtmf ("5"). */
+static void info_handler(struct sip *sip, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct contact *c = arg;
+	struct pl sig;
+	char key = 0;
+
+	if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay")) {
+		if (!re_regex((const char *)mbuf_buf(msg->mb),
+			      mbuf_get_left(msg->mb),
+			      "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]1", &sig))
+			key = sig.p[0];
+	}
+	else if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf")) {
+		if (!re_regex((const char *)mbuf_buf(msg->mb),
+			      mbuf_get_left(msg->mb), "[0-9*#A-Da-d]1", &sig))
+			key = sig.p[0];
+	}
+	else {
+		(void)sip_reply(sip, msg, 415, "Unsupported Media Type");
+		return;
+	}
+
+	(void)sip_reply(sip, msg, 200, "OK");
+	if (key) {
+		if (key >= 'a' && key <= 'd')
+			key = (char)(key - 'a' + 'A');
+		contact_dtmf(c, key, "SIP INFO");
+	}
+}
+
+static void close_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct contact *c = arg;
+	const char *reason;
+
+	if (err == ECONNRESET) {
+		reason = "CUSTOMER_DISCONNECT";
+		log_info("contact %s: caller hung up", c->cd->contact_id);
+	}
+	else {
+		reason = "TELECOM_PROBLEM";
+		log_info("contact %s: session closed: %m%s%u", c->cd->contact_id,
+			 err, msg ? " status " : "", msg ? msg->scode : 0);
+	}
+	contact_end(c, reason);
+}
+
+static void rtp_timeout(void *arg)
+{
+	struct contact *c = arg;
+
+	log_warn("contact %s: no RTP received, ending the call",
+		 c->cd->contact_id);
+	contact_end(c, "TELECOM_PROBLEM");
+}
+
+/* -- flows -- */
+
+static void start_queue_flow(void *arg);
+
+static void run_end(struct frun *run, const struct fend *end, void *arg)
+{
+	struct contact *c = arg;
+
+	(void)run;
+	if (c->state == CONTACT_ENDED)
+		return;
+
+	switch (end->kind) {
+
+	case FEND_QUEUE:
+		c->state = CONTACT_QUEUED;
+		log_info("contact %s: queued in %s", c->cd->contact_id,
+			 end->target ? end->target : "?");
+		tmr_start(&c->queue_tmr, 0, start_queue_flow, c);
+		return;
+
+	case FEND_END_FLOW:
+		if (c->state == CONTACT_QUEUED) {
+			/* a customer queue flow ended: still waiting */
+			tmr_start(&c->queue_tmr, 1000, start_queue_flow, c);
+			return;
+		}
+		contact_end(c, "CONTACT_FLOW_DISCONNECT");
+		return;
+
+	case FEND_ERROR:
+		++c->app->stats.flow_errors;
+		log_warn("contact %s: flow '%s' ended in error: %s",
+			 c->cd->contact_id, frun_flow(run)->name,
+			 end->reason ? end->reason : "");
+		if (!c->info.failure)
+			c->info.failure = "flow error";
+		contact_end(c, "CONTACT_FLOW_DISCONNECT");
+		return;
+
+	case FEND_DISCONNECT:
+		contact_end(c, "CONTACT_FLOW_DISCONNECT");
+		return;
+
+	default:
+		log_warn("contact %s: flow ended with %s, which needs agents "
+			 "and transfers (not available yet): hanging up",
+			 c->cd->contact_id, fend_kind_name(end->kind));
+		c->info.failure = "transfer not available";
+		contact_end(c, "CONTACT_FLOW_DISCONNECT");
+		return;
+	}
+}
+
+static int run_flow(struct contact *c, struct flow *flow)
+{
+	int err;
+
+	c->run = mem_deref(c->run);
+	err = frun_alloc(&c->run, flow, c->cd, &c->env, run_end, c);
+	if (err)
+		return err;
+	return frun_start(c->run, NULL);
+}
+
+/* The customer queue flow: the hook, the queue's default, or ours. */
+static void start_queue_flow(void *arg)
+{
+	struct contact *c = arg;
+	const struct cfg_queue *q = config_queue(c->cfg, c->cd->queue_name);
+	const char *ref = c->cd->hooks[HOOK_CUSTOMER_QUEUE];
+	struct flow *f = NULL;
+
+	if (ref)
+		f = flowset_find(c->flows, ref);
+	if (!f && q && q->queue_flow)
+		f = flowset_find(c->flows, q->queue_flow);
+	if (!f)
+		f = flowset_find(c->flows, "Default customer queue");
+	if (!f) {
+		log_warn("contact %s: no customer queue flow; the caller "
+			 "waits in silence", c->cd->contact_id);
+		return;
+	}
+	if (run_flow(c, f))
+		contact_end(c, "OTHER");
+}
+
+/* -- creation -- */
+
+static void copy_headers(struct cdata *cd, const struct sip_msg *msg)
+{
+	struct le *le;
+
+	for (le = list_head(&msg->hdrl); le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		/* first occurrence wins, like Connect's single value */
+		if (strmap_getn(cd->sip_headers, h->name.p, h->name.l, NULL))
+			continue;
+		(void)strmap_setn(cd->sip_headers, h->name.p, h->name.l,
+				  h->val.p, h->val.l);
+	}
+}
+
+/* Caller: P-Asserted-Identity if present, else From; E.164 if it is one. */
+static void caller_address(char *out, size_t sz, const struct sip_msg *msg)
+{
+	const struct sip_hdr *pai = sip_msg_hdr(msg, SIP_HDR_P_ASSERTED_IDENTITY);
+	struct sip_addr addr;
+	char user[128] = "";
+
+	if (pai && !sip_addr_decode(&addr, &pai->val) &&
+	    pl_isset(&addr.uri.user))
+		pl_strcpy(&addr.uri.user, user, sizeof(user));
+	else if (pai && !sip_addr_decode(&addr, &pai->val) &&
+		 !pl_strcasecmp(&addr.uri.scheme, "tel"))
+		pl_strcpy(&addr.uri.host, user, sizeof(user));
+	if (!user[0] && pl_isset(&msg->from.uri.user))
+		pl_strcpy(&msg->from.uri.user, user, sizeof(user));
+
+	if (util_e164(out, sz, user))
+		str_ncpy(out, user, sz);
+}
+
+static enum sdes_policy trunk_policy(const struct trunk *t)
+{
+	switch (t->srtp) {
+	case SRTP_MANDATORY: return SDES_MANDATORY;
+	case SRTP_OPTIONAL:  return SDES_OPTIONAL;
+	default:             return SDES_OFF;
+	}
+}
+
+int contact_inbound(struct contact **cp, struct app *app,
+		    const struct sip_msg *msg, const struct trunk *trunk,
+		    const char *number, struct flow *flow,
+		    uint16_t *scodep, const char **reasonp)
+{
+	struct mstream_handlers mh;
+	struct mstream_conf mconf;
+	struct sdpneg_conf nconf;
+	const struct sdpneg_result *r;
+	struct mbuf *answer = NULL;
+	struct contact *c;
+	char id[40];
+	int err;
+
+	if (!cp || !app || !msg || !trunk || !number || !flow)
+		return EINVAL;
+
+	c = mem_zalloc(sizeof(*c), destructor);
+	if (!c)
+		return ENOMEM;
+
+	c->app = app;
+	c->cfg = mem_ref(app->cfg);
+	c->flows = mem_ref(app->flows);
+	c->flow = mem_ref(flow);
+	c->state = CONTACT_NEW;
+	c->info.initiated_ms = util_now_ms();
+	tmr_init(&c->free_tmr);
+	tmr_init(&c->queue_tmr);
+
+	util_uuid(id, &app->rng);
+	err = cdata_alloc(&c->cd, id);
+	if (err)
+		goto out;
+	str_ncpy(c->cd->system_addr, number, sizeof(c->cd->system_addr));
+	caller_address(c->cd->customer_addr, sizeof(c->cd->customer_addr),
+		       msg);
+	copy_headers(c->cd, msg);
+	if (c->cfg->default_voice)
+		(void)cdata_set_str(&c->cd->tts_voice, c->cfg->default_voice);
+	if (c->cfg->default_language)
+		(void)cdata_set_str(&c->cd->language,
+				    c->cfg->default_language);
+
+	contact_ops_env(c);
+
+	/* media: bind, negotiate, start */
+	memset(&mh, 0, sizeof(mh));
+	mh.srch = contact_media_src;
+	mh.dtmfh = contact_media_dtmf;
+	mh.timeouth = rtp_timeout;
+	mh.arg = c;
+	media_rtp_conf(&mconf, c->cfg);
+	err = mstream_alloc(&c->ms, media_clock(), &mconf, &mh);
+	if (err) {
+		c->info.failure = "no RTP port";
+		*scodep = 503;
+		*reasonp = "Service Unavailable";
+		goto out;
+	}
+
+	memset(&nconf, 0, sizeof(nconf));
+	if (trunk->pcmu)
+		nconf.codecv[nconf.codecc++] = MSTREAM_PCMU;
+	if (trunk->pcma)
+		nconf.codecv[nconf.codecc++] = MSTREAM_PCMA;
+	nconf.te = true;
+	nconf.srtp = trunk_policy(trunk);
+	nconf.ptime = 20;
+	err = sdpneg_alloc(&c->neg, &nconf, mstream_laddr(c->ms));
+	if (err)
+		goto out;
+
+	if (!mbuf_get_left(msg->mb)) {
+		/* no offer: a late-offer INVITE (not supported yet) */
+		c->info.failure = "INVITE without SDP offer";
+		*scodep = 488;
+		*reasonp = "Not Acceptable Here";
+		err = EPROTO;
+		goto out;
+	}
+	err = sdpneg_answer(c->neg, &answer, msg->mb);
+	if (err) {
+		*scodep = sdpneg_scode(err);
+		*reasonp = *scodep == 400 ? "Bad Request" :
+			   *scodep == 488 ? "Not Acceptable Here" :
+			   "Server Internal Error";
+		c->info.failure = err == ENOTSUP ?
+			"no common codec or SRTP policy not met" :
+			"unusable SDP offer";
+		goto out;
+	}
+	r = sdpneg_result(c->neg);
+	c->codec = r->codec;
+	c->raddr = r->raddr;
+	if (r->srtp) {
+		err = mstream_set_srtp(c->ms, &r->tx, &r->rx);
+		if (err)
+			goto out;
+	}
+	mstream_set_dir(c->ms, r->dir);
+	err = mstream_start(c->ms, r->codec, r->te_pt, &r->raddr,
+			    &r->raddr_rtcp);
+	if (err)
+		goto out;
+
+	err = sipsess_accept(&c->sess, sipserver_sock(app->sip), msg, 200,
+			     "OK", "callflowd", "application/sdp", answer,
+			     NULL, NULL, false, offer_handler, answer_handler,
+			     estab_handler, info_handler, NULL, close_handler,
+			     c, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
+			     "INFO\r\n");
+	if (err) {
+		c->info.failure = "SIP accept failed";
+		goto out;
+	}
+
+	c->info.connected_ms = util_now_ms();
+	list_append(&app->contacts, &c->le, c);
+	c->listed = true;
+	++app->ncontacts;
+	c->state = CONTACT_IN_FLOW;
+
+	log_info("contact %s: %s -> %s (trunk %s), flow '%s'",
+		 c->cd->contact_id, c->cd->customer_addr, number, trunk->name,
+		 flow->name);
+
+	err = run_flow(c, flow);
+	if (err) {
+		log_error("contact %s: flow '%s' did not start: %m",
+			  c->cd->contact_id, flow->name, err);
+		contact_end(c, "OTHER");
+		err = 0;	/* answered; the record says what happened */
+	}
+
+ out:
+	mem_deref(answer);
+	if (err) {
+		str_ncpy(c->reason, "TELECOM_PROBLEM", sizeof(c->reason));
+		if (*scodep) {
+			re_snprintf(c->sip_status, sizeof(c->sip_status),
+				    "%u", *scodep);
+			c->info.sip_status = c->sip_status;
+		}
+		c->info.disconnected_ms = util_now_ms();
+		mem_deref(c);	/* writes the failed contact's record */
+		return err;
+	}
+
+	*cp = c;
+	return 0;
+}

@@ -1,0 +1,382 @@
+/**
+ * @file main.c  callflowd: arguments, configuration, signals, the loop.
+ *
+ * SIGHUP reloads configuration and flows (live contacts keep the versions
+ * they started with); SIGTERM drains: new calls get 503, live calls go on
+ * for up to shutdown_grace_seconds, then are ended with their records
+ * written, and the process exits 0.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+#include <callflowd/libre.h>
+#include <callflowd/api.h>
+#include <callflowd/app.h>
+#include <callflowd/config.h>
+#include <callflowd/contact.h>
+#include <callflowd/flowset.h>
+#include <callflowd/flowwatch.h>
+#include <callflowd/log.h>
+#include <callflowd/loop.h>
+#include <callflowd/media.h>
+#include <callflowd/notify.h>
+#include <callflowd/records.h>
+#include <callflowd/sipserver.h>
+#include <callflowd/tz.h>
+
+#define DEFAULT_CONFIG "/etc/callflowd/callflowd.json"
+
+struct app *the_app;
+
+static struct {
+	struct app app;
+	const char *config_path;
+	uv_signal_t sig_hup, sig_term, sig_int;
+	struct tmr grace_tmr;
+	struct tmr drain_tmr;
+	struct tmr wd_tmr;
+	uint64_t wd_ms;
+	int exit_code;
+} d;
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: callflowd [--config FILE] [--log-level LEVEL]\n"
+		"       callflowd --check-config [--config FILE]\n"
+		"\n"
+		"  -c, --config FILE     configuration (default %s)\n"
+		"  -k, --check-config    validate the configuration and every "
+		"flow, then exit\n"
+		"                        (0 valid, 1 errors)\n"
+		"  -l, --log-level LVL   error, warn, info (default) or debug\n"
+		"  -V, --version         print the version\n"
+		"  -h, --help            this text\n", DEFAULT_CONFIG);
+}
+
+static int load_flows(struct flowset **fsp, const struct config *cfg)
+{
+	struct flowset *fs = NULL;
+	int err;
+
+	err = flowset_alloc(&fs, cfg);
+	if (err)
+		return err;
+	err = flowset_load_dir(fs, cfg->flows_dir);
+	if (err && err != EBADMSG) {
+		log_error("flows: cannot read %s: %m", cfg->flows_dir, err);
+		mem_deref(fs);
+		return err;
+	}
+	*fsp = fs;
+	return 0;
+}
+
+/* Print every flow's findings; 1 when any has an error. */
+static int report_flows(const struct flowset *fs)
+{
+	size_t i, n = flowset_count(fs), errors = 0, warnings = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct flowset_entry *e = flowset_at(fs, i);
+
+		if (!e->findings)
+			continue;
+		findings_print(e->findings, e->path ? e->path : e->name,
+			       stdout);
+		errors += e->findings->nerrors;
+		warnings += e->findings->nwarnings;
+	}
+	printf("%zu flows, %zu errors, %zu warnings\n", n, errors, warnings);
+	return errors ? 1 : 0;
+}
+
+static void shutdown_now(void)
+{
+	struct app *app = &d.app;
+
+	tmr_cancel(&d.grace_tmr);
+	tmr_cancel(&d.drain_tmr);
+	tmr_cancel(&d.wd_tmr);
+	sipserver_close(app->sip);
+	re_cancel();
+}
+
+static void drain_check(void *arg)
+{
+	(void)arg;
+
+	if (!d.app.ncontacts) {
+		log_info("shutdown: no live calls left");
+		shutdown_now();
+		return;
+	}
+	tmr_start(&d.drain_tmr, 50, drain_check, NULL);
+}
+
+static void grace_expired(void *arg)
+{
+	struct le *le;
+
+	(void)arg;
+	log_info("shutdown: grace period over, ending %u live call%s",
+		 d.app.ncontacts, d.app.ncontacts == 1 ? "" : "s");
+	le = list_head(&d.app.contacts);
+	while (le) {
+		struct contact *c = contact_from_le(le);
+
+		le = le->next;
+		contact_hangup(c, "OTHER");
+	}
+	drain_check(NULL);
+}
+
+static void begin_drain(void)
+{
+	const json_t *g;
+	uint32_t grace = 30;
+
+	if (d.app.draining)
+		return;
+	d.app.draining = true;
+	(void)notify_send("STOPPING=1");
+
+	g = json_object_get(d.app.cfg->root, "shutdown_grace_seconds");
+	if (json_is_integer(g) && json_integer_value(g) >= 0)
+		grace = (uint32_t)json_integer_value(g);
+
+	log_info("shutdown: draining %u live call%s (grace %u s); new calls "
+		 "get 503", d.app.ncontacts, d.app.ncontacts == 1 ? "" : "s",
+		 grace);
+	tmr_start(&d.grace_tmr, (uint64_t)grace * 1000, grace_expired, NULL);
+	drain_check(NULL);
+}
+
+static void reload(void)
+{
+	struct app *app = &d.app;
+	struct config *cfg = NULL;
+	struct flowset *fs = NULL;
+	char errbuf[512] = "";
+	int err;
+
+	(void)notify_send("RELOADING=1");
+	log_info("reload: reading %s", d.config_path);
+
+	err = config_load(&cfg, d.config_path, errbuf, sizeof(errbuf));
+	if (err) {
+		log_error("reload: %s: %s; keeping the running configuration",
+			  d.config_path, errbuf);
+		goto out;
+	}
+	err = load_flows(&fs, cfg);
+	if (err) {
+		mem_deref(cfg);
+		goto out;
+	}
+
+	/* contacts hold their own references to what they started with */
+	mem_deref(app->cfg);
+	app->cfg = cfg;
+	mem_deref(app->flows);
+	app->flows = fs;
+	flowwatch_set(app->watch, fs);
+	++app->stats.reloads;
+	log_info("reload: %zu flows serving", flowset_count(fs));
+
+ out:
+	(void)notify_send("READY=1");
+}
+
+static void signal_cb(uv_signal_t *h, int signum)
+{
+	(void)h;
+
+	if (signum == SIGHUP)
+		reload();
+	else
+		begin_drain();
+}
+
+static void watchdog(void *arg)
+{
+	(void)arg;
+	(void)notify_send("WATCHDOG=1");
+	tmr_start(&d.wd_tmr, d.wd_ms, watchdog, NULL);
+}
+
+static int start(void)
+{
+	struct app *app = &d.app;
+	int err;
+
+	err = records_alloc(&app->records, app->cfg->data_dir);
+	if (err)
+		return err;
+	err = media_init(app);
+	if (err)
+		return err;
+	err = sipserver_alloc(&app->sip, app);
+	if (err)
+		return err;
+	err = api_alloc(&app->api, app);
+	if (err)
+		return err;
+	err = flowwatch_alloc(&app->watch, app->cfg->flows_dir, app->flows,
+			      200);
+	if (err)
+		log_warn("flows: not watching %s (%m): changes need SIGHUP",
+			 app->cfg->flows_dir, err);
+
+	uv_signal_init(loop_uv(), &d.sig_hup);
+	uv_signal_init(loop_uv(), &d.sig_term);
+	uv_signal_init(loop_uv(), &d.sig_int);
+	uv_signal_start(&d.sig_hup, signal_cb, SIGHUP);
+	uv_signal_start(&d.sig_term, signal_cb, SIGTERM);
+	uv_signal_start(&d.sig_int, signal_cb, SIGINT);
+	loop_kick();
+
+	d.wd_ms = notify_watchdog_usec() / 2000;
+	if (d.wd_ms)
+		tmr_start(&d.wd_tmr, d.wd_ms, watchdog, NULL);
+
+	return 0;
+}
+
+static void stop(void)
+{
+	struct app *app = &d.app;
+
+	uv_signal_stop(&d.sig_hup);
+	uv_signal_stop(&d.sig_term);
+	uv_signal_stop(&d.sig_int);
+
+	/* contacts still alive end now, writing their records */
+	while (list_head(&app->contacts))
+		contact_hangup(contact_from_le(list_head(&app->contacts)),
+			       "OTHER");
+
+	app->watch = mem_deref(app->watch);
+	app->api = mem_deref(app->api);
+	app->sip = mem_deref(app->sip);
+	media_close(app);
+	records_flush(app->records, 5000);
+	app->records = mem_deref(app->records);
+	app->flows = mem_deref(app->flows);
+	app->cfg = mem_deref(app->cfg);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"check-config", no_argument, NULL, 'k'},
+		{"log-level", required_argument, NULL, 'l'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	struct app *app = &d.app;
+	bool check = false;
+	char errbuf[512] = "";
+	enum log_level lvl;
+	int c, err;
+
+	d.config_path = DEFAULT_CONFIG;
+	while ((c = getopt_long(argc, argv, "c:kl:Vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 'k':
+			check = true;
+			break;
+		case 'l':
+			if (log_level_parse(&lvl, optarg)) {
+				fprintf(stderr, "callflowd: unknown log level "
+					"'%s'\n", optarg);
+				return 2;
+			}
+			log_set_level(lvl);
+			break;
+		case 'V':
+			printf("callflowd 0.1.0\n");
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	if (libre_init()) {
+		fprintf(stderr, "callflowd: libre_init failed\n");
+		return 1;
+	}
+	err = loop_init();
+	if (err) {
+		log_error("cannot set up the event loop: %m", err);
+		libre_close();
+		return 1;
+	}
+
+	the_app = app;
+	app->started_ms = util_now_ms();
+	rng_seed(&app->rng, util_now_ms() ^ ((uint64_t)getpid() << 32));
+
+	err = config_load(&app->cfg, d.config_path, errbuf, sizeof(errbuf));
+	if (err) {
+		log_error("config: %s: %s", d.config_path, errbuf);
+		d.exit_code = 1;
+		goto out;
+	}
+	err = load_flows(&app->flows, app->cfg);
+	if (err) {
+		d.exit_code = 1;
+		goto out;
+	}
+
+	if (check) {
+		d.exit_code = report_flows(app->flows);
+		if (!d.exit_code)
+			printf("%s: configuration valid\n", d.config_path);
+		goto out;
+	}
+
+	err = start();
+	if (err) {
+		log_error("startup failed: %m", err);
+		d.exit_code = 1;
+		stop();
+		goto out;
+	}
+
+	log_info("callflowd ready: %zu flows, %zu numbers",
+		 flowset_count(app->flows), app->cfg->numberc);
+	(void)notify_send("READY=1");
+
+	err = re_main(NULL);
+	if (err && err != EALREADY)
+		log_error("event loop: %m", err);
+
+	stop();
+	log_info("callflowd stopped");
+
+ out:
+	app->flows = mem_deref(app->flows);
+	app->cfg = mem_deref(app->cfg);
+	loop_close();
+	tz_flush();
+	libre_close();
+	return d.exit_code;
+}

@@ -1,0 +1,449 @@
+/**
+ * @file sipserver.c  SIP listeners, trunk policy and call admission.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <callflowd/libre.h>
+#include <callflowd/app.h>
+#include <callflowd/cdata.h>
+#include <callflowd/config.h>
+#include <callflowd/contact.h>
+#include <callflowd/flowset.h>
+#include <callflowd/log.h>
+#include <callflowd/records.h>
+#include <callflowd/sipserver.h>
+#include <callflowd/util.h>
+
+#define DENY_SLOTS 256
+#define DENY_LOG_INTERVAL_MS 60000
+
+struct deny_slot {
+	struct sa addr;
+	uint64_t last_ms;
+	uint64_t count;
+};
+
+struct sipserver {
+	struct app *app;
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct sip_lsnr *lsnr;
+	struct tls *tls;
+	struct trunk *trunks;
+	size_t trunkc;
+	struct deny_slot deny[DENY_SLOTS];
+	bool closing;
+};
+
+static void destructor(void *arg)
+{
+	struct sipserver *srv = arg;
+
+	mem_deref(srv->lsnr);
+	mem_deref(srv->sock);
+	if (srv->sip)
+		sip_close(srv->sip, true);
+	mem_deref(srv->sip);
+	mem_deref(srv->tls);
+	mem_deref(srv->trunks);
+}
+
+const struct trunk *sipserver_trunk(const struct sipserver *srv,
+				    const struct sa *addr)
+{
+	size_t i, j;
+
+	if (!srv || !addr)
+		return NULL;
+	for (i = 0; i < srv->trunkc; i++) {
+		const struct trunk *t = &srv->trunks[i];
+
+		for (j = 0; j < t->allowc; j++) {
+			if (trunk_cidr_match(&t->allow[j], addr))
+				return t;
+		}
+	}
+	return NULL;
+}
+
+/* Log a refused source at most once a minute, however hard it tries. */
+static void deny_log(struct sipserver *srv, const struct sa *src,
+		     const char *what)
+{
+	uint32_t h = sa_hash(src, SA_ADDR) % DENY_SLOTS;
+	struct deny_slot *s = &srv->deny[h];
+	uint64_t now = tmr_jiffies();
+
+	if (!sa_cmp(&s->addr, src, SA_ADDR)) {
+		s->addr = *src;
+		s->last_ms = 0;
+		s->count = 0;
+	}
+	++s->count;
+	if (s->last_ms && now - s->last_ms < DENY_LOG_INTERVAL_MS)
+		return;
+	log_warn("sip: %s from %j refused: not an allowed trunk address "
+		 "(%llu attempt%s since last report)", what, src,
+		 (unsigned long long)s->count, s->count == 1 ? "" : "s");
+	s->last_ms = now;
+	s->count = 0;
+}
+
+/* The dialled number: Request-URI user, else To user, as E.164. */
+static int dialled_number(char *out, size_t sz, const struct sip_msg *msg)
+{
+	char user[128];
+
+	if (pl_isset(&msg->uri.user) && msg->uri.user.l < sizeof(user)) {
+		pl_strcpy(&msg->uri.user, user, sizeof(user));
+		if (!util_e164(out, sz, user))
+			return 0;
+	}
+	if (pl_isset(&msg->to.uri.user) && msg->to.uri.user.l < sizeof(user)) {
+		pl_strcpy(&msg->to.uri.user, user, sizeof(user));
+		if (!util_e164(out, sz, user))
+			return 0;
+	}
+	return EINVAL;
+}
+
+/* A record for a call we refused on a trusted trunk. */
+static void record_rejected(struct sipserver *srv, const struct sip_msg *msg,
+			    const char *number, uint16_t scode,
+			    const char *why)
+{
+	struct app *app = srv->app;
+	struct crecord_info info;
+	struct cdata *cd = NULL;
+	char id[40], status[8], caller[64];
+
+	if (!app->records)
+		return;
+
+	util_uuid(id, &app->rng);
+	if (cdata_alloc(&cd, id))
+		return;
+
+	str_ncpy(cd->system_addr, number ? number : "",
+		 sizeof(cd->system_addr));
+	caller[0] = '\0';
+	if (pl_isset(&msg->from.uri.user))
+		pl_strcpy(&msg->from.uri.user, caller, sizeof(caller));
+	if (util_e164(cd->customer_addr, sizeof(cd->customer_addr), caller))
+		str_ncpy(cd->customer_addr, caller, sizeof(cd->customer_addr));
+
+	re_snprintf(status, sizeof(status), "%u", scode);
+	memset(&info, 0, sizeof(info));
+	info.initiated_ms = util_now_ms();
+	info.disconnected_ms = info.initiated_ms;
+	info.disconnect_reason = "TELECOM_PROBLEM";
+	info.sip_status = status;
+	info.failure = why;
+	(void)records_write(app->records, cd, &info);
+	mem_deref(cd);
+}
+
+static void reject(struct sipserver *srv, const struct sip_msg *msg,
+		   const char *number, uint16_t scode, const char *reason,
+		   const char *hdrs, const char *why)
+{
+	++srv->app->stats.calls_rejected;
+	log_info("sip: INVITE %r from %J -> %u %s (%s)", &msg->ruri,
+		 &msg->src, scode, reason, why);
+	(void)sip_treplyf(NULL, NULL, srv->sip, msg, false, scode, reason,
+			  "%sContent-Length: 0\r\n\r\n", hdrs ? hdrs : "");
+	record_rejected(srv, msg, number, scode, why);
+}
+
+/* Every Require option tag: we support none of them (no 100rel/timer). */
+static bool unsupported_require(const struct sip_msg *msg, char *tags,
+				size_t sz)
+{
+	struct le *le;
+	size_t used = 0;
+
+	tags[0] = '\0';
+	for (le = list_head(&msg->hdrl); le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		if (h->id != SIP_HDR_REQUIRE || !pl_isset(&h->val))
+			continue;
+		used += re_snprintf(tags + used, sz - used, "%s%r",
+				    used ? ", " : "", &h->val);
+		if (used >= sz - 1)
+			break;
+	}
+	return tags[0] != '\0';
+}
+
+static void conn_handler(const struct sip_msg *msg, void *arg)
+{
+	struct sipserver *srv = arg;
+	struct app *app = srv->app;
+	const struct trunk *trunk;
+	const char *flow_ref, *reason = NULL;
+	struct contact *c = NULL;
+	struct flow *flow;
+	char number[32], tags[256], hdr[300];
+	uint16_t scode = 0;
+	int err;
+
+	trunk = sipserver_trunk(srv, &msg->src);
+	if (!trunk) {
+		deny_log(srv, &msg->src, "INVITE");
+		(void)sip_treply(NULL, srv->sip, msg, 403, "Forbidden");
+		return;
+	}
+
+	++app->stats.calls_total;
+	(void)sip_reply(srv->sip, msg, 100, "Trying");
+
+	if (dialled_number(number, sizeof(number), msg))
+		number[0] = '\0';
+
+	if (unsupported_require(msg, tags, sizeof(tags))) {
+		re_snprintf(hdr, sizeof(hdr), "Unsupported: %s\r\n", tags);
+		reject(srv, msg, number, 420, "Bad Extension", hdr,
+		       "unsupported Require");
+		return;
+	}
+	if (app->draining || srv->closing) {
+		reject(srv, msg, number, 503, "Service Unavailable",
+		       "Retry-After: 30\r\n", "shutting down");
+		return;
+	}
+	if (app->cfg->limits.max_concurrent_calls &&
+	    app->ncontacts >= app->cfg->limits.max_concurrent_calls) {
+		reject(srv, msg, number, 503, "Service Unavailable",
+		       "Retry-After: 5\r\n", "max_concurrent_calls reached");
+		return;
+	}
+	if (!number[0]) {
+		reject(srv, msg, NULL, 404, "Not Found", NULL,
+		       "no dialled number in the Request-URI or To");
+		return;
+	}
+	flow_ref = config_number_flow(app->cfg, number);
+	if (!flow_ref) {
+		reject(srv, msg, number, 404, "Not Found", NULL,
+		       "number not configured");
+		return;
+	}
+	flow = flowset_find(app->flows, flow_ref);
+	if (!flow) {
+		log_error("sip: number %s maps to flow '%s', which is not "
+			  "loaded", number, flow_ref);
+		reject(srv, msg, number, 500, "Server Internal Error", NULL,
+		       "flow not loaded");
+		return;
+	}
+
+	err = contact_inbound(&c, app, msg, trunk, number, flow, &scode,
+			      &reason);
+	if (err) {
+		++app->stats.calls_failed;
+		if (!scode) {
+			scode = 500;
+			reason = "Server Internal Error";
+		}
+		log_info("sip: INVITE %r from %J -> %u %s", &msg->ruri,
+			 &msg->src, scode, reason);
+		(void)sip_treply(NULL, srv->sip, msg, scode, reason);
+		return;
+	}
+	++app->stats.calls_answered;
+}
+
+/* Requests outside any session that sipsess did not take. */
+static bool request_handler(const struct sip_msg *msg, void *arg)
+{
+	struct sipserver *srv = arg;
+	const struct trunk *trunk = sipserver_trunk(srv, &msg->src);
+
+	if (!pl_strcmp(&msg->met, "ACK"))
+		return true;	/* never answered */
+
+	if (!trunk) {
+		/* scanners: no answer, and no log flood */
+		deny_log(srv, &msg->src, "request");
+		return true;
+	}
+
+	if (!pl_strcmp(&msg->met, "OPTIONS")) {
+		(void)sip_treplyf(NULL, NULL, srv->sip, msg, false, 200, "OK",
+				  "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
+				  "INFO\r\n"
+				  "Accept: application/sdp\r\n"
+				  "Content-Length: 0\r\n\r\n");
+		return true;
+	}
+	if (pl_isset(&msg->to.tag) || !pl_strcmp(&msg->met, "CANCEL") ||
+	    !pl_strcmp(&msg->met, "BYE")) {
+		(void)sip_treply(NULL, srv->sip, msg, 481,
+				 "Call/Transaction Does Not Exist");
+		return true;
+	}
+	(void)sip_treplyf(NULL, NULL, srv->sip, msg, false, 405,
+			  "Method Not Allowed",
+			  "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n"
+			  "Content-Length: 0\r\n\r\n");
+	return true;
+}
+
+/* Certificate and key as one PEM (libre reads both from one buffer). */
+static int tls_load(struct tls **tlsp, const char *cert, const char *key)
+{
+	char *a = NULL, *b = NULL, *pem = NULL;
+	size_t alen = 0, blen = 0;
+	int err;
+
+	err = util_read_file(&a, &alen, cert, 1 << 20);
+	if (!err && key && strcmp(key, cert))
+		err = util_read_file(&b, &blen, key, 1 << 20);
+	if (!err)
+		err = re_sdprintf(&pem, "%s\n%s", a, b ? b : "");
+	if (!err)
+		err = tls_alloc(tlsp, TLS_METHOD_SSLV23, NULL, NULL);
+	if (!err) {
+		err = tls_set_certificate(*tlsp, pem, strlen(pem));
+		if (err)
+			*tlsp = mem_deref(*tlsp);
+	}
+	if (err)
+		log_error("sip: TLS certificate %s / key %s: %m", cert,
+			  key ? key : cert, err);
+	mem_deref(a);
+	mem_deref(b);
+	mem_deref(pem);
+	return err;
+}
+
+static int add_listener(struct sipserver *srv, const char *spec,
+			const json_t *sipcfg)
+{
+	enum sip_transp tp;
+	const char *addr;
+	struct sa laddr;
+	int err;
+
+	if (!strncasecmp(spec, "udp:", 4))
+		tp = SIP_TRANSP_UDP;
+	else if (!strncasecmp(spec, "tcp:", 4))
+		tp = SIP_TRANSP_TCP;
+	else if (!strncasecmp(spec, "tls:", 4))
+		tp = SIP_TRANSP_TLS;
+	else
+		return EINVAL;
+	addr = spec + 4;
+
+	err = sa_decode(&laddr, addr, strlen(addr));
+	if (err)
+		return EINVAL;
+
+	if (tp == SIP_TRANSP_TLS) {
+		const json_t *tls = json_object_get(sipcfg, "tls");
+		const char *cert = json_string_value(json_object_get(tls,
+								     "cert"));
+		const char *key = json_string_value(json_object_get(tls,
+								    "key"));
+		if (!cert)
+			return ENOENT;
+		if (!srv->tls) {
+			err = tls_load(&srv->tls, cert, key);
+			if (err)
+				return err;
+		}
+		return sip_transp_add(srv->sip, tp, &laddr, srv->tls);
+	}
+
+	return sip_transp_add(srv->sip, tp, &laddr);
+}
+
+static void exit_handler(void *arg)
+{
+	(void)arg;
+}
+
+int sipserver_alloc(struct sipserver **srvp, struct app *app)
+{
+	const json_t *sipcfg, *listen;
+	struct sipserver *srv;
+	char errbuf[256] = "";
+	size_t i;
+	int err;
+
+	if (!srvp || !app || !app->cfg)
+		return EINVAL;
+
+	srv = mem_zalloc(sizeof(*srv), destructor);
+	if (!srv)
+		return ENOMEM;
+	srv->app = app;
+
+	err = trunks_parse(&srv->trunks, &srv->trunkc,
+			   json_object_get(app->cfg->root, "trunks"),
+			   errbuf, sizeof(errbuf));
+	if (err) {
+		log_error("config: %s", errbuf);
+		goto out;
+	}
+
+	err = sip_alloc(&srv->sip, NULL, 32, 32, 32, "callflowd/0.1",
+			exit_handler, srv);
+	if (err)
+		goto out;
+
+	sipcfg = json_object_get(app->cfg->root, "sip");
+	listen = json_object_get(sipcfg, "listen");
+	if (!json_is_array(listen) || !json_array_size(listen)) {
+		log_error("config: sip.listen: expected a list such as "
+			  "[\"udp:127.0.0.1:5060\"]");
+		err = EINVAL;
+		goto out;
+	}
+	for (i = 0; i < json_array_size(listen); i++) {
+		const char *spec = json_string_value(json_array_get(listen,
+								    i));
+
+		err = spec ? add_listener(srv, spec, sipcfg) : EINVAL;
+		if (err) {
+			log_error("sip: cannot listen on %s: %m",
+				  spec ? spec : "(not a string)", err);
+			goto out;
+		}
+		log_info("sip: listening on %s", spec);
+	}
+
+	err = sipsess_listen(&srv->sock, srv->sip, 1024, conn_handler, srv);
+	if (err)
+		goto out;
+	err = sip_listen(&srv->lsnr, srv->sip, true, request_handler, srv);
+
+ out:
+	if (err)
+		mem_deref(srv);
+	else
+		*srvp = srv;
+	return err;
+}
+
+void sipserver_close(struct sipserver *srv)
+{
+	if (!srv)
+		return;
+	srv->closing = true;
+	if (srv->sock)
+		sipsess_close_all(srv->sock);
+}
+
+struct sip *sipserver_sip(const struct sipserver *srv)
+{
+	return srv ? srv->sip : NULL;
+}
+
+struct sipsess_sock *sipserver_sock(const struct sipserver *srv)
+{
+	return srv ? srv->sock : NULL;
+}

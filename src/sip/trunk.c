@@ -1,0 +1,228 @@
+/**
+ * @file trunk.c  Trunks: who may send us calls, and on what terms.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <callflowd/libre.h>
+#include <callflowd/sipserver.h>
+
+static int cidr_parse(struct trunk_cidr *c, const char *s)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	long bits;
+	int err;
+
+	if (len >= sizeof(buf))
+		return EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+
+	err = sa_set_str(&c->addr, buf, 0);
+	if (err)
+		return EINVAL;
+
+	if (slash) {
+		char *end;
+
+		bits = strtol(slash + 1, &end, 10);
+		if (*end || bits < 0 ||
+		    bits > (sa_af(&c->addr) == AF_INET ? 32 : 128))
+			return EINVAL;
+	}
+	else {
+		bits = sa_af(&c->addr) == AF_INET ? 32 : 128;
+	}
+	c->bits = (uint8_t)bits;
+	return 0;
+}
+
+bool trunk_cidr_match(const struct trunk_cidr *c, const struct sa *addr)
+{
+	const uint8_t *a, *b;
+	uint8_t bits = c->bits, i;
+
+	if (sa_af(addr) != sa_af(&c->addr))
+		return false;
+
+	if (sa_af(addr) == AF_INET) {
+		a = (const uint8_t *)&c->addr.u.in.sin_addr;
+		b = (const uint8_t *)&addr->u.in.sin_addr;
+	}
+	else {
+		a = (const uint8_t *)&c->addr.u.in6.sin6_addr;
+		b = (const uint8_t *)&addr->u.in6.sin6_addr;
+	}
+
+	for (i = 0; bits >= 8; i++, bits -= 8) {
+		if (a[i] != b[i])
+			return false;
+	}
+	if (bits) {
+		uint8_t mask = (uint8_t)(0xff << (8 - bits));
+
+		if ((a[i] & mask) != (b[i] & mask))
+			return false;
+	}
+	return true;
+}
+
+static void trunks_destructor(void *arg)
+{
+	struct trunk *t = arg;
+	size_t i;
+
+	for (i = 0; t[i].name; i++) {
+		mem_deref(t[i].name);
+		mem_deref(t[i].allow);
+		mem_deref(t[i].username);
+		mem_deref(t[i].password);
+	}
+}
+
+static int fail(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (errbuf && errsz)
+		(void)re_vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
+	return EINVAL;
+}
+
+int trunks_parse(struct trunk **trunksp, size_t *countp,
+		 const void *json_trunks, char *errbuf, size_t errsz)
+{
+	const json_t *arr = json_trunks;
+	struct trunk *tv;
+	size_t i, n;
+	int err = 0;
+
+	if (!trunksp || !countp)
+		return EINVAL;
+
+	n = arr ? json_array_size(arr) : 0;
+	if (arr && !json_is_array(arr))
+		return fail(errbuf, errsz, "trunks: expected a list");
+
+	/* one spare zeroed entry ends the array for the destructor */
+	tv = mem_zalloc((n + 1) * sizeof(*tv), trunks_destructor);
+	if (!tv)
+		return ENOMEM;
+
+	for (i = 0; i < n && !err; i++) {
+		const json_t *o = json_array_get(arr, i), *v;
+		struct trunk *t = &tv[i];
+		size_t j;
+
+		if (!json_is_object(o)) {
+			err = fail(errbuf, errsz, "trunks[%zu]: expected an "
+				   "object", i);
+			break;
+		}
+		v = json_object_get(o, "name");
+		if (!json_is_string(v)) {
+			err = fail(errbuf, errsz, "trunks[%zu].name: expected "
+				   "a string", i);
+			break;
+		}
+		err = str_dup(&t->name, json_string_value(v));
+		if (err)
+			break;
+
+		v = json_object_get(o, "allow");
+		if (!json_is_array(v) || !json_array_size(v)) {
+			err = fail(errbuf, errsz, "trunks[%zu].allow: expected "
+				   "a list of addresses or CIDRs", i);
+			break;
+		}
+		t->allowc = json_array_size(v);
+		t->allow = mem_zalloc(t->allowc * sizeof(*t->allow), NULL);
+		if (!t->allow) {
+			err = ENOMEM;
+			break;
+		}
+		for (j = 0; j < t->allowc; j++) {
+			const json_t *a = json_array_get(v, j);
+
+			if (!json_is_string(a) ||
+			    cidr_parse(&t->allow[j], json_string_value(a))) {
+				err = fail(errbuf, errsz, "trunks[%zu].allow[%zu]"
+					   ": not an address or CIDR", i, j);
+				break;
+			}
+		}
+		if (err)
+			break;
+
+		t->srtp = SRTP_OFF;
+		v = json_object_get(o, "srtp");
+		if (v) {
+			const char *s = json_string_value(v);
+
+			if (s && !strcasecmp(s, "off"))
+				t->srtp = SRTP_OFF;
+			else if (s && !strcasecmp(s, "optional"))
+				t->srtp = SRTP_OPTIONAL;
+			else if (s && !strcasecmp(s, "mandatory"))
+				t->srtp = SRTP_MANDATORY;
+			else {
+				err = fail(errbuf, errsz, "trunks[%zu].srtp: "
+					   "expected off, optional or "
+					   "mandatory", i);
+				break;
+			}
+		}
+
+		v = json_object_get(o, "codecs");
+		if (v) {
+			if (!json_is_array(v)) {
+				err = fail(errbuf, errsz, "trunks[%zu].codecs: "
+					   "expected a list", i);
+				break;
+			}
+			for (j = 0; j < json_array_size(v); j++) {
+				const char *c = json_string_value(
+					json_array_get(v, j));
+
+				if (c && !strcasecmp(c, "PCMU"))
+					t->pcmu = true;
+				else if (c && !strcasecmp(c, "PCMA"))
+					t->pcma = true;
+				else {
+					err = fail(errbuf, errsz, "trunks[%zu]"
+						   ".codecs[%zu]: PCMU or PCMA",
+						   i, j);
+					break;
+				}
+			}
+			if (err)
+				break;
+		}
+		else {
+			t->pcmu = t->pcma = true;
+		}
+
+		v = json_object_get(o, "username");
+		if (json_is_string(v))
+			err = str_dup(&t->username, json_string_value(v));
+		v = json_object_get(o, "password");
+		if (!err && json_is_string(v))
+			err = str_dup(&t->password, json_string_value(v));
+	}
+
+	if (err) {
+		mem_deref(tv);
+		return err;
+	}
+
+	*trunksp = tv;
+	*countp = n;
+	return 0;
+}
