@@ -17,10 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <re_main.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/flow.h>
 #include <callflowd/interp.h>
