@@ -232,7 +232,256 @@ struct lctx {
 	struct findings *f;
 	bool fatal;		/* the graph is broken: no flow */
 	bool type_declared;
+	bool has_meta_type;	/* Metadata named a type (text path) */
+	enum flow_type meta_type;
 };
+
+
+/*
+ * Designer Metadata is often half of an export and never used: building
+ * jansson's tree for it costs more than compiling the actions. A strict,
+ * allocation-free scanner finds the top-level "Metadata" value, which is
+ * blanked to "{}" plus spaces (newlines kept, so error positions stay
+ * right) before the real parse. Anything the scanner does not like falls
+ * back to parsing the text as it is, which reports the error.
+ */
+#define SCAN_MAX_DEPTH 1024
+
+static size_t scan_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+			   s[i] == '\r'))
+		++i;
+	return i;
+}
+
+
+static bool is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+		(ch >= 'A' && ch <= 'F');
+}
+
+
+/* End of the string starting at s[i] == '"', or 0. */
+static size_t scan_string(const char *s, size_t len, size_t i)
+{
+	for (++i; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"')
+			return i + 1;
+		if (ch < 0x20)
+			return 0;
+		if (ch != '\\')
+			continue;
+		if (++i >= len)
+			return 0;
+		if (s[i] == 'u') {
+			if (i + 4 >= len || !is_hex(s[i + 1]) ||
+			    !is_hex(s[i + 2]) || !is_hex(s[i + 3]) ||
+			    !is_hex(s[i + 4]))
+				return 0;
+			i += 4;
+		}
+		else if (!strchr("\"\\/bfnrt", s[i]) || !s[i]) {
+			return 0;
+		}
+	}
+
+	return 0;
+}
+
+
+static size_t scan_digits(const char *s, size_t len, size_t i)
+{
+	size_t start = i;
+
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		++i;
+	return i > start ? i : 0;
+}
+
+
+static size_t scan_number(const char *s, size_t len, size_t i)
+{
+	if (i < len && s[i] == '-')
+		++i;
+	if (i < len && s[i] == '0')
+		++i;
+	else if (!(i = scan_digits(s, len, i)))
+		return 0;
+	if (i < len && s[i] == '.' && !(i = scan_digits(s, len, i + 1)))
+		return 0;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		++i;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			++i;
+		if (!(i = scan_digits(s, len, i)))
+			return 0;
+	}
+	return i;
+}
+
+
+/* End of the value at s[i] (no leading space), or 0 when invalid. */
+static size_t scan_value(const char *s, size_t len, size_t i, int depth)
+{
+	char close;
+
+	if (i >= len || depth > SCAN_MAX_DEPTH)
+		return 0;
+
+	switch (s[i]) {
+
+	case '"':
+		return scan_string(s, len, i);
+
+	case 't':
+		return len - i >= 4 && !memcmp(s + i, "true", 4) ? i + 4 : 0;
+	case 'f':
+		return len - i >= 5 && !memcmp(s + i, "false", 5) ? i + 5 : 0;
+	case 'n':
+		return len - i >= 4 && !memcmp(s + i, "null", 4) ? i + 4 : 0;
+
+	case '{':
+	case '[':
+		close = s[i] == '{' ? '}' : ']';
+		i = scan_ws(s, len, i + 1);
+		if (i < len && s[i] == close)
+			return i + 1;
+
+		for (;;) {
+			if (close == '}') {
+				if (i >= len || s[i] != '"' ||
+				    !(i = scan_string(s, len, i)))
+					return 0;
+				i = scan_ws(s, len, i);
+				if (i >= len || s[i] != ':')
+					return 0;
+				i = scan_ws(s, len, i + 1);
+			}
+			if (!(i = scan_value(s, len, i, depth + 1)))
+				return 0;
+			i = scan_ws(s, len, i);
+			if (i >= len)
+				return 0;
+			if (s[i] == close)
+				return i + 1;
+			if (s[i] != ',')
+				return 0;
+			i = scan_ws(s, len, i + 1);
+		}
+
+	default:
+		return scan_number(s, len, i);
+	}
+}
+
+
+#define KEY_IS(s, ks, ke, lit) \
+	((ke) - (ks) == sizeof(lit) + 1 && !memcmp((s) + (ks), "\"" lit "\"", \
+						    sizeof(lit) + 1))
+
+/* Metadata.type / Metadata.flowType, when one names a flow type. */
+static void scan_meta_type(struct lctx *c, const char *s, size_t len,
+			   size_t i)
+{
+	i = scan_ws(s, len, i + 1);	/* after '{' */
+
+	while (i < len && s[i] == '"') {
+		size_t ks = i, ke, vs, ve;
+
+		ke = scan_string(s, len, ks);
+		vs = scan_ws(s, len, scan_ws(s, len, ke) + 1);
+		ve = scan_value(s, len, vs, 1);
+		if (!ke || !ve)
+			return;
+
+		if ((KEY_IS(s, ks, ke, "type") ||
+		     KEY_IS(s, ks, ke, "flowType")) && s[vs] == '"' &&
+		    !c->has_meta_type) {
+			char name[40];
+			size_t n = ve - vs - 2;
+
+			if (n < sizeof(name) && !memchr(s + vs + 1, '\\', n)) {
+				memcpy(name, s + vs + 1, n);
+				name[n] = '\0';
+				c->has_meta_type = !flow_type_parse(
+					&c->meta_type, name);
+			}
+		}
+
+		i = scan_ws(s, len, ve);
+		if (i < len && s[i] == ',')
+			i = scan_ws(s, len, i + 1);
+	}
+}
+
+
+/* Parse a flow document's text; Metadata is skipped when possible. */
+static json_t *parse_doc(struct lctx *c, const char *text, size_t len,
+			 json_error_t *jerr)
+{
+	size_t i, ms = 0, me = 0, k;
+	char *copy;
+	json_t *j;
+
+	i = scan_ws(text, len, 0);
+	if (i >= len || text[i] != '{')
+		goto plain;
+	i = scan_ws(text, len, i + 1);
+
+	while (i < len && text[i] == '"') {
+		size_t ks = i, ke, vs, ve;
+
+		if (!(ke = scan_string(text, len, ks)))
+			goto plain;
+		k = scan_ws(text, len, ke);
+		if (k >= len || text[k] != ':')
+			goto plain;
+		vs = scan_ws(text, len, k + 1);
+		if (!(ve = scan_value(text, len, vs, 1)))
+			goto plain;
+
+		if (KEY_IS(text, ks, ke, "Metadata") && text[vs] == '{') {
+			if (me)
+				goto plain;	/* twice: let jansson decide */
+			ms = vs;
+			me = ve;
+		}
+
+		i = scan_ws(text, len, ve);
+		if (i < len && text[i] == ',')
+			i = scan_ws(text, len, i + 1);
+		else
+			break;
+	}
+
+	if (!me || i >= len || text[i] != '}' ||
+	    scan_ws(text, len, i + 1) != len)
+		goto plain;
+
+	scan_meta_type(c, text, len, ms);
+
+	copy = mem_alloc(len + 1, NULL);
+	if (!copy)
+		goto plain;
+	memcpy(copy, text, len);
+	copy[ms] = '{';
+	copy[ms + 1] = '}';
+	for (k = ms + 2; k < me; k++) {
+		if (copy[k] != '\n')
+			copy[k] = ' ';
+	}
+
+	j = json_loadb(copy, len, 0, jerr);
+	mem_deref(copy);
+	return j;
+
+ plain:
+	return json_loadb(text, len, 0, jerr);
+}
 
 
 static void lerr(struct lctx *c, bool fatal, const char *id,
@@ -570,6 +819,12 @@ static void set_type(struct lctx *c, const json_t *wrapper,
 		return;
 	}
 
+	if (c->has_meta_type) {
+		c->flow->type = c->meta_type;
+		c->type_declared = true;
+		return;
+	}
+
 	for (i = 0; i < ARRAY_SIZE(mkeys); i++) {
 		const json_t *jm = json_object_get(meta, mkeys[i]);
 
@@ -638,8 +893,8 @@ static int unwrap(struct lctx *c, json_t *root, json_t **docp,
 
 	jc = json_object_get(w, "Content");
 	if (json_is_string(jc)) {
-		doc = json_loadb(json_string_value(jc),
-				 json_string_length(jc), 0, &jerr);
+		doc = parse_doc(c, json_string_value(jc),
+				json_string_length(jc), &jerr);
 		if (!doc) {
 			lerr(c, true, NULL, "Content: line %d column %d: %s",
 			     jerr.line, jerr.column, jerr.text);
@@ -790,7 +1045,7 @@ int flow_load_buf(struct flow **flowp, struct findings *findings,
 	c.flow->digest = digest(text, len);
 	c.flow->loaded_ms = util_now_ms();
 
-	root = json_loadb(text ? text : "", len, 0, &jerr);
+	root = parse_doc(&c, text ? text : "", len, &jerr);
 	if (!root) {
 		lerr(&c, true, NULL, "invalid JSON: line %d column %d: %s",
 		     jerr.line, jerr.column, jerr.text);

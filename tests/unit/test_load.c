@@ -836,3 +836,52 @@ TEST(null_findings_and_digest)
 	mem_deref(a);
 	mem_deref(b);
 }
+
+TEST(metadata_is_opaque_but_must_be_json)
+{
+	struct res r;
+
+	/* every JSON form inside Metadata, and Metadata.type */
+	r = load("{" V "\"Metadata\":{\"x\":[1,-2.5e3,0,true,false,null,"
+		 "{\"s\":\"a\\\"b\\\\c\\u00e9\\n\"},[]],\"y\":{},"
+		 "\"type\":\"CUSTOMER_WHISPER\"},\"StartAction\":\"bye\","
+		 "\"Actions\":[" BYE "]}");
+	ASSERT_INT_EQ(r.err, 0);
+	ASSERT_INT_EQ(r.flow->type, FLOW_CUSTOMER_WHISPER);
+	res_free(&r);
+
+	/* malformed Metadata is still malformed JSON */
+	r = load("{" V "\"Metadata\":{\"a\" 1},\"StartAction\":\"bye\","
+		 "\"Actions\":[" BYE "]}");
+	ASSERT_INT_EQ(r.err, EBADMSG);
+	ASSERT_NULL(r.flow);
+	ASSERT_TRUE(has_msg(r.f, FINDING_ERROR, "invalid JSON: line 1 "
+			    "column 41"));
+	res_free(&r);
+
+	r = load("{" V "\"Metadata\":{\"a\":01},\"StartAction\":\"bye\","
+		 "\"Actions\":[" BYE "]}");
+	ASSERT_INT_EQ(r.err, EBADMSG);
+	res_free(&r);
+
+	r = load("{" V "\"Metadata\":{\"a\":\"\\q\"},\"StartAction\":\"bye\","
+		 "\"Actions\":[" BYE "]}");
+	ASSERT_INT_EQ(r.err, EBADMSG);
+	res_free(&r);
+
+	/* positions after a multi-line Metadata stay right */
+	r = load("{\n\"Version\":\"2019-10-30\",\n\"Metadata\":{\n\"a\":\n"
+		 "[1,\n2]\n},\n\"StartAction\":\"bye\",\n\"Actions\":[" BYE
+		 ",]\n}");
+	ASSERT_INT_EQ(r.err, EBADMSG);
+	ASSERT_TRUE(one_error(&r, NULL, "invalid JSON: line 9 column 81: "
+			      "unexpected token near ']'"));
+	res_free(&r);
+
+	/* Metadata twice: the parser decides (last one wins) */
+	r = load("{" V "\"Metadata\":{\"type\":\"AGENT_HOLD\"},\"Metadata\":"
+		 "{},\"StartAction\":\"bye\",\"Actions\":[" BYE "]}");
+	ASSERT_INT_EQ(r.err, 0);
+	ASSERT_INT_EQ(r.flow->type, FLOW_CONTACT_FLOW);
+	res_free(&r);
+}
