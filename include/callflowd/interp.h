@@ -129,7 +129,8 @@ struct flow_ops {
 	/* Outbound whisper: CompleteOutboundCall. */
 	int (*complete_outbound)(struct frun *run, const char *caller_id,
 				 void *arg);
-	/* POST body (JSON) to url; finish with frun_invoke_reply(). */
+	/* POST body (JSON) to url (NULL: the function is not configured);
+	 * finish with frun_invoke_reply(). */
 	int (*invoke)(struct frun *run, const char *url, const char *body,
 		      size_t len, uint32_t timeout_ms, void *arg);
 };
@@ -195,7 +196,9 @@ int  frun_alloc(struct frun **runp, struct flow *flow, struct cdata *cd,
 void frun_set_step_handler(struct frun *run, frun_step_h *steph, void *arg);
 /** Start at StartAction (or at action id when not NULL). */
 int  frun_start(struct frun *run, const char *action_id);
-/** Stop now (caller hung up, agent answered): ends with FEND_CANCELLED. */
+/** Stop now (caller hung up, agent answered): the port's op is stopped
+ *  and the run ends as FEND_CANCELLED without calling the end handler
+ *  (the owner asked for it). */
 void frun_cancel(struct frun *run);
 bool frun_ended(const struct frun *run);
 

@@ -424,6 +424,8 @@ static int op_invoke(struct frun *run, const char *url, const char *body,
 	struct contact *c = arg;
 
 	(void)run;
+	if (!url)
+		return ENOENT;
 	if (!media_httpc())
 		return ENOTSUP;
 	c->http = mem_deref(c->http);

@@ -405,6 +405,22 @@ static void exec_action(struct frun *run)
 	int err;
 
 	mbuf_rewind(run->scratch);
+
+	/* the step budget counts actions between media waits, however
+	 * fast the port answers (the simulator answers at once) */
+	switch (act->type) {
+	case ACT_MESSAGE_PARTICIPANT:
+	case ACT_GET_PARTICIPANT_INPUT:
+	case ACT_MESSAGE_PARTICIPANT_ITERATIVELY:
+	case ACT_WAIT:
+	case ACT_TRANSFER_PARTICIPANT_TO_THIRD_PARTY:
+	case ACT_CONNECT_PARTICIPANT_WITH_LEX_BOT:
+		run->since_wait = 0;
+		break;
+	default:
+		break;
+	}
+
 	if (!def || !def->run) {
 		frun_done_error(run, "NoMatchingError");
 		return;

@@ -318,6 +318,8 @@ static int op_invoke(struct frun *run, const char *url, const char *body,
 	f->invoke_timeout_ms = timeout_ms;
 	if (f->ret_err)
 		return f->ret_err;
+	if (!url)
+		return ENOENT;	/* like the daemon: no endpoint, no call */
 	if (!f->defer)
 		frun_invoke_reply(run, f->invoke_err, f->invoke_status,
 				  reply, strlen(reply));

@@ -1323,11 +1323,12 @@ TEST(invoke_lambda_errors)
 	     NULL, "NoMatchingError", "err");
 	d_close(&d);
 
-	/* unknown function: no call at all */
+	/* unknown function: the port is asked without a URL, and refuses */
 	INIT(&d, true);
 	RUN1(&d, "InvokeLambdaFunction", "{'LambdaFunctionARN':'nope'}",
 	     NULL, "NoMatchingError", "err");
-	CHECK(&d, d.f.calls == 0);
+	CHECK(&d, d.f.calls == 1);
+	CHECK(&d, d.f.invoke_url[0] == '\0');
 	d_close(&d);
 
 	/* the reply arrives later (deferred port) */
