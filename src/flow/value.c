@@ -108,12 +108,16 @@ static size_t key_scan(const char *s, size_t len, char *out, size_t *klenp)
 {
 	size_t pos = 0, k = 0;
 
-	while (pos + 1 < len && s[pos] == '.') {
-		const char *p = s + pos + 1;
-		size_t plen = len - pos - 1;
+	while (pos + 1 < len && (s[pos] == '.' || s[pos] == '[')) {
+		/* ".name", ".['a b']" and, JSONPath style, "['a b']" */
+		size_t dot = s[pos] == '.' ? 1 : 0;
+		const char *p = s + pos + dot;
+		size_t plen = len - pos - dot;
 		size_t ioff = 0, ilen, blen, n = 0;
 
 		blen = bracket_len(p, plen, &ioff, &ilen);
+		if (!blen && !dot)
+			break;
 		if (!blen) {
 			while (n < plen && is_name_char(p[n]))
 				++n;
@@ -131,7 +135,7 @@ static size_t key_scan(const char *s, size_t len, char *out, size_t *klenp)
 		if (out)
 			memcpy(out + k, p + ioff, ilen);
 		k += ilen;
-		pos += 1 + blen;
+		pos += dot + blen;
 	}
 
 	*klenp = k;

@@ -51,6 +51,10 @@ TEST(ref_roots_with_key)
 		 "account type"},
 		{"$.Attributes.[\"account type\"]", FREF_ATTRIBUTES,
 		 "account type"},
+		{"$.Attributes['account type']", FREF_ATTRIBUTES,
+		 "account type"},
+		{"$.Attributes[\"x\"]", FREF_ATTRIBUTES, "x"},
+		{"$.External.['a b'].c", FREF_EXTERNAL, "a b.c"},
 		{"$.FlowAttributes.acme-lexbot", FREF_FLOW_ATTRIBUTES,
 		 "acme-lexbot"},
 		{"$.External.a.b", FREF_EXTERNAL, "a.b"},
@@ -91,6 +95,7 @@ TEST(ref_rejects_non_refs)
 		"$.Attributes.Tier ", "$.Attributes.Tier.",
 		"$.Attributes.['']", "$.Attributes.['open", "$.Media.Sip",
 		"$.Media.Sip.Headers", "$.Media.Foo.Headers.X", "$.contactid",
+		"$.Attributes[x]", "$.Attributes.[x]", "$.Attributes['a'",
 	};
 	struct fref r;
 	size_t i;
