@@ -1,12 +1,17 @@
 /*
- * The media clock. libre 1.1.0 timers have millisecond resolution and
- * follow gettimeofday(), so every wake-up re-reads CLOCK_MONOTONIC and
- * computes the next delay from the absolute deadline of the next slot:
- * timer rounding then costs at most a millisecond on one tick and is
+ * The media clock. Wake-ups come from a timerfd armed with the absolute
+ * CLOCK_MONOTONIC deadline of the next busy slot and watched by libre's
+ * poll loop: microsecond precision, never early. Where timerfd is not
+ * available we fall back to libre 1.1.0 timers, which have millisecond
+ * resolution and follow gettimeofday(): then every wake-up re-reads
+ * CLOCK_MONOTONIC and computes the next delay from the absolute
+ * deadline, so rounding costs at most a millisecond on one tick and is
  * never carried into the next.
  */
 #include <time.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/timerfd.h>
 #include <re.h>
 #include "callflowd/log.h"
 #include "callflowd/mclock.h"
@@ -18,10 +23,13 @@ enum {
 };
 
 /* a wake-up this close before a deadline counts as on time (tmr rounds) */
-#define EARLY_NS 1000000ULL
+#define EARLY_NS_TMR 1000000ULL
+#define EARLY_NS_TFD 20000ULL
 
 struct mclock {
 	struct tmr tmr;
+	int tfd;		/* timerfd, or -1: use tmr */
+	bool armed;
 	struct list slotv[MCLOCK_MAX_SLOTS];
 	unsigned slots;
 	uint64_t period_ns;
@@ -36,6 +44,7 @@ struct mclock {
 };
 
 static void schedule(struct mclock *mc);
+static void tfd_handler(int flags, void *arg);
 
 uint64_t mclock_now_ns(void)
 {
@@ -51,6 +60,10 @@ static void destructor(void *arg)
 	unsigned i;
 
 	tmr_cancel(&mc->tmr);
+	if (mc->tfd >= 0) {
+		fd_close(mc->tfd);
+		(void)close(mc->tfd);
+	}
 	for (i = 0; i < mc->slots; i++) {
 		struct le *le = mc->slotv[i].head;
 
@@ -78,6 +91,15 @@ int mclock_alloc(struct mclock **mcp, uint32_t ptime_ms, unsigned slots)
 	tmr_init(&mc->tmr);
 	mc->slots = slots;
 	mc->period_ns = (uint64_t)ptime_ms * 1000000ULL;
+
+	mc->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (mc->tfd >= 0 && fd_listen(mc->tfd, FD_READ, tfd_handler, mc)) {
+		(void)close(mc->tfd);
+		mc->tfd = -1;
+	}
+	if (mc->tfd < 0)
+		log_warn("mclock: no timerfd, using millisecond timers");
+
 	*mcp = mc;
 
 	return 0;
@@ -131,9 +153,9 @@ static bool seek_busy(struct mclock *mc)
 	return false;
 }
 
-static void tmr_handler(void *arg)
+static void run_due(struct mclock *mc)
 {
-	struct mclock *mc = arg;
+	uint64_t early = mc->tfd >= 0 ? EARLY_NS_TFD : EARLY_NS_TMR;
 	uint64_t now = mclock_now_ns();
 	uint64_t dl = mclock_deadline(mc, mc->tick, mc->slot);
 
@@ -155,7 +177,7 @@ static void tmr_handler(void *arg)
 	mc->in_tick = true;
 	while (mc->count && seek_busy(mc)) {
 		dl = mclock_deadline(mc, mc->tick, mc->slot);
-		if (dl > now + EARLY_NS)
+		if (dl > now + early)
 			break;
 		run_slot(mc);
 		advance(mc);
@@ -166,17 +188,56 @@ static void tmr_handler(void *arg)
 	schedule(mc);
 }
 
+static void tmr_handler(void *arg)
+{
+	run_due(arg);
+}
+
+static void tfd_handler(int flags, void *arg)
+{
+	struct mclock *mc = arg;
+	uint64_t expirations;
+	(void)flags;
+
+	if (read(mc->tfd, &expirations, sizeof(expirations)) < 0)
+		return;	/* EAGAIN: disarmed or re-armed meanwhile */
+
+	mc->armed = false;
+	run_due(mc);
+}
+
+static void tfd_arm(struct mclock *mc, uint64_t dl)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof(its));
+	if (dl) {
+		its.it_value.tv_sec = (time_t)(dl / 1000000000ULL);
+		its.it_value.tv_nsec = (long)(dl % 1000000000ULL);
+	}
+	if (timerfd_settime(mc->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+		mc->armed = dl != 0;
+}
+
 static void schedule(struct mclock *mc)
 {
 	uint64_t now, dl, delay_ms = 0;
 
 	if (!mc->count || !seek_busy(mc)) {
 		tmr_cancel(&mc->tmr);
+		if (mc->tfd >= 0 && mc->armed)
+			tfd_arm(mc, 0);
+		return;
+	}
+
+	dl = mclock_deadline(mc, mc->tick, mc->slot);
+	if (mc->tfd >= 0) {
+		/* a deadline already past fires at once */
+		tfd_arm(mc, dl ? dl : 1);
 		return;
 	}
 
 	now = mclock_now_ns();
-	dl = mclock_deadline(mc, mc->tick, mc->slot);
 	if (dl > now)
 		delay_ms = (dl - now + 999999ULL) / 1000000ULL;
 
@@ -218,7 +279,7 @@ int mclock_add(struct mclock *mc, struct mclock_ent *ent, mclock_h *h,
 	++mc->count;
 
 	/* a running timer reaches every slot within one period */
-	if (!mc->in_tick && !tmr_isrunning(&mc->tmr))
+	if (!mc->in_tick && !tmr_isrunning(&mc->tmr) && !mc->armed)
 		schedule(mc);
 
 	return 0;
