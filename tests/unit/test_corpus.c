@@ -126,58 +126,5 @@ TEST(what_the_exports_warn_about)
 	mem_deref(f);
 }
 
-static double cpu_ms(void)
-{
-	struct timespec t;
+/* Load time is a benchmark figure (bench/bench_flow), not a test. */
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-/*
- * The best of 30 loads in CPU time: other processes on a busy machine
- * stretch wall-clock time, not the work a load does.
- */
-TEST(largest_file_loads_fast)
-{
-	char *buf = NULL, *path = NULL;
-	double best = 1e9;
-	size_t len = 0;
-	int i;
-
-	re_sdprintf(&path, "%s/RulesEngineQueue.json", CORPUS);
-	ASSERT_INT_EQ(util_read_file(&buf, &len, path, 1 << 20), 0);
-	mem_deref(path);
-	ASSERT_TRUE(len > 130000);
-
-	for (i = 0; i < 30; i++) {
-		struct flow *flow = NULL;
-		double t0 = cpu_ms(), ms;
-		int err = flow_load_buf(&flow, NULL, buf, len, NULL);
-
-		ms = cpu_ms() - t0;
-		mem_deref(flow);
-		if (err) {
-			test_fail(__FILE__, __LINE__, "load failed");
-			break;
-		}
-		if (ms < best)
-			best = ms;
-	}
-	mem_deref(buf);
-
-	fprintf(stderr, "    RulesEngineQueue.json: %.3f ms per load\n",
-		best);
-	/* sanitizers slow everything several times over */
-#if defined(__SANITIZE_ADDRESS__)
-	ASSERT_TRUE(best < 25.0);
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	ASSERT_TRUE(best < 25.0);
-#else
-	ASSERT_TRUE(best < 5.0);
-#endif
-#else
-	ASSERT_TRUE(best < 5.0);
-#endif
-}
