@@ -94,6 +94,9 @@ void contact_end(struct contact *c, const char *reason)
 	if (c->run)
 		frun_cancel(c->run);
 	write_record(c);
+	log_info("contact %s: ended (%s) after %llu ms", c->cd->contact_id,
+		 c->reason[0] ? c->reason : "OTHER", (unsigned long long)
+		 (c->info.disconnected_ms - c->info.initiated_ms));
 
 	/* leave the live list now; free from the loop, outside callbacks */
 	list_unlink(&c->le);

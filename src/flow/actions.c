@@ -223,6 +223,10 @@ enum action_type action_type_parse(const char *name)
 			return (enum action_type)i;
 	}
 
+	/* Connect's documentation spells this one with a capital T */
+	if (!strcmp(name, "UnTagContact"))
+		return ACT_UNTAG_CONTACT;
+
 	return ACT_UNKNOWN;
 }
 
