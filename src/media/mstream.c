@@ -48,6 +48,7 @@ struct mstream {
 	/* sending */
 	uint32_t ts0;
 	uint64_t tick0;
+	uint64_t last_tick;
 	bool tick0_set;
 	bool talkspurt;		/* false: next audio packet has the marker */
 	struct {
@@ -631,6 +632,11 @@ static void tick_handler(uint64_t tick, void *arg)
 		ms->tick0 = tick;
 		ms->tick0_set = true;
 	}
+	else if (tick != ms->last_tick + 1) {
+		/* the clock skipped periods after a stall: a new talkspurt */
+		ms->talkspurt = false;
+	}
+	ms->last_tick = tick;
 	ts = ms->ts0 + (uint32_t)(tick - ms->tick0) * MSTREAM_FRAME;
 
 	if (send_enabled(ms)) {

@@ -304,8 +304,8 @@ TEST(bad_offers)
 		"garbage",
 		"v=0\r\nm=audio\r\n",
 		"v=1\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n",
-		"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n"
-		"m=audio 4000 RTP/AVP 0",	/* no final newline */
+		("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n"
+		 "m=audio 4000 RTP/AVP 0"),	/* no final newline */
 	};
 	size_t i;
 
