@@ -412,10 +412,13 @@ static void http_done(int err, uint16_t status, const char *body,
 		      size_t len, void *arg)
 {
 	struct contact *c = arg;
+	/* the body belongs to the request: free it only after use */
+	struct httpc_req *req = c->http;
 
-	c->http = mem_deref(c->http);
+	c->http = NULL;
 	c->mop = MOP_NONE;
 	frun_invoke_reply(c->run, err, status, body, len);
+	mem_deref(req);
 }
 
 static int op_invoke(struct frun *run, const char *url, const char *body,
