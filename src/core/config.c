@@ -14,10 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <jansson.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include <callflowd/hours.h>
 #include <callflowd/config.h>

@@ -12,11 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <jansson.h>
+#include <callflowd/libre.h>
 #include <callflowd/tz.h>
 #include <callflowd/hours.h>
 

@@ -8,7 +8,7 @@
  * (30 s connect, 60 s receive) and its body buffer stops at 512 KiB.
  */
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/httpc.h>
 
 struct httpc {

@@ -3,7 +3,7 @@
  */
 #include <string.h>
 #include <errno.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/strmap.h>
 
 struct strmap {

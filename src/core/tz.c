@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include <callflowd/tz.h>
 

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 
 

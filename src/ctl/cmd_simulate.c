@@ -11,13 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <re_mbuf.h>
-#include <re_list.h>
-#include <re_tmr.h>
-#include <re_main.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/flow.h>

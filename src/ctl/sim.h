@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
+#include <callflowd/libre.h>
 #include <callflowd/interp.h>
 #include <callflowd/util.h>
 

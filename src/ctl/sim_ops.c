@@ -9,13 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <re_mbuf.h>
-#include <re_list.h>
-#include <re_tmr.h>
-#include <re_main.h>
+#include <callflowd/libre.h>
 #include <callflowd/collect.h>
 #include <callflowd/config.h>
 #include <callflowd/httpc.h>

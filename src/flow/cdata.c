@@ -3,7 +3,7 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/strmap.h>
 

@@ -10,9 +10,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <stdarg.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include "actions.h"
 

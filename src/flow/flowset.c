@@ -11,10 +11,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <dirent.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include <callflowd/config.h>
 #include <callflowd/flowset.h>

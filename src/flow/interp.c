@@ -9,7 +9,7 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/flowset.h>

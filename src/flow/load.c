@@ -12,10 +12,7 @@
 #include <strings.h>
 #include <stdarg.h>
 #include <errno.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include "actions.h"
 

@@ -9,9 +9,7 @@
  * file was never filled in by its deployment templating.
  */
 #include <string.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/config.h>
 #include <callflowd/flowset.h>
 #include "actions.h"

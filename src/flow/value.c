@@ -10,11 +10,7 @@
 #include <string.h>
 #include <errno.h>
 #include <stdio.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <re_mbuf.h>
+#include <callflowd/libre.h>
 #include <callflowd/value.h>
 
 struct root_def {

@@ -6,9 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/collect.h>
 #include <callflowd/config.h>

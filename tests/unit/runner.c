@@ -5,7 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "test.h"
 
 struct tcase {

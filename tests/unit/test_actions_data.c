@@ -11,9 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/flow.h>

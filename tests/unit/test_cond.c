@@ -1,11 +1,7 @@
 /* Condition operators, compiling and nesting (value.h: fcond_*). */
 #include <string.h>
 #include <errno.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <re_mbuf.h>
+#include <callflowd/libre.h>
 #include <callflowd/value.h>
 #include "test.h"
 

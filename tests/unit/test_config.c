@@ -3,9 +3,7 @@
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
-#include <re_types.h>
-#include <re_mem.h>
-#include <jansson.h>
+#include <callflowd/libre.h>
 #include <callflowd/tz.h>
 #include <callflowd/hours.h>
 #include <callflowd/config.h>

@@ -3,10 +3,7 @@
 #include <stdlib.h>
 #include <dirent.h>
 #include <time.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include <callflowd/flow.h>
 #include <callflowd/flowset.h>

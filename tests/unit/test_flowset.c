@@ -5,10 +5,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/config.h>
 #include <callflowd/flowset.h>
 #include "test.h"

@@ -1,9 +1,7 @@
 /* hours: Connect's shape, midnight, overnight slices, DST, bad input. */
 #include <errno.h>
 #include <string.h>
-#include <re_types.h>
-#include <re_mem.h>
-#include <jansson.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include <callflowd/tz.h>
 #include <callflowd/hours.h>

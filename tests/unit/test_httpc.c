@@ -5,7 +5,7 @@
  * reply: the client's deadline), /big (more than HTTPC_MAX_BODY), /large
  * (600 KiB, beyond libre's own 512 KiB buffer), /chunked.
  */
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/httpc.h>
 #include "test.h"
 

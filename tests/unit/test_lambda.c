@@ -6,11 +6,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <jansson.h>
+#include <callflowd/libre.h>
 /* not <re.h>: re_json.h clashes with jansson on JSON_* names */
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/flow.h>

@@ -4,11 +4,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <unistd.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <re_mbuf.h>
+#include <callflowd/libre.h>
 #include <callflowd/flow.h>
 #include "test.h"
 

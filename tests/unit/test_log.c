@@ -1,6 +1,6 @@
 /* log: priority prefix, level filter, the sink hook, level names. */
 #include <errno.h>
-#include <re_types.h>
+#include <callflowd/libre.h>
 #include <callflowd/log.h>
 #include "test.h"
 

@@ -1,8 +1,7 @@
 /* strmap: ordered copies, replace in place, delete, byte count, dup. */
 #include <errno.h>
 #include <string.h>
-#include <re_types.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/strmap.h>
 #include "test.h"
 

@@ -10,8 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <re_types.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/tz.h>
 #include "test.h"
 

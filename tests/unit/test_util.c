@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <re_types.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include "test.h"
 

@@ -2,9 +2,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_mem.h>
+#include <callflowd/libre.h>
 #include <callflowd/config.h>
 #include <callflowd/flow.h>
 #include <callflowd/flowset.h>

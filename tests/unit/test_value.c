@@ -1,10 +1,6 @@
 /* References, templates and parameter trees (value.h). */
 #include <string.h>
-#include <jansson.h>
-#include <re_types.h>
-#include <re_fmt.h>
-#include <re_mem.h>
-#include <re_mbuf.h>
+#include <callflowd/libre.h>
 #include <callflowd/value.h>
 #include "test.h"
 

@@ -10,7 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/log.h>
 #include <callflowd/strmap.h>

@@ -4,7 +4,7 @@
  * and modules, flow logging.
  */
 #include <errno.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/flowset.h>
