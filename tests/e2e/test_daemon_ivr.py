@@ -36,6 +36,9 @@ class Ivr(unittest.TestCase):
         self.assertEqual(attrs.get("Code"), "2", rec)
         self.assertEqual(attrs.get("Result"), "code 2 accepted", rec)
         self.assertEqual(attrs.get("Caller"), "+15551230000")
+        # $.Media.Sip.Headers: the INVITE's headers, by name
+        self.assertEqual(attrs.get("TestId"), "1")
+        self.assertIn("sip:+15551230000@127.0.0.1", attrs.get("From", ""))
         self.assertEqual(rec["DisconnectReason"], "CONTACT_FLOW_DISCONNECT")
         self.assertEqual(rec["CustomerEndpoint"]["Address"], "+15551230000")
         self.assertEqual(rec["SystemEndpoint"]["Address"], NUMBER)
