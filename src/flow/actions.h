@@ -95,6 +95,15 @@ int  aparam_str(struct frun *run, const struct flow_action *a,
 /** Whole number from a string/number param, with default and range. */
 int  aparam_uint(struct frun *run, const struct fparam *p, uint32_t def,
 		 uint32_t max, uint32_t *valp);
+/** Text of a string/number/boolean parameter as a new mem string: ""
+ *  when absent or null, EINVAL for objects and lists. */
+int  aparam_dup(struct frun *run, const struct fparam *p, char **strp);
+/** Like aparam_dup, but *strp stays NULL when absent or not a scalar. */
+int  aparam_dup_opt(struct frun *run, const struct fparam *p, char **strp);
+/** Log a parameter a handler cannot use, naming flow, contact, action
+ *  (printf format). */
+void action_warn(struct frun *run, const struct flow_action *act,
+		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /** Boolean from "True"/"False"/true/false, with default. */
 bool aparam_bool(struct frun *run, const struct fparam *p, bool def);
 /** Build the prompt of an action (Text, SSML, PromptId, Media). */

@@ -6,14 +6,59 @@
  * reference evaluated per contact: these helpers accept all three.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/interp.h>
+#include <callflowd/log.h>
 #include <callflowd/util.h>
 #include "actions.h"
+
+int aparam_dup(struct frun *run, const struct fparam *p, char **strp)
+{
+	if (!strp)
+		return EINVAL;
+	if (!p || p->kind == FP_NULL)
+		return str_dup(strp, "");
+	if (p->kind == FP_OBJ || p->kind == FP_ARR)
+		return EINVAL;
+
+	return frun_eval_str(run, &p->str, strp);
+}
+
+int aparam_dup_opt(struct frun *run, const struct fparam *p, char **strp)
+{
+	if (!strp)
+		return EINVAL;
+	*strp = NULL;
+	if (!p || (p->kind != FP_STR && p->kind != FP_NUM &&
+		   p->kind != FP_BOOL))
+		return 0;
+
+	return frun_eval_str(run, &p->str, strp);
+}
+
+void action_warn(struct frun *run, const struct flow_action *act,
+		 const char *fmt, ...)
+{
+	const struct flow *flow = frun_flow(run);
+	const struct cdata *cd = frun_cdata(run);
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	log_warn("flow '%s' contact %s action %s: %s",
+		 flow && flow->name ? flow->name : "-",
+		 cd ? cd->contact_id : "-", act && act->id ? act->id : "-",
+		 msg);
+}
 
 int aparam_str(struct frun *run, const struct flow_action *a,
 	       const char *key, struct pl *val)

@@ -33,17 +33,6 @@ static void take_error(struct frun *run, const struct flow_action *act,
 }
 
 
-/* Value of a scalar parameter as a new mem string ("" when absent). */
-static int param_dup(struct frun *run, const struct fparam *p, char **strp)
-{
-	if (!p || p->kind == FP_NULL)
-		return str_dup(strp, "");
-	if (p->kind == FP_OBJ || p->kind == FP_ARR)
-		return EINVAL;
-
-	return frun_eval_str(run, &p->str, strp);
-}
-
 
 /*
  * Key of a map entry. Keys may themselves be references (a rules engine
@@ -104,7 +93,7 @@ static int map_eval(struct strmap *map, struct frun *run,
 		err = key_dup(run, ent->key, &key);
 		if (err)
 			goto out;
-		err = param_dup(run, getv(ent), &val);
+		err = aparam_dup(run, getv(ent), &val);
 		if (err)
 			goto out;
 
@@ -259,7 +248,7 @@ int act_update_contact_event_hooks(struct frun *run,
 		}
 
 		vals[h] = mem_deref(vals[h]);
-		err = param_dup(run, ent, &vals[h]);
+		err = aparam_dup(run, ent, &vals[h]);
 		if (err || !str_isset(vals[h])) {
 			take_error(run, act, "event hook without a flow");
 			err = 0;
@@ -298,7 +287,7 @@ static int enabled_parse(bool *bp, struct frun *run, const struct fparam *p)
 	char *s = NULL;
 	int err;
 
-	err = param_dup(run, p, &s);
+	err = aparam_dup(run, p, &s);
 	if (err)
 		return err;
 
@@ -411,7 +400,7 @@ int act_update_tts_voice(struct frun *run, const struct flow_action *act)
 
 		if (!p)
 			continue;
-		err = param_dup(run, p, &vals[i]);
+		err = aparam_dup(run, p, &vals[i]);
 		if (err) {
 			take_error(run, act, keys[i]);
 			err = 0;
@@ -488,7 +477,7 @@ int act_update_routing_behavior(struct frun *run,
 	}
 
 	if (adj) {
-		err = param_dup(run, adj, &s);
+		err = aparam_dup(run, adj, &s);
 		if (!err)
 			err = int_parse(&adjust, s, INT32_MIN + 1, INT32_MAX);
 		s = mem_deref(s);
@@ -514,7 +503,7 @@ int act_update_callback_number(struct frun *run,
 	char *s = NULL;
 	int err;
 
-	err = param_dup(run, fparam_get(&act->params, "CallbackNumber"), &s);
+	err = aparam_dup(run, fparam_get(&act->params, "CallbackNumber"), &s);
 	if (err)
 		return err;
 
@@ -626,7 +615,7 @@ int act_untag_contact(struct frun *run, const struct flow_action *act)
 		if (keys->kind == FP_OBJ)
 			err = key_dup(run, e->key, &key);
 		else
-			err = param_dup(run, e, &key);
+			err = aparam_dup(run, e, &key);
 		if (err) {
 			take_error(run, act, "tag key");
 			err = 0;
@@ -660,7 +649,7 @@ int act_update_contact_data(struct frun *run, const struct flow_action *act)
 
 		if (!p)
 			continue;
-		err = param_dup(run, p, &vals[i]);
+		err = aparam_dup(run, p, &vals[i]);
 		if (err) {
 			take_error(run, act, keys[i]);
 			err = 0;

@@ -20,15 +20,7 @@ enum {
 };
 
 
-static int param_dup(struct frun *run, const struct fparam *p, char **strp)
-{
-	if (!p || p->kind == FP_NULL)
-		return str_dup(strp, "");
-	if (p->kind == FP_OBJ || p->kind == FP_ARR)
-		return EINVAL;
 
-	return frun_eval_str(run, &p->str, strp);
-}
 
 
 int act_compare(struct frun *run, const struct flow_action *act)
@@ -36,7 +28,7 @@ int act_compare(struct frun *run, const struct flow_action *act)
 	char *val = NULL;
 	int err;
 
-	err = param_dup(run, fparam_get(&act->params, "ComparisonValue"),
+	err = aparam_dup(run, fparam_get(&act->params, "ComparisonValue"),
 			&val);
 	if (err)
 		return err;
@@ -78,7 +70,7 @@ int act_check_hours(struct frun *run, const struct flow_action *act)
 	char *ref = NULL;
 	int err;
 
-	err = param_dup(run, fparam_get(&act->params, "HoursOfOperationId"),
+	err = aparam_dup(run, fparam_get(&act->params, "HoursOfOperationId"),
 			&ref);
 	if (err)
 		return err;
@@ -255,7 +247,7 @@ int act_transfer_to_flow(struct frun *run, const struct flow_action *act)
 	char *ref = NULL;
 	int err;
 
-	err = param_dup(run, fparam_get(&act->params, "ContactFlowId"), &ref);
+	err = aparam_dup(run, fparam_get(&act->params, "ContactFlowId"), &ref);
 	if (err)
 		return err;
 

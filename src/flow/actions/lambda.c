@@ -24,15 +24,7 @@ enum {
 };
 
 
-static int param_dup(struct frun *run, const struct fparam *p, char **strp)
-{
-	if (!p || p->kind == FP_NULL)
-		return str_dup(strp, "");
-	if (p->kind == FP_OBJ || p->kind == FP_ARR)
-		return EINVAL;
 
-	return frun_eval_str(run, &p->str, strp);
-}
 
 
 /* Add key: string (NULL: JSON null). ENOMEM / EINVAL (not UTF-8). */
@@ -153,7 +145,7 @@ static int params_json(json_t *pj, struct frun *run,
 
 		if (!e->key)
 			continue;
-		err = param_dup(run, e, &val);
+		err = aparam_dup(run, e, &val);
 		if (err)
 			break;
 		err = obj_str(pj, e->key, val);
@@ -394,7 +386,7 @@ int act_invoke_lambda(struct frun *run, const struct flow_action *act)
 	uint32_t secs;
 	int err;
 
-	err = param_dup(run, fparam_get(&act->params, "LambdaFunctionARN"),
+	err = aparam_dup(run, fparam_get(&act->params, "LambdaFunctionARN"),
 			&ref);
 	if (err)
 		return err;

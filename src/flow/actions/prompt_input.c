@@ -28,40 +28,8 @@ enum {
 };
 
 
-/* A parameter the handler cannot use, with where it happened. */
-static void warn(struct frun *run, const struct flow_action *act,
-		 const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void warn(struct frun *run, const struct flow_action *act,
-		 const char *fmt, ...)
-{
-	const struct flow *flow = frun_flow(run);
-	const struct cdata *cd = frun_cdata(run);
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-
-	log_warn("flow '%s' contact %s action %s: %s",
-		 flow && flow->name ? flow->name : "-",
-		 cd ? cd->contact_id : "-", act->id ? act->id : "-", msg);
-}
 
 
-/* Text of a string/number/boolean parameter (mem string), NULL if none. */
-static int param_str(struct frun *run, const struct fparam *p, char **strp)
-{
-	*strp = NULL;
-
-	if (!p || (p->kind != FP_STR && p->kind != FP_NUM &&
-		   p->kind != FP_BOOL))
-		return 0;
-
-	return frun_eval_str(run, &p->str, strp);
-}
 
 
 /* Record in the step trace what a prompt says or names. */
@@ -102,7 +70,7 @@ int act_message_participant(struct frun *run, const struct flow_action *act)
 	note_prompt(run, &p);
 
 	if (p.kind == FPROMPT_NONE) {
-		warn(run, act, "MessageParticipant without a prompt");
+		action_warn(run, act, "MessageParticipant without a prompt");
 		frun_done_error(run, "NoMatchingError");
 		goto out;
 	}
@@ -166,7 +134,7 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 		       INPUT_TIMEOUT_DEF_S, INPUT_TIMEOUT_MAX_S,
 		       &spec->timeout_ms);
 	if (err) {
-		warn(run, act, "InputTimeLimitSeconds: not 0-%u seconds",
+		action_warn(run, act, "InputTimeLimitSeconds: not 0-%u seconds",
 		     INPUT_TIMEOUT_MAX_S);
 		goto out;
 	}
@@ -182,7 +150,7 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 		       INTERDIGIT_DEF_S, INTERDIGIT_MAX_S,
 		       &spec->interdigit_ms);
 	if (err) {
-		warn(run, act, "InterdigitTimeLimitSeconds: not 0-%u seconds",
+		action_warn(run, act, "InterdigitTimeLimitSeconds: not 0-%u seconds",
 		     INTERDIGIT_MAX_S);
 		goto out;
 	}
@@ -194,7 +162,7 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 						      "DisableCancelKey"),
 					   false);
 
-	err = param_str(run, fparam_get(dtmf, "InputTerminationSequence"),
+	err = aparam_dup_opt(run, fparam_get(dtmf, "InputTerminationSequence"),
 			&term);
 	if (err)
 		goto out;
@@ -205,7 +173,7 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 		str_ncpy(spec->terminator, term, sizeof(spec->terminator));
 	}
 	else {
-		warn(run, act, "InputTerminationSequence \"%s\": up to 5 of"
+		action_warn(run, act, "InputTerminationSequence \"%s\": up to 5 of"
 		     " 0-9 * #", term);
 		err = EINVAL;
 		goto out;
@@ -216,7 +184,7 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 	err = aparam_uint(run, fparam_get(custom, "MaximumLength"),
 			  STORE_MAX_DEF, COLLECT_MAX_DIGITS, &maxlen);
 	if (err) {
-		warn(run, act, "MaximumLength: not 1-%u", COLLECT_MAX_DIGITS);
+		action_warn(run, act, "MaximumLength: not 1-%u", COLLECT_MAX_DIGITS);
 		goto out;
 	}
 	spec->max_digits = maxlen ? maxlen : STORE_MAX_DEF;
@@ -365,8 +333,8 @@ static int input_validate(struct frun *run, const struct flow_action *act,
 		return 0;
 	}
 
-	err  = param_str(run, fparam_get(phone, "NumberFormat"), &fmt);
-	err |= param_str(run, fparam_get(phone, "CountryCode"), &iso);
+	err  = aparam_dup_opt(run, fparam_get(phone, "NumberFormat"), &fmt);
+	err |= aparam_dup_opt(run, fparam_get(phone, "CountryCode"), &iso);
 	if (err) {
 		err = ENOMEM;
 		goto out;
@@ -379,14 +347,14 @@ static int input_validate(struct frun *run, const struct flow_action *act,
 
 	if (fmt && !str_casecmp(fmt, "Local")) {
 		if (!iso || !iso[0]) {
-			warn(run, act,
+			action_warn(run, act,
 			     "Local phone number without CountryCode");
 			err = EINVAL;
 			goto out;
 		}
 		err = phone_local(out, sz, digits, iso);
 		if (err == ENOENT)
-			warn(run, act, "CountryCode \"%s\" not known", iso);
+			action_warn(run, act, "CountryCode \"%s\" not known", iso);
 	}
 	else {
 		/* E164: the keypad has no '+' */
@@ -454,7 +422,7 @@ int act_message_participant_iteratively(struct frun *run,
 
 	msgs = fparam_get(&act->params, "Messages");
 	if (!msgs || msgs->kind != FP_ARR || !msgs->n) {
-		warn(run, act,
+		action_warn(run, act,
 		     "MessageParticipantIteratively without Messages");
 		frun_done_error(run, "NoMatchingError");
 		goto out;
@@ -482,7 +450,7 @@ int act_message_participant_iteratively(struct frun *run,
 				       "InterruptFrequencySeconds"),
 		       0, INTERRUPT_MAX_S, &interrupt_ms);
 	if (err) {
-		warn(run, act,
+		action_warn(run, act,
 		     "InterruptFrequencySeconds: not a number of seconds");
 		goto out;
 	}

@@ -30,15 +30,7 @@ struct qtarget {
 };
 
 
-static int param_dup(struct frun *run, const struct fparam *p, char **strp)
-{
-	if (!p || p->kind == FP_NULL)
-		return str_dup(strp, "");
-	if (p->kind == FP_OBJ || p->kind == FP_ARR)
-		return EINVAL;
 
-	return frun_eval_str(run, &p->str, strp);
-}
 
 
 static const struct fenv *env_of(struct frun *run)
@@ -93,10 +85,10 @@ static int target_resolve(struct qtarget *t, struct frun *run,
 
 	memset(t, 0, sizeof(*t));
 
-	err = param_dup(run, fparam_get(&act->params, "QueueId"), &qref);
+	err = aparam_dup(run, fparam_get(&act->params, "QueueId"), &qref);
 	if (err)
 		goto out;
-	err = param_dup(run, fparam_get(&act->params, "AgentId"), &aref);
+	err = aparam_dup(run, fparam_get(&act->params, "AgentId"), &aref);
 	if (err)
 		goto out;
 

@@ -30,39 +30,8 @@ enum {
 };
 
 
-/* A parameter the handler cannot use, with where it happened. */
-static void warn(struct frun *run, const struct flow_action *act,
-		 const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void warn(struct frun *run, const struct flow_action *act,
-		 const char *fmt, ...)
-{
-	const struct flow *flow = frun_flow(run);
-	const struct cdata *cd = frun_cdata(run);
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-
-	log_warn("flow '%s' contact %s action %s: %s",
-		 flow && flow->name ? flow->name : "-",
-		 cd ? cd->contact_id : "-", act->id ? act->id : "-", msg);
-}
 
 
-/* Text of a string/number parameter (mem string), NULL if none. */
-static int param_str(struct frun *run, const struct fparam *p, char **strp)
-{
-	*strp = NULL;
-
-	if (!p || (p->kind != FP_STR && p->kind != FP_NUM))
-		return 0;
-
-	return frun_eval_str(run, &p->str, strp);
-}
 
 
 int act_disconnect(struct frun *run, const struct flow_action *act)
@@ -76,7 +45,7 @@ int act_disconnect(struct frun *run, const struct flow_action *act)
 	if (env->ops && env->ops->disconnect) {
 		err = env->ops->disconnect(run, env->ops_arg);
 		if (err)
-			warn(run, act, "disconnect: %s", strerror(err));
+			action_warn(run, act, "disconnect: %s", strerror(err));
 	}
 
 	frun_end(run, FEND_DISCONNECT, NULL, NULL);
@@ -91,7 +60,7 @@ static int transfer_number(struct frun *run, const struct flow_action *act,
 	char *num = NULL;
 	int err;
 
-	err = param_str(run, fparam_get(&act->params,
+	err = aparam_dup_opt(run, fparam_get(&act->params,
 					"ThirdPartyPhoneNumber"), &num);
 	if (err)
 		return err;
@@ -120,7 +89,7 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 	int err;
 
 	if (transfer_number(run, act, number, sizeof(number))) {
-		warn(run, act,
+		action_warn(run, act,
 		     "ThirdPartyPhoneNumber is not a phone number");
 		frun_done_error(run, "CallFailed");
 		return 0;
@@ -134,7 +103,7 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 			  CONNECT_TIMEOUT_DEF_S, CONNECT_TIMEOUT_MAX_S,
 			  &t.timeout_s);
 	if (err) {
-		warn(run, act,
+		action_warn(run, act,
 		     "ThirdPartyConnectionTimeLimitSeconds: not 0-%u",
 		     CONNECT_TIMEOUT_MAX_S);
 		goto out;
@@ -144,12 +113,12 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 				      fparam_get(prm, "ContinueFlowExecution"),
 				      true);
 
-	err = param_str(run, fparam_get(prm, "ThirdPartyDTMFDigits"), &dtmf);
+	err = aparam_dup_opt(run, fparam_get(prm, "ThirdPartyDTMFDigits"), &dtmf);
 	if (err)
 		goto out;
 	if (dtmf && dtmf[0]) {
 		if (strlen(dtmf) > DTMF_MAX || !dtmf_valid(dtmf)) {
-			warn(run, act, "ThirdPartyDTMFDigits: only 0-9 , * #");
+			action_warn(run, act, "ThirdPartyDTMFDigits: only 0-9 , * #");
 			err = EINVAL;
 			goto out;
 		}
@@ -157,15 +126,15 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 	}
 
 	cid = fparam_get(prm, "CallerId");
-	err  = param_str(run, fparam_get(cid, "Number"), &cid_raw);
-	err |= param_str(run, fparam_get(cid, "Name"), &cid_name);
+	err  = aparam_dup_opt(run, fparam_get(cid, "Number"), &cid_raw);
+	err |= aparam_dup_opt(run, fparam_get(cid, "Name"), &cid_name);
 	if (err) {
 		err = ENOMEM;
 		goto out;
 	}
 	if (cid_raw && cid_raw[0]) {
 		if (util_e164(cid_num, sizeof(cid_num), cid_raw)) {
-			warn(run, act,
+			action_warn(run, act,
 			     "CallerId Number is not a phone number");
 			frun_done_error(run, "CallFailed");
 			goto out;
@@ -215,14 +184,14 @@ int act_complete_outbound(struct frun *run, const struct flow_action *act)
 	const char *caller_id = NULL;
 	int err;
 
-	err = param_str(run, fparam_get(fparam_get(&act->params, "CallerId"),
+	err = aparam_dup_opt(run, fparam_get(fparam_get(&act->params, "CallerId"),
 					"Number"), &raw);
 	if (err)
 		return err;
 
 	if (raw && raw[0]) {
 		if (util_e164(num, sizeof(num), raw)) {
-			warn(run, act,
+			action_warn(run, act,
 			     "CallerId Number is not a phone number");
 			frun_done_error(run, "NoMatchingError");
 			goto out;
