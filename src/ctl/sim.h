@@ -74,4 +74,44 @@ int sim_metrics_get(const struct sim *sim, const char *name, const char *id,
 /** Check a --metrics document; message in err when it is wrong. */
 int sim_metrics_check(const json_t *doc, char *err, size_t errsz);
 
+/* cmd_simulate.c: the options and the state of one simulation */
+struct sim_opts {
+	const char *flow;
+	const char *config;
+	const char *flows;
+	const char *type;
+	const char *dtmf;
+	const char *customer;
+	const char *system;
+	const char *time;
+	const char *metrics;
+	const char *seed;
+	const char *max_steps;
+	bool json;
+	const char **attrv;	size_t attrc;
+	const char **hdrv;	size_t hdrc;
+	const char **extv;	size_t extc;
+};
+
+struct simctx {
+	struct sim sim;
+	struct sim_opts o;
+	struct config *cfg;
+	struct flowset *fs;
+	struct flow *flow;
+	struct cdata *cd;
+	struct fenv env;
+	struct tmr stall;
+	const struct flow *shown_flow;
+	uint32_t steps;		/* step lines printed */
+	uint64_t seed;
+};
+
+/* sim_output.c: steps and the end, as JSON or text */
+void sim_step_handler(struct frun *run, const struct fstep *st,
+		      void *arg);
+enum fend_kind sim_end_kind(const struct sim *sim);
+void sim_print_end(struct simctx *ctx);
+void sim_end_handler(struct frun *run, const struct fend *end, void *arg);
+
 #endif
