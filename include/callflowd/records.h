@@ -2,17 +2,23 @@
  * @file records.h  Contact records: one JSON line per contact segment,
  * appended to data_dir/records/contact-records.jsonl.
  *
- * Owns the record file and its write queue. Lines are built on the loop
- * thread and written in order by one libuv pool job at a time, so a slow
- * disk never stalls calls; records_flush() waits for the queue (shutdown).
+ * Owns the record file (an appender, see appender.h: lines are built on
+ * the loop thread and written in order by one libuv pool job at a time, so
+ * a slow disk never stalls calls; records_flush() waits for the queue at
+ * shutdown) and the "records" configuration section: attributes listed in
+ * records.redact_attributes are written as "***".
  */
 #ifndef CALLFLOWD_RECORDS_H
 #define CALLFLOWD_RECORDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct records;
 struct cdata;
+struct config;
+struct strmap;
 
 /** Timestamps and outcome of a segment that cdata does not hold. */
 struct crecord_info {
@@ -37,6 +43,18 @@ int  records_write(struct records *rec, const struct cdata *cd,
 void records_flush(struct records *rec, uint32_t ms);
 uint64_t records_written(const struct records *rec);
 const char *records_path(const struct records *rec);
+/**
+ * Apply cfg's "records" section ({"redact_attributes": ["name", ...]}):
+ * on a bad shape nothing changes, errbuf says why and EINVAL is returned.
+ */
+int  records_configure(struct records *rec, const struct config *cfg,
+		       char *errbuf, size_t sz);
+/** The attribute names to redact (keys; NULL when none). */
+const struct strmap *records_redactions(const struct records *rec);
+/** The text redactions are written as. */
+#define RECORDS_REDACTED "***"
+/** Append a finished record line (JSON text, no newline) as it is. */
+int  records_append(struct records *rec, const char *json);
 /** The record as a JSON text (mem string), as written to the file. */
 int  crecord_encode(char **jsonp, const struct cdata *cd,
 		    const struct crecord_info *info);

@@ -1,62 +1,34 @@
 /**
- * @file records.c  The contact record file: ordered appends off the loop.
+ * @file records.c  The contact record file and the "records" section.
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <callflowd/libre.h>
+#include <callflowd/appender.h>
+#include <callflowd/config.h>
 #include <callflowd/log.h>
-#include <callflowd/loop.h>
 #include <callflowd/records.h>
+#include <callflowd/strmap.h>
 
 struct records {
-	char *path;
-	int fd;
-	struct mbuf *pending;	/* lines waiting for the next write job */
-	struct mbuf *inflight;	/* lines the pool job is writing */
-	int job_err;
-	bool busy;
+	struct appender *ap;
+	struct strmap *redact;	/* attribute names written as "***" */
 	uint64_t written;
-	struct records **selfp;	/* cleared on destroy for late jobs */
 };
 
 static void destructor(void *arg)
 {
 	struct records *rec = arg;
 
-	/* a running write job holds a reference: never busy here */
-	if (rec->fd >= 0)
-		close(rec->fd);
-	mem_deref(rec->pending);
-	mem_deref(rec->inflight);
-	mem_deref(rec->path);
-}
-
-static int mkdirs(const char *path)
-{
-	char buf[4096];
-	size_t i, len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return ENAMETOOLONG;
-	memcpy(buf, path, len + 1);
-	for (i = 1; i <= len; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0750) && errno != EEXIST)
-			return errno;
-		buf[i] = path[i];
-	}
-	return 0;
+	mem_deref(rec->ap);
+	mem_deref(rec->redact);
 }
 
 int records_alloc(struct records **recp, const char *data_dir)
 {
 	struct records *rec;
-	char dir[4096];
+	char *path = NULL;
 	int err;
 
 	if (!recp || !data_dir)
@@ -65,31 +37,17 @@ int records_alloc(struct records **recp, const char *data_dir)
 	rec = mem_zalloc(sizeof(*rec), destructor);
 	if (!rec)
 		return ENOMEM;
-	rec->fd = -1;
 
-	re_snprintf(dir, sizeof(dir), "%s/records", data_dir);
-	err = mkdirs(dir);
-	if (err) {
-		log_error("records: cannot create %s: %m", dir, err);
-		goto out;
-	}
-	err = re_sdprintf(&rec->path, "%s/contact-records.jsonl", dir);
+	err = re_sdprintf(&path, "%s/records/contact-records.jsonl",
+			  data_dir);
 	if (err)
 		goto out;
-
-	rec->fd = open(rec->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		       0640);
-	if (rec->fd < 0) {
-		err = errno;
-		log_error("records: cannot open %s: %m", rec->path, err);
-		goto out;
-	}
-	rec->pending = mbuf_alloc(4096);
-	rec->inflight = mbuf_alloc(4096);
-	if (!rec->pending || !rec->inflight)
-		err = ENOMEM;
+	err = appender_alloc(&rec->ap, path);
+	if (err)
+		log_error("records: cannot open %s: %m", path, err);
 
  out:
+	mem_deref(path);
 	if (err)
 		mem_deref(rec);
 	else
@@ -97,69 +55,100 @@ int records_alloc(struct records **recp, const char *data_dir)
 	return err;
 }
 
-/* pool thread: write the whole inflight buffer */
-static void write_work(void *arg)
+int records_configure(struct records *rec, const struct config *cfg,
+		      char *errbuf, size_t sz)
 {
-	struct records *rec = arg;
-	const uint8_t *p = rec->inflight->buf;
-	size_t left = rec->inflight->end;
+	const json_t *sect, *list, *v;
+	struct strmap *redact = NULL;
+	const char *key;
+	size_t i;
+	int err = 0;
 
-	rec->job_err = 0;
-	while (left) {
-		ssize_t n = write(rec->fd, p, left);
+	if (!rec || !cfg)
+		return EINVAL;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rec->job_err = errno;
-			return;
+	sect = json_object_get(cfg->root, "records");
+	if (!sect)
+		goto apply;
+	if (!json_is_object(sect)) {
+		re_snprintf(errbuf, sz, "records: must be an object");
+		return EINVAL;
+	}
+	json_object_foreach((json_t *)sect, key, v) {
+		if (strcmp(key, "redact_attributes")) {
+			re_snprintf(errbuf, sz, "records.%s: unknown key", key);
+			return EINVAL;
 		}
-		p += n;
-		left -= (size_t)n;
 	}
-	if (fdatasync(rec->fd))
-		rec->job_err = errno;
+
+	list = json_object_get(sect, "redact_attributes");
+	if (!list)
+		goto apply;
+	if (!json_is_array(list)) {
+		re_snprintf(errbuf, sz, "records.redact_attributes: must be "
+			    "an array of attribute names");
+		return EINVAL;
+	}
+	err = strmap_alloc(&redact);
+	if (err)
+		return err;
+	json_array_foreach(list, i, v) {
+		if (!json_is_string(v) || !json_string_length(v)) {
+			re_snprintf(errbuf, sz, "records.redact_attributes[%zu]:"
+				    " must be a non-empty string", i);
+			mem_deref(redact);
+			return EINVAL;
+		}
+		err = strmap_set(redact, json_string_value(v), "");
+		if (err) {
+			mem_deref(redact);
+			return err;
+		}
+	}
+
+ apply:
+	mem_deref(rec->redact);
+	rec->redact = redact;
+	return 0;
 }
 
-static void start_job(struct records *rec);
-
-static void write_done(int err, void *arg)
+const struct strmap *records_redactions(const struct records *rec)
 {
-	struct records *rec = arg;
-
-	rec->busy = false;
-	if (err || rec->job_err) {
-		log_error("records: write to %s failed: %m", rec->path,
-			  err ? err : rec->job_err);
-	}
-	mbuf_reset(rec->inflight);
-	mem_deref(rec);
-	start_job(rec);
+	return rec && rec->redact && strmap_count(rec->redact) ?
+		rec->redact : NULL;
 }
 
-static void start_job(struct records *rec)
+/* Re-encode with the listed attributes masked (rare: only when set). */
+static int redact_json(char **jsonp, const struct strmap *redact)
 {
-	struct mbuf *t;
+	json_t *r, *attrs, *v;
+	const char *key;
+	bool changed = false;
+	char *text;
 	int err;
 
-	if (rec->busy || !rec->pending->end)
-		return;
-
-	t = rec->inflight;
-	rec->inflight = rec->pending;
-	rec->pending = t;
-	rec->busy = true;
-
-	/* the job holds a reference so the object outlives it */
-	err = loop_work(write_work, write_done, mem_ref(rec));
-	if (err) {
-		mem_deref(rec);
-		rec->busy = false;
-		log_error("records: cannot queue write: %m", err);
-		/* write synchronously rather than lose records */
-		write_work(rec);
-		mbuf_reset(rec->inflight);
+	r = json_loads(*jsonp, 0, NULL);
+	if (!r)
+		return EBADMSG;
+	attrs = json_object_get(r, "Attributes");
+	json_object_foreach(attrs, key, v) {
+		if (!strmap_get(redact, key))
+			continue;
+		json_object_set_new(attrs, key, json_string(RECORDS_REDACTED));
+		changed = true;
 	}
+	if (!changed) {
+		json_decref(r);
+		return 0;
+	}
+	text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(r);
+	if (!text)
+		return ENOMEM;
+	*jsonp = mem_deref(*jsonp);
+	err = str_dup(jsonp, text);
+	free(text);
+	return err;
 }
 
 int records_write(struct records *rec, const struct cdata *cd,
@@ -172,46 +161,31 @@ int records_write(struct records *rec, const struct cdata *cd,
 		return EINVAL;
 
 	err = crecord_encode(&json, cd, info);
-	if (err)
-		return err;
-
-	err  = mbuf_write_str(rec->pending, json);
-	err |= mbuf_write_u8(rec->pending, '\n');
+	if (!err && records_redactions(rec))
+		err = redact_json(&json, rec->redact);
+	if (!err)
+		err = records_append(rec, json);
 	mem_deref(json);
-	if (err)
-		return err;
-
-	++rec->written;
-	start_job(rec);
-	return 0;
+	return err;
 }
 
-static void flush_tmr(void *arg)
+int records_append(struct records *rec, const char *json)
 {
-	struct records *rec = arg;
+	int err;
 
-	if (!rec->busy && !rec->pending->end)
-		re_cancel();
+	if (!rec || !json)
+		return EINVAL;
+
+	err = appender_line(rec->ap, json);
+	if (!err)
+		++rec->written;
+	return err;
 }
 
-/* Call outside re_main (shutdown): it runs the loop itself. */
 void records_flush(struct records *rec, uint32_t ms)
 {
-	uint64_t deadline;
-
-	if (!rec)
-		return;
-
-	deadline = tmr_jiffies() + ms;
-	while ((rec->busy || rec->pending->end) && tmr_jiffies() < deadline) {
-		struct tmr t;
-
-		start_job(rec);
-		tmr_init(&t);
-		tmr_start(&t, 5, flush_tmr, rec);
-		(void)re_main(NULL);
-		tmr_cancel(&t);
-	}
+	if (rec)
+		appender_flush(rec->ap, ms);
 }
 
 uint64_t records_written(const struct records *rec)
@@ -221,5 +195,5 @@ uint64_t records_written(const struct records *rec)
 
 const char *records_path(const struct records *rec)
 {
-	return rec ? rec->path : NULL;
+	return rec ? appender_path(rec->ap) : NULL;
 }
