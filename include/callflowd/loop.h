@@ -31,7 +31,10 @@ uv_loop_t *loop_uv(void);
  * libuv's backend before the next poll.
  */
 void loop_kick(void);
-/** Run work(arg) on the libuv pool and done(err, arg) back on the loop. */
+/**
+ * Run work(arg) on the libuv pool and done(err, arg) back on the loop,
+ * never from inside this call.
+ */
 int loop_work(loop_work_h *work, loop_done_h *done, void *arg);
 /** Number of loop_work() jobs whose done handler has not run yet. */
 unsigned loop_pending(void);

@@ -65,9 +65,10 @@ void loop_kick(void)
 
 	(void)uv_run(&lp.uv, UV_RUN_NOWAIT);
 
-	/* -1: libuv has no timer; 0: more to do now; >0: next libuv timer */
+	/* -1: libuv has no timer; 0: more to do now (or nothing alive,
+	 * which must not become a 1 ms busy loop); >0: next libuv timer */
 	to = uv_backend_timeout(&lp.uv);
-	if (to >= 0)
+	if (to >= 0 && uv_loop_alive(&lp.uv))
 		tmr_start(&lp.tmr, (uint64_t)to, tmr_handler, NULL);
 	else
 		tmr_cancel(&lp.tmr);
@@ -101,7 +102,7 @@ int loop_init(void)
 	}
 
 	lp.ready = true;
-	loop_kick();	/* prime: registers libuv's internal watchers */
+	loop_kick();	/* prime; a no-op while nothing is alive */
 
 	return 0;
 }
@@ -158,7 +159,9 @@ int loop_work(loop_work_h *work, loop_done_h *done, void *arg)
 	}
 
 	list_append(&lp.jobs, &job->le, job);
-	loop_kick();
+	/* kick from a 0 ms timer, not here: a quick job could otherwise
+	 * complete, and call done, before the caller has even seen 0 */
+	tmr_start(&lp.tmr, 0, tmr_handler, NULL);
 
 	return 0;
 }
