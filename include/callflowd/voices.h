@@ -1,7 +1,7 @@
 /**
  * @file voices.h  Amazon Polly voice names and language codes mapped to
  * espeak-ng voices of the same language and gender ("Joanna" ->
- * "en-us+f3", "Mathieu" -> "fr-fr+m3"). Static tables, thread-safe.
+ * "en-us+f3", "Mathieu" -> "fr+m3"). Static tables, thread-safe.
  */
 #ifndef CALLFLOWD_VOICES_H
 #define CALLFLOWD_VOICES_H

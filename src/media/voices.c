@@ -23,11 +23,11 @@ struct voice {
 
 /* first entry of a primary language is its default ("en" -> en-US) */
 static const struct lang langs[] = {
-	{ "en-US", "en-us" },  { "en-GB", "en-gb" },  { "en-AU", "en-gb" },
-	{ "en-IN", "en-gb" },  { "en-NZ", "en-gb" },  { "en-ZA", "en-gb" },
-	{ "en-IE", "en-gb" },  { "en-GB-WLS", "en-gb" }, { "en-SG", "en-gb" },
+	{ "en-US", "en-us" },  { "en-GB", "en" },  { "en-AU", "en" },
+	{ "en-IN", "en" },  { "en-NZ", "en" },  { "en-ZA", "en" },
+	{ "en-IE", "en" },  { "en-GB-WLS", "en" }, { "en-SG", "en" },
 	{ "es-US", "es-419" }, { "es-MX", "es-419" }, { "es-ES", "es" },
-	{ "fr-FR", "fr-fr" },  { "fr-CA", "fr-fr" },  { "fr-BE", "fr-be" },
+	{ "fr-FR", "fr" },     { "fr-CA", "fr" },  { "fr-BE", "fr-be" },
 	{ "de-DE", "de" },     { "de-AT", "de" },     { "de-CH", "de" },
 	{ "it-IT", "it" },     { "pt-BR", "pt-br" },  { "pt-PT", "pt" },
 	{ "ja-JP", "ja" },     { "ko-KR", "ko" },     { "cmn-CN", "cmn" },
