@@ -153,15 +153,44 @@ uint64_t contact_started_ms(const struct contact *c)
 
 /* -- SIP session events -- */
 
+/* The body as Content-Length frames it: over UDP libre hands on the whole
+ * datagram, and octets past Content-Length are to be ignored (RFC 3261
+ * 18.3), not parsed as part of the SDP. */
+static int msg_body(struct mbuf **mbp, const struct sip_msg *msg)
+{
+	size_t len = mbuf_get_left(msg->mb);
+	struct mbuf *mb;
+	int err;
+
+	if (pl_isset(&msg->clen) && pl_u32(&msg->clen) < len)
+		len = pl_u32(&msg->clen);
+
+	mb = mbuf_alloc(len ? len : 1);
+	if (!mb)
+		return ENOMEM;
+	err = mbuf_write_mem(mb, mbuf_buf(msg->mb), len);
+	if (err) {
+		mem_deref(mb);
+		return err;
+	}
+	mb->pos = 0;
+	*mbp = mb;
+	return 0;
+}
+
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
 {
 	struct contact *c = arg;
 	const struct sdpneg_result *r;
+	struct mbuf *offer = NULL;
 	int err;
 
 	/* re-INVITE: hold, resume, codec change, session refresh */
-	err = sdpneg_answer(c->neg, descp, msg->mb);
+	err = msg_body(&offer, msg);
+	if (!err)
+		err = sdpneg_answer(c->neg, descp, offer);
+	mem_deref(offer);
 	if (err) {
 		log_warn("contact %s: re-INVITE refused: %m",
 			 c->cd->contact_id, err);
@@ -396,7 +425,7 @@ int contact_inbound(struct contact **cp, struct app *app,
 	struct mstream_conf mconf;
 	struct sdpneg_conf nconf;
 	const struct sdpneg_result *r;
-	struct mbuf *answer = NULL;
+	struct mbuf *answer = NULL, *offer = NULL;
 	struct contact *c;
 	char id[40];
 	int err;
@@ -460,7 +489,10 @@ int contact_inbound(struct contact **cp, struct app *app,
 	if (err)
 		goto out;
 
-	if (!mbuf_get_left(msg->mb)) {
+	err = msg_body(&offer, msg);
+	if (err)
+		goto out;
+	if (!mbuf_get_left(offer)) {
 		/* no offer: a late-offer INVITE (not supported yet) */
 		c->info.failure = "INVITE without SDP offer";
 		*scodep = 488;
@@ -468,7 +500,7 @@ int contact_inbound(struct contact **cp, struct app *app,
 		err = EPROTO;
 		goto out;
 	}
-	err = sdpneg_answer(c->neg, &answer, msg->mb);
+	err = sdpneg_answer(c->neg, &answer, offer);
 	if (err) {
 		*scodep = sdpneg_scode(err);
 		*reasonp = *scodep == 400 ? "Bad Request" :
@@ -524,6 +556,7 @@ int contact_inbound(struct contact **cp, struct app *app,
 
  out:
 	mem_deref(answer);
+	mem_deref(offer);
 	if (err) {
 		str_ncpy(c->reason, "TELECOM_PROBLEM", sizeof(c->reason));
 		if (*scodep) {
