@@ -1,43 +1,62 @@
 /**
- * @file player.c  Clip sequence player pulled frame by frame.
+ * @file player.c  A cursor (item, offset) over a list of audio items.
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
+#include <re.h>
 #include <callflowd/audio.h>
 #include <callflowd/player.h>
 
-struct player {
-	struct audio **audv;	/* referenced clips */
-	size_t n;
-	size_t cur;		/* clip playing */
-	size_t pos;		/* sample in that clip */
-	uint64_t played;	/* samples of this sequence */
-	bool loop;
-	bool active;
-	bool ended;		/* the last clip has been read out */
-	player_done_h *doneh;
-	void *arg;
-	struct tmr done_tmr;	/* done runs outside player_read() */
+struct item {
+	struct le le;
+	struct audio *a;
 };
 
-static void release(struct player *p)
-{
-	size_t i;
+struct player {
+	struct list items;
+	struct le *cur;		/* item being played, NULL before the first */
+	size_t off;		/* samples of cur already played */
+	uint64_t played;	/* samples played in this sequence */
+	uint64_t total;		/* samples in one pass */
+	struct tmr tmr;		/* deferred done */
+	player_done_h *doneh;
+	void *arg;
+	bool active;
+	bool loop;
+	bool sealed;
+};
 
-	for (i = 0; i < p->n; i++)
-		mem_deref(p->audv[i]);
-	p->audv = mem_deref(p->audv);
-	p->n = 0;
+
+static void item_destructor(void *arg)
+{
+	struct item *it = arg;
+
+	list_unlink(&it->le);
+	mem_deref(it->a);
 }
+
+
+static void reset(struct player *p)
+{
+	tmr_cancel(&p->tmr);
+	list_flush(&p->items);
+	p->cur = NULL;
+	p->off = 0;
+	p->played = 0;
+	p->total = 0;
+	p->doneh = NULL;
+	p->arg = NULL;
+	p->active = false;
+	p->loop = false;
+	p->sealed = false;
+}
+
 
 static void destructor(void *arg)
 {
-	struct player *p = arg;
-
-	tmr_cancel(&p->done_tmr);
-	release(p);
+	reset(arg);
 }
+
 
 int player_alloc(struct player **pp)
 {
@@ -45,113 +64,166 @@ int player_alloc(struct player **pp)
 
 	if (!pp)
 		return EINVAL;
+
 	p = mem_zalloc(sizeof(*p), destructor);
 	if (!p)
 		return ENOMEM;
-	tmr_init(&p->done_tmr);
+
+	tmr_init(&p->tmr);
 	*pp = p;
+
 	return 0;
 }
 
-int player_play(struct player *p, struct audio **audv, size_t n, bool loop,
-		player_done_h *doneh, void *arg)
-{
-	size_t i;
 
-	if (!p || (n && !audv))
-		return EINVAL;
-
-	player_stop(p);
-	if (n) {
-		p->audv = mem_zalloc(n * sizeof(*p->audv), NULL);
-		if (!p->audv)
-			return ENOMEM;
-		for (i = 0; i < n; i++)
-			p->audv[i] = mem_ref(audv[i]);
-	}
-	p->n = n;
-	p->cur = 0;
-	p->pos = 0;
-	p->played = 0;
-	p->loop = loop;
-	p->ended = false;
-	p->doneh = doneh;
-	p->arg = arg;
-	p->active = true;
-	return 0;
-}
-
-void player_stop(struct player *p)
+void player_start(struct player *p, bool loop, player_done_h *doneh,
+		  void *arg)
 {
 	if (!p)
 		return;
-	tmr_cancel(&p->done_tmr);
-	p->active = false;
-	release(p);
+
+	reset(p);
+	p->active = true;
+	p->loop = loop;
+	p->doneh = doneh;
+	p->arg = arg;
 }
 
-bool player_active(const struct player *p)
+
+int player_append(struct player *p, struct audio *a)
 {
-	return p && p->active;
+	struct item *it;
+
+	if (!p || !a || a->rate != AUDIO_RATE)
+		return EINVAL;
+	if (!p->active || p->sealed)
+		return EALREADY;
+
+	it = mem_zalloc(sizeof(*it), item_destructor);
+	if (!it)
+		return ENOMEM;
+
+	it->a = mem_ref(a);
+	list_append(&p->items, &it->le, it);
+	p->total += a->count;
+
+	return 0;
 }
 
-static void done_tmr(void *arg)
+
+void player_seal(struct player *p)
+{
+	if (p && p->active)
+		p->sealed = true;
+}
+
+
+int player_play(struct player *p, struct audio *a, bool loop,
+		player_done_h *doneh, void *arg)
+{
+	int err;
+
+	if (!p || !a)
+		return EINVAL;
+
+	player_start(p, loop, doneh, arg);
+	err = player_append(p, a);
+	if (err) {
+		reset(p);
+		return err;
+	}
+	player_seal(p);
+
+	return 0;
+}
+
+
+void player_stop(struct player *p)
+{
+	if (p)
+		reset(p);
+}
+
+
+static void done_handler(void *arg)
 {
 	struct player *p = arg;
-	player_done_h *h = p->doneh;
+	player_done_h *doneh = p->doneh;
+	void *darg = p->arg;
 
-	release(p);
-	if (h)
-		h(p->arg);
+	/* items stay until the next start/stop so position and duration
+	 * can still be logged; the handler may start anew or free p */
+	p->active = false;
+	if (doneh)
+		doneh(darg);
 }
+
+
+/* The item after cur, wrapping when looping; NULL at the end. */
+static struct le *next_item(struct player *p)
+{
+	struct le *le = p->cur ? p->cur->next : list_head(&p->items);
+
+	if (!le && p->sealed && p->loop && p->total)
+		le = list_head(&p->items);
+
+	return le;
+}
+
 
 void player_read(struct player *p, int16_t *frame, size_t n)
 {
-	size_t got = 0, empty = 0;
+	size_t filled = 0;
 
-	if (!p || !p->active) {
-		memset(frame, 0, n * sizeof(*frame));
+	if (!frame)
 		return;
-	}
 
-	while (got < n && p->n && !p->ended) {
-		const struct audio *a = p->audv[p->cur];
-		size_t take = a->count > p->pos ? a->count - p->pos : 0;
+	while (p && p->active && !tmr_isrunning(&p->tmr) && filled < n) {
+		struct audio *a = p->cur ? ((struct item *)p->cur->data)->a :
+			NULL;
+		size_t k;
 
-		if (take > n - got)
-			take = n - got;
-		if (take) {
-			memcpy(frame + got, a->samples + p->pos,
-			       take * sizeof(*frame));
-			got += take;
-			p->pos += take;
-			empty = 0;
-		}
-		if (p->pos < a->count)
+		if (!a || p->off >= a->count) {
+			struct le *le = next_item(p);
+
+			if (!le) {
+				/* starved while unsealed: silence, wait */
+				if (p->sealed && !(p->loop && !p->total))
+					tmr_start(&p->tmr, 0, done_handler, p);
+				break;
+			}
+			p->cur = le;
+			p->off = 0;
 			continue;
-
-		/* next clip; a loop of empty clips must not spin */
-		p->pos = 0;
-		if (++p->cur < p->n)
-			continue;
-		p->cur = 0;
-		if (!p->loop || ++empty > p->n) {
-			p->ended = true;
-			break;
 		}
+
+		k = a->count - p->off;
+		if (k > n - filled)
+			k = n - filled;
+		memcpy(frame + filled, a->samples + p->off, k * sizeof(*frame));
+		p->off += k;
+		p->played += k;
+		filled += k;
 	}
 
-	p->played += got;
-	if (got < n)
-		memset(frame + got, 0, (n - got) * sizeof(*frame));
-
-	if (p->active && (!p->n || p->ended)) {
-		p->active = false;
-		tmr_start(&p->done_tmr, 0, done_tmr, p);
-	}
+	if (filled < n)
+		memset(frame + filled, 0, (n - filled) * sizeof(*frame));
 }
+
+
+bool player_active(const struct player *p)
+{
+	return p && p->active && !tmr_isrunning(&p->tmr);
+}
+
 
 uint64_t player_position_ms(const struct player *p)
 {
-	return p ? p->played / 8 : 0;
+	return p ? p->played * 1000 / AUDIO_RATE : 0;
+}
+
+
+uint64_t player_duration_ms(const struct player *p)
+{
+	return p ? p->total * 1000 / AUDIO_RATE : 0;
 }

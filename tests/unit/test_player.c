@@ -1,122 +1,240 @@
-/* The clip player, frame by frame. */
-#include <callflowd/libre.h>
+/*
+ * The player frame by frame: sample-exact sequencing across item
+ * boundaries, silence when idle or starved, done once at the end (from
+ * the loop, not from player_read), looping, barge-in without done.
+ */
+#include <errno.h>
+#include <re.h>
 #include <callflowd/audio.h>
+#include <callflowd/loop.h>
 #include <callflowd/player.h>
 #include "test.h"
 
-static struct audio *clip(size_t n, int16_t v)
+struct ctx {
+	int done;
+	struct player *p;
+	struct audio *next;	/* played from the done handler */
+};
+
+static void done(void *arg)
+{
+	struct ctx *c = arg;
+
+	++c->done;
+	if (c->next) {
+		(void)player_play(c->p, c->next, false, done, c);
+		c->next = NULL;
+	}
+	re_cancel();
+}
+
+/* Audio whose sample i is base + i, never zero. */
+static struct audio *ramp(size_t n, int base)
 {
 	struct audio *a = NULL;
 	size_t i;
 
-	if (audio_alloc(&a, n, 8000))
+	if (audio_alloc(&a, n, AUDIO_RATE))
 		return NULL;
 	for (i = 0; i < n; i++)
-		a->samples[i] = v;
+		a->samples[i] = (int16_t)(base + (int)i);
 	return a;
 }
 
-static int dones;
-
-static void on_done(void *arg)
+static bool is_silent(const int16_t *f, size_t n)
 {
-	(void)arg;
-	++dones;
-	re_cancel();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (f[i])
+			return false;
+	return true;
 }
 
-static void stop_loop(void *arg)
+
+TEST(plays_sequence_sample_exact_then_done)
 {
-	(void)arg;
-	re_cancel();
-}
+	struct ctx c = {0};
+	struct audio *a = ramp(200, 1), *b = ramp(250, 1000);
+	int16_t f[AUDIO_FRAME];
+	size_t i;
 
-TEST(sequence_then_done_once)
-{
-	struct audio *a = clip(200, 1), *b = clip(120, 2);
-	struct audio *v[2] = {a, b};
-	struct player *p = NULL;
-	int16_t f[160];
-	struct tmr t;
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(player_alloc(&c.p), 0);
 
-	ASSERT_NOT_NULL(a);
-	ASSERT_NOT_NULL(b);
-	ASSERT_INT_EQ(player_alloc(&p), 0);
-	ASSERT_INT_EQ(player_play(p, v, 2, false, on_done, NULL), 0);
-	dones = 0;
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_TRUE(is_silent(f, AUDIO_FRAME));
+	ASSERT_FALSE(player_active(c.p));
 
-	player_read(p, f, 160);
-	ASSERT_INT_EQ(f[0], 1);
-	ASSERT_INT_EQ(f[159], 1);
-	player_read(p, f, 160);		/* 40 of a, then 120 of b */
-	ASSERT_INT_EQ(f[39], 1);
-	ASSERT_INT_EQ(f[40], 2);
-	ASSERT_INT_EQ(f[159], 2);
-	/* the last clip ended exactly on the frame: done is due now */
-	ASSERT_FALSE(player_active(p));
-	ASSERT_INT_EQ(player_position_ms(p), 40);
-	player_read(p, f, 160);
-	ASSERT_INT_EQ(f[0], 0);
+	player_start(c.p, false, done, &c);
+	ASSERT_INT_EQ(player_append(c.p, a), 0);
+	ASSERT_INT_EQ(player_append(c.p, b), 0);
+	player_seal(c.p);
+	ASSERT_INT_EQ(player_append(c.p, a), EALREADY);
+	ASSERT_INT_EQ(player_duration_ms(c.p), 450 * 1000 / 8000);
 
-	/* done comes from the loop, once */
-	tmr_init(&t);
-	tmr_start(&t, 1000, stop_loop, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
-	ASSERT_INT_EQ(dones, 1);
-	player_read(p, f, 160);
-	ASSERT_INT_EQ(f[0], 0);
+	/* frame 1: a[0..159] */
+	player_read(c.p, f, AUDIO_FRAME);
+	for (i = 0; i < 160; i++)
+		ASSERT_INT_EQ(f[i], 1 + (int)i);
+	/* frame 2: a[160..199] then b[0..119] */
+	player_read(c.p, f, AUDIO_FRAME);
+	for (i = 0; i < 40; i++)
+		ASSERT_INT_EQ(f[i], 161 + (int)i);
+	for (i = 40; i < 160; i++)
+		ASSERT_INT_EQ(f[i], 1000 + (int)i - 40);
+	ASSERT_INT_EQ(player_position_ms(c.p), 40);
+	/* frame 3: b[120..249] then silence; done is not called here */
+	player_read(c.p, f, AUDIO_FRAME);
+	for (i = 0; i < 130; i++)
+		ASSERT_INT_EQ(f[i], 1120 + (int)i);
+	ASSERT_TRUE(is_silent(f + 130, 30));
+	ASSERT_INT_EQ(c.done, 0);
+	ASSERT_FALSE(player_active(c.p));
+	ASSERT_INT_EQ(player_position_ms(c.p), 450 * 1000 / 8000);
 
-	mem_deref(p);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_TRUE(is_silent(f, AUDIO_FRAME));
+	ASSERT_INT_EQ(re_main(NULL), 0);
+	ASSERT_INT_EQ(c.done, 1);
+
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_TRUE(is_silent(f, AUDIO_FRAME));
+
+	mem_deref(c.p);
 	mem_deref(a);
 	mem_deref(b);
+	loop_close();
 }
 
-TEST(loop_wraps_and_stop_is_silent)
-{
-	struct audio *a = clip(100, 7);
-	struct player *p = NULL;
-	int16_t f[160];
-	struct tmr t;
-	int i;
 
-	ASSERT_NOT_NULL(a);
-	ASSERT_INT_EQ(player_alloc(&p), 0);
-	ASSERT_INT_EQ(player_play(p, &a, 1, true, on_done, NULL), 0);
-	dones = 0;
-	for (i = 0; i < 10; i++) {
-		player_read(p, f, 160);
-		ASSERT_INT_EQ(f[0], 7);
-		ASSERT_INT_EQ(f[159], 7);
+TEST(loops_until_stopped)
+{
+	struct ctx c = {0};
+	struct audio *a = ramp(100, 1);
+	int16_t f[AUDIO_FRAME];
+	size_t i, k;
+
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(player_alloc(&c.p), 0);
+	ASSERT_INT_EQ(player_play(c.p, a, true, done, &c), 0);
+
+	/* 50 frames = 80 passes of the 100-sample item, seamless */
+	for (k = 0; k < 50; k++) {
+		player_read(c.p, f, AUDIO_FRAME);
+		for (i = 0; i < AUDIO_FRAME; i++)
+			ASSERT_INT_EQ(f[i], 1 + (int)((k * 160 + i) % 100));
 	}
-	player_stop(p);
-	player_read(p, f, 160);
-	ASSERT_INT_EQ(f[80], 0);
+	ASSERT_TRUE(player_active(c.p));
+	ASSERT_INT_EQ(player_position_ms(c.p), 1000);
+	ASSERT_INT_EQ(player_duration_ms(c.p), 12);
 
-	tmr_init(&t);
-	tmr_start(&t, 50, stop_loop, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
-	ASSERT_INT_EQ(dones, 0);
+	/* barge-in: silence at once, and no done, even after the loop ran */
+	player_stop(c.p);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_TRUE(is_silent(f, AUDIO_FRAME));
+	ASSERT_FALSE(player_active(c.p));
 
-	mem_deref(p);
+	/* a sequence that ends is what stops re_main here */
+	ASSERT_INT_EQ(player_play(c.p, a, false, done, &c), 0);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(re_main(NULL), 0);
+	ASSERT_INT_EQ(c.done, 1);
+
+	mem_deref(c.p);
 	mem_deref(a);
+	loop_close();
 }
 
-TEST(empty_sequence_finishes)
+
+TEST(stop_after_end_cancels_pending_done)
+{
+	struct ctx c = {0}, c2 = {0};
+	struct audio *a = ramp(80, 1);
+	struct player *p2 = NULL;
+	int16_t f[AUDIO_FRAME];
+
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(player_alloc(&c.p), 0);
+	ASSERT_INT_EQ(player_alloc(&p2), 0);
+
+	/* p ends inside this frame, then is barged in before the loop runs */
+	ASSERT_INT_EQ(player_play(c.p, a, false, done, &c), 0);
+	player_read(c.p, f, AUDIO_FRAME);
+	player_stop(c.p);
+
+	c2.p = p2;
+	ASSERT_INT_EQ(player_play(p2, a, false, done, &c2), 0);
+	player_read(p2, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(re_main(NULL), 0);
+	ASSERT_INT_EQ(c2.done, 1);
+	ASSERT_INT_EQ(c.done, 0);
+
+	mem_deref(p2);
+	mem_deref(c.p);
+	mem_deref(a);
+	loop_close();
+}
+
+
+TEST(starved_player_waits_for_items)
+{
+	struct ctx c = {0};
+	struct audio *a = ramp(160, 1), *b = ramp(160, 500);
+	int16_t f[AUDIO_FRAME];
+
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(player_alloc(&c.p), 0);
+	player_start(c.p, false, done, &c);
+
+	/* nothing yet (the TTS is still synthesising): silence, no end */
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_TRUE(is_silent(f, AUDIO_FRAME));
+	ASSERT_TRUE(player_active(c.p));
+
+	ASSERT_INT_EQ(player_append(c.p, a), 0);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(f[0], 1);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_TRUE(is_silent(f, AUDIO_FRAME));
+	ASSERT_TRUE(player_active(c.p));
+
+	ASSERT_INT_EQ(player_append(c.p, b), 0);
+	player_seal(c.p);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(f[0], 500);
+	ASSERT_INT_EQ(f[159], 659);
+
+	/* the done handler chains the next prompt */
+	c.next = a;
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(re_main(NULL), 0);
+	ASSERT_INT_EQ(c.done, 1);
+	ASSERT_TRUE(player_active(c.p));
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(f[0], 1);
+
+	mem_deref(c.p);
+	mem_deref(a);
+	mem_deref(b);
+	loop_close();
+}
+
+
+TEST(rejects_other_rates)
 {
 	struct player *p = NULL;
-	int16_t f[160];
-	struct tmr t;
+	struct audio *a = NULL;
+	int16_t f[4] = { 7, 7, 7, 7 };
 
 	ASSERT_INT_EQ(player_alloc(&p), 0);
-	ASSERT_INT_EQ(player_play(p, NULL, 0, true, on_done, NULL), 0);
-	dones = 0;
-	player_read(p, f, 160);
-	tmr_init(&t);
-	tmr_start(&t, 1000, stop_loop, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
-	ASSERT_INT_EQ(dones, 1);
+	ASSERT_INT_EQ(audio_alloc(&a, 100, 16000), 0);
+	ASSERT_INT_EQ(player_play(p, a, false, NULL, NULL), EINVAL);
+	ASSERT_FALSE(player_active(p));
+	player_read(p, f, 4);
+	ASSERT_TRUE(is_silent(f, 4));
+	player_read(NULL, f, 4);
+	ASSERT_INT_EQ(player_append(p, a), EINVAL);
+	mem_deref(a);
 	mem_deref(p);
 }
