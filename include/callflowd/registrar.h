@@ -1,0 +1,56 @@
+/**
+ * @file registrar.h  SIP registrar for agents' softphones.
+ *
+ * Owns the agents' credentials (from the config's "agents": username and
+ * password), their registered contacts (bindings) with expiry, the digest
+ * nonces and the failure counters. REGISTER is digest-authenticated
+ * (MD5, qop=auth); an unknown user and a wrong password get the same
+ * answer; repeated failures lock out the source and the user for a while.
+ * Several devices per agent: the newest binding is the one to ring.
+ */
+#ifndef CALLFLOWD_REGISTRAR_H
+#define CALLFLOWD_REGISTRAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <callflowd/libre.h>
+
+struct registrar;
+
+struct reg_binding {
+	struct le le;
+	char *uri;		/* Contact URI */
+	struct sa src;		/* where the REGISTER came from */
+	enum sip_transp tp;
+	uint64_t registered_ms;	/* last refresh */
+	uint64_t expires_ms;	/* absolute */
+};
+
+/** An agent gained its first binding or lost its last one. */
+typedef void (registrar_change_h)(const char *username, bool reachable,
+				  void *arg);
+
+struct registrar_conf {
+	const char *realm;		/* "callflowd" */
+	uint32_t min_expires_s;		/* 60 */
+	uint32_t max_expires_s;		/* 3600 */
+	uint32_t max_bindings;		/* per agent, 5 */
+	uint32_t max_failures;		/* before lock-out, 5 */
+	uint32_t lockout_s;		/* 300 */
+};
+
+int  registrar_alloc(struct registrar **regp, struct sip *sip,
+		     const struct registrar_conf *conf,
+		     registrar_change_h *changeh, void *arg);
+/** (Re)load credentials from the config's agents list; bindings of
+ *  agents still configured are kept. */
+int  registrar_set_agents(struct registrar *reg, const json_t *agents);
+/** Handle msg if it is a REGISTER (true), else false. */
+bool registrar_handle(struct registrar *reg, const struct sip_msg *msg);
+/** Newest live binding of username, or NULL. */
+const struct reg_binding *registrar_lookup(const struct registrar *reg,
+					   const char *username);
+/** Number of live bindings of username. */
+uint32_t registrar_count(const struct registrar *reg, const char *username);
+
+#endif

@@ -1,0 +1,548 @@
+/**
+ * @file registrar.c  REGISTER with digest authentication, bindings with
+ * expiry, lock-out after repeated failures.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/log.h>
+#include <callflowd/registrar.h>
+#include <callflowd/util.h>
+
+#define NONCE_TTL_MS     (5 * 60 * 1000)
+#define FAIL_WINDOW_MS   (60 * 1000)
+#define FAIL_SLOTS       256
+#define PURGE_MS         1000
+
+struct ragent {
+	struct le le;
+	char *user;
+	uint8_t ha1[16];	/* MD5(user:realm:password) */
+	struct list bindings;	/* struct reg_binding, newest first */
+	bool keep;		/* reload mark */
+	uint32_t fails;		/* failures in the current window */
+	uint64_t fail_t0;
+	uint64_t locked_until;
+};
+
+struct fail_slot {
+	struct sa addr;
+	uint32_t fails;
+	uint64_t t0;
+	uint64_t locked_until;
+};
+
+struct registrar {
+	struct sip *sip;
+	struct registrar_conf conf;
+	char realm[64];
+	uint8_t secret[20];
+	struct list agents;
+	struct fail_slot fails[FAIL_SLOTS];
+	struct tmr purge;
+	registrar_change_h *changeh;
+	void *arg;
+};
+
+static void binding_destructor(void *arg)
+{
+	struct reg_binding *b = arg;
+
+	list_unlink(&b->le);
+	mem_deref(b->uri);
+}
+
+static void agent_destructor(void *arg)
+{
+	struct ragent *a = arg;
+
+	list_flush(&a->bindings);
+	list_unlink(&a->le);
+	mem_deref(a->user);
+}
+
+static void destructor(void *arg)
+{
+	struct registrar *reg = arg;
+
+	tmr_cancel(&reg->purge);
+	list_flush(&reg->agents);
+}
+
+static struct ragent *agent_find(const struct registrar *reg,
+				 const struct pl *user)
+{
+	struct le *le;
+
+	for (le = list_head(&reg->agents); le; le = le->next) {
+		struct ragent *a = le->data;
+
+		if (!pl_strcmp(user, a->user))
+			return a;
+	}
+	return NULL;
+}
+
+/* Drop expired bindings; tell when an agent lost its last one. */
+static void purge(struct registrar *reg, struct ragent *a, uint64_t now)
+{
+	bool had = !list_isempty(&a->bindings);
+	struct le *le = list_head(&a->bindings);
+
+	while (le) {
+		struct reg_binding *b = le->data;
+
+		le = le->next;
+		if (b->expires_ms <= now)
+			mem_deref(b);
+	}
+	if (had && list_isempty(&a->bindings) && reg->changeh)
+		reg->changeh(a->user, false, reg->arg);
+}
+
+static void purge_tmr(void *arg)
+{
+	struct registrar *reg = arg;
+	uint64_t now = util_mono_ms();
+	struct le *le;
+
+	for (le = list_head(&reg->agents); le; le = le->next)
+		purge(reg, le->data, now);
+	tmr_start(&reg->purge, PURGE_MS, purge_tmr, reg);
+}
+
+int registrar_alloc(struct registrar **regp, struct sip *sip,
+		    const struct registrar_conf *conf,
+		    registrar_change_h *changeh, void *arg)
+{
+	struct registrar *reg;
+	struct rng rng;
+	size_t i;
+
+	if (!regp || !sip)
+		return EINVAL;
+
+	reg = mem_zalloc(sizeof(*reg), destructor);
+	if (!reg)
+		return ENOMEM;
+
+	reg->sip = sip;
+	if (conf)
+		reg->conf = *conf;
+	str_ncpy(reg->realm, reg->conf.realm ? reg->conf.realm : "callflowd",
+		 sizeof(reg->realm));
+	reg->conf.realm = reg->realm;
+	if (!reg->conf.min_expires_s)
+		reg->conf.min_expires_s = 60;
+	if (!reg->conf.max_expires_s)
+		reg->conf.max_expires_s = 3600;
+	if (!reg->conf.max_bindings)
+		reg->conf.max_bindings = 5;
+	if (!reg->conf.max_failures)
+		reg->conf.max_failures = 5;
+	if (!reg->conf.lockout_s)
+		reg->conf.lockout_s = 300;
+	reg->changeh = changeh;
+	reg->arg = arg;
+
+	/* nonces are HMACs under a secret that dies with the process */
+	rng_seed(&rng, util_now_ms() ^ (uint64_t)(uintptr_t)reg ^
+		 util_mono_ms() << 20);
+	for (i = 0; i < sizeof(reg->secret); i++)
+		reg->secret[i] = (uint8_t)rng_next(&rng);
+
+	tmr_init(&reg->purge);
+	tmr_start(&reg->purge, PURGE_MS, purge_tmr, reg);
+
+	*regp = reg;
+	return 0;
+}
+
+int registrar_set_agents(struct registrar *reg, const json_t *agents)
+{
+	struct le *le;
+	size_t i;
+	int err = 0;
+
+	if (!reg)
+		return EINVAL;
+
+	for (le = list_head(&reg->agents); le; le = le->next)
+		((struct ragent *)le->data)->keep = false;
+
+	for (i = 0; i < json_array_size(agents); i++) {
+		const json_t *o = json_array_get(agents, i);
+		const char *user = json_string_value(
+			json_object_get(o, "username"));
+		const char *pass = json_string_value(
+			json_object_get(o, "password"));
+		struct ragent *a;
+		struct pl upl;
+		char *ha1src = NULL;
+
+		if (!user || !pass)
+			continue;	/* no password: cannot register */
+
+		pl_set_str(&upl, user);
+		a = agent_find(reg, &upl);
+		if (!a) {
+			a = mem_zalloc(sizeof(*a), agent_destructor);
+			if (!a || str_dup(&a->user, user)) {
+				mem_deref(a);
+				err = ENOMEM;
+				break;
+			}
+			list_append(&reg->agents, &a->le, a);
+		}
+		a->keep = true;
+		err = re_sdprintf(&ha1src, "%s:%s:%s", user, reg->realm, pass);
+		if (err)
+			break;
+		md5((const uint8_t *)ha1src, strlen(ha1src), a->ha1);
+		mem_deref(ha1src);
+	}
+
+	le = list_head(&reg->agents);
+	while (le) {
+		struct ragent *a = le->data;
+
+		le = le->next;
+		if (!a->keep) {
+			if (!list_isempty(&a->bindings) && reg->changeh)
+				reg->changeh(a->user, false, reg->arg);
+			mem_deref(a);
+		}
+	}
+	return err;
+}
+
+/* nonce = <ms hex>.<hmac hex>: ours and fresh, without any state */
+static void nonce_make(const struct registrar *reg, char *buf, size_t sz,
+		       uint64_t t)
+{
+	uint8_t mac[20];
+	char ts[20];
+
+	re_snprintf(ts, sizeof(ts), "%llx", (unsigned long long)t);
+	hmac_sha1(reg->secret, sizeof(reg->secret), (const uint8_t *)ts,
+		  strlen(ts), mac, sizeof(mac));
+	re_snprintf(buf, sz, "%s.%w", ts, mac, (size_t)10);
+}
+
+/* 0 valid, ETIMEDOUT ours but stale, EINVAL not ours */
+static int nonce_check(const struct registrar *reg, const struct pl *nonce)
+{
+	char want[64], ts[20];
+	uint64_t t;
+	struct pl p1, p2;
+
+	if (re_regex(nonce->p, nonce->l, "[0-9a-f]+.[0-9a-f]+", &p1, &p2) ||
+	    p1.l >= sizeof(ts))
+		return EINVAL;
+	pl_strcpy(&p1, ts, sizeof(ts));
+	t = strtoull(ts, NULL, 16);
+	nonce_make(reg, want, sizeof(want), t);
+	if (pl_strcmp(nonce, want))
+		return EINVAL;
+	if (util_now_ms() - t > NONCE_TTL_MS)
+		return ETIMEDOUT;
+	return 0;
+}
+
+static void challenge(struct registrar *reg, const struct sip_msg *msg,
+		      bool stale)
+{
+	char nonce[64];
+
+	nonce_make(reg, nonce, sizeof(nonce), util_now_ms());
+	(void)sip_treplyf(NULL, NULL, reg->sip, msg, false, 401,
+			  "Unauthorized",
+			  "WWW-Authenticate: Digest realm=\"%s\", "
+			  "nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s\r\n"
+			  "Content-Length: 0\r\n\r\n", reg->realm, nonce,
+			  stale ? ", stale=true" : "");
+}
+
+static struct fail_slot *fail_slot(struct registrar *reg,
+				   const struct sa *src)
+{
+	struct fail_slot *s = &reg->fails[sa_hash(src, SA_ADDR) % FAIL_SLOTS];
+
+	if (!sa_cmp(&s->addr, src, SA_ADDR)) {
+		memset(s, 0, sizeof(*s));
+		s->addr = *src;
+	}
+	return s;
+}
+
+/* Count a failure; true when this one locks (source or user) out. */
+static void count_failure(struct registrar *reg, struct fail_slot *s,
+			  struct ragent *a, uint64_t now)
+{
+	uint64_t lock = (uint64_t)reg->conf.lockout_s * 1000;
+
+	if (now - s->t0 > FAIL_WINDOW_MS) {
+		s->t0 = now;
+		s->fails = 0;
+	}
+	if (++s->fails >= reg->conf.max_failures && s->locked_until < now) {
+		s->locked_until = now + lock;
+		log_warn("registrar: %j locked out for %u s after %u failed "
+			 "logins", &s->addr, reg->conf.lockout_s, s->fails);
+	}
+	if (!a)
+		return;
+	if (now - a->fail_t0 > FAIL_WINDOW_MS) {
+		a->fail_t0 = now;
+		a->fails = 0;
+	}
+	if (++a->fails >= reg->conf.max_failures && a->locked_until < now) {
+		a->locked_until = now + lock;
+		log_warn("registrar: user %s locked out for %u s after %u "
+			 "failed logins", a->user, reg->conf.lockout_s,
+			 a->fails);
+	}
+}
+
+static uint32_t binding_expiry(const struct registrar *reg,
+			       const struct sip_msg *msg,
+			       const struct sip_addr *addr, bool *too_brief)
+{
+	struct pl ev;
+	uint32_t exp = 3600;
+
+	if (!msg_param_decode(&addr->params, "expires", &ev))
+		exp = pl_u32(&ev);
+	else if (pl_isset(&msg->expires))
+		exp = pl_u32(&msg->expires);
+
+	*too_brief = exp && exp < reg->conf.min_expires_s;
+	if (exp > reg->conf.max_expires_s)
+		exp = reg->conf.max_expires_s;
+	return exp;
+}
+
+/* Apply the Contact headers of an authenticated REGISTER. */
+static int bind_contacts(struct registrar *reg, struct ragent *a,
+		const struct sip_msg *msg, uint16_t *scodep)
+{
+	uint64_t now = util_mono_ms();
+	bool had = !list_isempty(&a->bindings);
+	struct le *le;
+
+	purge(reg, a, now);
+	had = !list_isempty(&a->bindings);
+
+	for (le = list_head(&msg->hdrl); le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+		struct reg_binding *b = NULL;
+		struct sip_addr addr;
+		bool brief = false;
+		uint32_t exp;
+		struct le *bl;
+
+		if (h->id != SIP_HDR_CONTACT)
+			continue;
+
+		if (!pl_strcmp(&h->val, "*")) {
+			/* "*" with Expires: 0 removes every binding */
+			if (!pl_isset(&msg->expires) || pl_u32(&msg->expires)) {
+				*scodep = 400;
+				return EINVAL;
+			}
+			list_flush(&a->bindings);
+			continue;
+		}
+		if (sip_addr_decode(&addr, &h->val)) {
+			*scodep = 400;
+			return EINVAL;
+		}
+		exp = binding_expiry(reg, msg, &addr, &brief);
+		if (brief) {
+			*scodep = 423;
+			return EINVAL;
+		}
+
+		for (bl = list_head(&a->bindings); bl; bl = bl->next) {
+			struct reg_binding *x = bl->data;
+
+			if (!pl_strcmp(&addr.auri, x->uri)) {
+				b = x;
+				break;
+			}
+		}
+		if (!exp) {
+			mem_deref(b);
+			continue;
+		}
+		if (!b) {
+			if (list_count(&a->bindings) >=
+			    reg->conf.max_bindings) {
+				/* the oldest device makes room */
+				mem_deref(list_ledata(list_tail(&a->bindings)));
+			}
+			b = mem_zalloc(sizeof(*b), binding_destructor);
+			if (!b || pl_strdup(&b->uri, &addr.auri)) {
+				mem_deref(b);
+				*scodep = 500;
+				return ENOMEM;
+			}
+		}
+		else {
+			list_unlink(&b->le);
+		}
+		b->src = msg->src;
+		b->tp = msg->tp;
+		b->registered_ms = now;
+		b->expires_ms = now + (uint64_t)exp * 1000;
+		list_prepend(&a->bindings, &b->le, b);	/* newest first */
+	}
+
+	if (reg->changeh && had != !list_isempty(&a->bindings))
+		reg->changeh(a->user, !had, reg->arg);
+	return 0;
+}
+
+static void reply_ok(struct registrar *reg, const struct sip_msg *msg,
+		     struct ragent *a)
+{
+	uint64_t now = util_mono_ms();
+	struct mbuf *mb = mbuf_alloc(256);
+	struct le *le;
+
+	if (!mb)
+		return;
+	for (le = list_head(&a->bindings); le; le = le->next) {
+		const struct reg_binding *b = le->data;
+
+		(void)mbuf_printf(mb, "Contact: <%s>;expires=%llu\r\n",
+				  b->uri, (unsigned long long)
+				  ((b->expires_ms - now + 999) / 1000));
+	}
+	(void)sip_treplyf(NULL, NULL, reg->sip, msg, false, 200, "OK",
+			  "%bContent-Length: 0\r\n\r\n", mb->buf, mb->end);
+	mem_deref(mb);
+}
+
+bool registrar_handle(struct registrar *reg, const struct sip_msg *msg)
+{
+	const struct sip_hdr *auth;
+	struct httpauth_digest_resp resp;
+	struct fail_slot *slot;
+	struct ragent *a = NULL;
+	uint64_t now = util_now_ms();
+	uint16_t scode = 0;
+	int err;
+
+	if (!reg || !msg || pl_strcmp(&msg->met, "REGISTER"))
+		return false;
+
+	slot = fail_slot(reg, &msg->src);
+	if (slot->locked_until > now) {
+		(void)sip_treply(NULL, reg->sip, msg, 403, "Forbidden");
+		return true;
+	}
+
+	auth = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+	if (!auth) {
+		challenge(reg, msg, false);
+		return true;
+	}
+	if (httpauth_digest_response_decode(&resp, &auth->val) ||
+	    pl_strcmp(&resp.realm, reg->realm)) {
+		count_failure(reg, slot, NULL, now);
+		challenge(reg, msg, false);
+		return true;
+	}
+
+	err = nonce_check(reg, &resp.nonce);
+	if (err == ETIMEDOUT) {
+		challenge(reg, msg, true);	/* old nonce: not a failure */
+		return true;
+	}
+
+	a = agent_find(reg, &resp.username);
+	if (a && a->locked_until > now) {
+		(void)sip_treply(NULL, reg->sip, msg, 403, "Forbidden");
+		return true;
+	}
+
+	/* unknown user and wrong password look the same from outside */
+	if (err || !a ||
+	    httpauth_digest_response_auth(&resp, &msg->met, a->ha1) ||
+	    pl_cmp(&resp.username, &msg->to.uri.user)) {
+		log_info("registrar: failed login for '%r' from %J",
+			 &resp.username, &msg->src);
+		count_failure(reg, slot, a, now);
+		challenge(reg, msg, false);
+		return true;
+	}
+
+	a->fails = 0;
+	err = bind_contacts(reg, a, msg, &scode);
+	if (err) {
+		if (scode == 423) {
+			(void)sip_treplyf(NULL, NULL, reg->sip, msg, false,
+					  423, "Interval Too Brief",
+					  "Min-Expires: %u\r\n"
+					  "Content-Length: 0\r\n\r\n",
+					  reg->conf.min_expires_s);
+		}
+		else {
+			(void)sip_treply(NULL, reg->sip, msg, scode,
+					 scode == 400 ? "Bad Request" :
+					 "Server Internal Error");
+		}
+		return true;
+	}
+
+	log_debug("registrar: %s registered from %J (%u binding%s)", a->user,
+		  &msg->src, list_count(&a->bindings),
+		  list_count(&a->bindings) == 1 ? "" : "s");
+	reply_ok(reg, msg, a);
+	return true;
+}
+
+const struct reg_binding *registrar_lookup(const struct registrar *reg,
+					   const char *username)
+{
+	uint64_t now = util_mono_ms();
+	struct ragent *a;
+	struct pl upl;
+	struct le *le;
+
+	if (!reg || !username)
+		return NULL;
+	pl_set_str(&upl, username);
+	a = agent_find(reg, &upl);
+	if (!a)
+		return NULL;
+
+	for (le = list_head(&a->bindings); le; le = le->next) {
+		const struct reg_binding *b = le->data;
+
+		if (b->expires_ms > now)
+			return b;
+	}
+	return NULL;
+}
+
+uint32_t registrar_count(const struct registrar *reg, const char *username)
+{
+	uint64_t now = util_mono_ms();
+	struct ragent *a;
+	struct pl upl;
+	struct le *le;
+	uint32_t n = 0;
+
+	if (!reg || !username)
+		return 0;
+	pl_set_str(&upl, username);
+	a = agent_find(reg, &upl);
+	for (le = a ? list_head(&a->bindings) : NULL; le; le = le->next) {
+		if (((struct reg_binding *)le->data)->expires_ms > now)
+			++n;
+	}
+	return n;
+}
