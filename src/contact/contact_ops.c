@@ -151,19 +151,35 @@ static void play_done(void *arg)
 
 static void start_playing(struct contact *c)
 {
-	int err;
+	size_t i;
+	int err = 0;
 
 	if (!c->player) {
 		err = player_alloc(&c->player);
 		if (err)
 			goto fail;
 	}
-	err = player_play(c->player, c->audv, c->audc, c->loop, play_done, c);
+	player_start(c->player, c->loop, play_done, c);
+	for (i = 0; i < c->audc && !err; i++)
+		err = player_append(c->player, c->audv[i]);
+	player_seal(c->player);
 	if (!err)
 		return;
  fail:
 	log_warn("contact %s: cannot play: %m", c->cd->contact_id, err);
 	play_done(c);
+}
+
+/* Requests still out (a slot's request is dropped when it answers). */
+static bool fetch_pending(const struct contact *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->audc; i++) {
+		if (c->reqv[i])
+			return true;
+	}
+	return false;
 }
 
 /* Every prompt's audio is in (or one failed): play, or report. */
@@ -187,14 +203,21 @@ static void settle(struct contact *c)
 		free_audio(c);
 		collect_arm(c);
 	}
+	else if (c->mop == MOP_LOOP && fetch_pending(c)) {
+		/* let the other messages load: the loop plays what does */
+		return;
+	}
 	else if (c->mop == MOP_LOOP && c->aud_ready) {
-		/* loop what did load rather than go silent */
+		/* loop what did load rather than go silent; nothing is pending,
+		 * so packing audv leaves no request pointing at a moved slot */
 		size_t i, n = 0;
 
 		for (i = 0; i < c->audc; i++) {
 			if (c->audv[i])
 				c->audv[n++] = c->audv[i];
 		}
+		for (i = n; i < c->audc; i++)
+			c->audv[i] = NULL;
 		c->audc = n;
 		c->fetch_err = 0;
 		start_playing(c);
@@ -213,7 +236,7 @@ static void audio_ready(int err, struct audio *a, void *arg)
 	struct aslot *slot = arg;
 	struct contact *c = slot->c;
 
-	c->reqv[slot->i] = mem_deref(c->reqv[slot->i]);
+	/* keep the audio before dropping the request that may own it */
 	if (err) {
 		if (!c->fetch_err)
 			c->fetch_err = err;
@@ -222,6 +245,7 @@ static void audio_ready(int err, struct audio *a, void *arg)
 		c->audv[slot->i] = mem_ref(a);
 		++c->aud_ready;
 	}
+	c->reqv[slot->i] = mem_deref(c->reqv[slot->i]);
 	if (!c->fetching)
 		settle(c);
 }
