@@ -15,6 +15,8 @@
 #include <callflowd/libre.h>
 
 struct app;
+struct config;
+struct registrar;
 struct sip;
 struct sip_msg;
 struct sipsess_sock;
@@ -39,6 +41,9 @@ struct trunk {
 int  sipserver_alloc(struct sipserver **srvp, struct app *app);
 /** Stop taking calls and close the stack (shutdown). */
 void sipserver_close(struct sipserver *srv);
+/** Apply a reloaded configuration (agents' credentials). */
+int  sipserver_reload(struct sipserver *srv, const struct config *cfg);
+struct registrar *sipserver_registrar(const struct sipserver *srv);
 struct sip *sipserver_sip(const struct sipserver *srv);
 struct sipsess_sock *sipserver_sock(const struct sipserver *srv);
 /** Trunk whose allow-list holds addr, or NULL. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uv.h>
 #include <callflowd/libre.h>
 #include <callflowd/api.h>
@@ -161,10 +162,16 @@ static void reload(void)
 	struct app *app = &d.app;
 	struct config *cfg = NULL;
 	struct flowset *fs = NULL;
-	char errbuf[512] = "";
+	char errbuf[512] = "", state[64];
+	struct timespec ts;
 	int err;
 
-	(void)notify_send("RELOADING=1");
+	/* systemd wants the reload's CLOCK_MONOTONIC time with RELOADING=1 */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	re_snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		    (unsigned long long)ts.tv_sec * 1000000ULL +
+		    (unsigned long long)ts.tv_nsec / 1000);
+	(void)notify_send(state);
 	log_info("reload: reading %s", d.config_path);
 
 	err = config_load(&cfg, d.config_path, errbuf, sizeof(errbuf));
@@ -185,6 +192,8 @@ static void reload(void)
 	mem_deref(app->flows);
 	app->flows = fs;
 	flowwatch_set(app->watch, fs);
+	if (sipserver_reload(app->sip, cfg))
+		log_error("reload: agents' credentials not applied");
 	++app->stats.reloads;
 	log_info("reload: %zu flows serving", flowset_count(fs));
 

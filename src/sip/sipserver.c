@@ -13,6 +13,7 @@
 #include <callflowd/flowset.h>
 #include <callflowd/log.h>
 #include <callflowd/records.h>
+#include <callflowd/registrar.h>
 #include <callflowd/sipserver.h>
 #include <callflowd/util.h>
 
@@ -27,6 +28,7 @@ struct deny_slot {
 
 struct sipserver {
 	struct app *app;
+	struct registrar *reg;	/* agents' softphones */
 	struct sip *sip;
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr;
@@ -42,6 +44,7 @@ static void destructor(void *arg)
 	struct sipserver *srv = arg;
 
 	mem_deref(srv->lsnr);
+	mem_deref(srv->reg);
 	mem_deref(srv->sock);
 	if (srv->sip)
 		sip_close(srv->sip, true);
@@ -260,7 +263,13 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipserver *srv = arg;
-	const struct trunk *trunk = sipserver_trunk(srv, &msg->src);
+	const struct trunk *trunk;
+
+	/* agents register from anywhere: digest authentication guards it */
+	if (registrar_handle(srv->reg, msg))
+		return true;
+
+	trunk = sipserver_trunk(srv, &msg->src);
 
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;	/* never answered */
@@ -420,6 +429,13 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 	if (err)
 		goto out;
 	err = sip_listen(&srv->lsnr, srv->sip, true, request_handler, srv);
+	if (err)
+		goto out;
+
+	err = registrar_alloc(&srv->reg, srv->sip, NULL, NULL, NULL);
+	if (!err)
+		err = registrar_set_agents(srv->reg, json_object_get(
+						   app->cfg->root, "agents"));
 
  out:
 	if (err)
@@ -436,6 +452,20 @@ void sipserver_close(struct sipserver *srv)
 	srv->closing = true;
 	if (srv->sock)
 		sipsess_close_all(srv->sock);
+}
+
+int sipserver_reload(struct sipserver *srv, const struct config *cfg)
+{
+	if (!srv || !cfg)
+		return EINVAL;
+	/* live bindings of agents still configured are kept */
+	return registrar_set_agents(srv->reg, json_object_get(cfg->root,
+							      "agents"));
+}
+
+struct registrar *sipserver_registrar(const struct sipserver *srv)
+{
+	return srv ? srv->reg : NULL;
 }
 
 struct sip *sipserver_sip(const struct sipserver *srv)
