@@ -1,13 +1,20 @@
 /*
  * The player frame by frame: sample-exact sequencing across item
  * boundaries, silence when idle or starved, done once at the end (from
- * the loop, not from player_read), looping, barge-in without done.
+ * the loop, not from player_read), looping, barge-in without done; and
+ * prompt files loaded through the prompt cache into the player.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <re.h>
 #include <callflowd/audio.h>
+#include <callflowd/log.h>
 #include <callflowd/loop.h>
 #include <callflowd/player.h>
+#include <callflowd/promptcache.h>
+#include <callflowd/wav.h>
 #include "test.h"
 
 struct ctx {
@@ -237,4 +244,155 @@ TEST(rejects_other_rates)
 	ASSERT_INT_EQ(player_append(p, a), EINVAL);
 	mem_deref(a);
 	mem_deref(p);
+}
+
+
+struct load {
+	int calls;
+	int err;
+	const char *reason;
+	struct audio *a;
+};
+
+static void loaded(int err, struct audio *a, const char *reason, void *arg)
+{
+	struct load *l = arg;
+
+	++l->calls;
+	l->err = err;
+	l->reason = reason;
+	l->a = mem_deref(l->a);
+	l->a = mem_ref(a);
+	re_cancel();
+}
+
+static int load(struct load *l, struct promptcache *pc, const char *path)
+{
+	struct prompt_req *req = NULL;
+	int err;
+
+	l->calls = 0;
+	err = promptcache_load(&req, pc, path, loaded, l);
+	if (err)
+		return err;
+	if (l->calls)
+		return EALREADY;
+	err = re_main(NULL);
+	mem_deref(req);
+	return err ? err : l->err;
+}
+
+static void quiet(enum log_level lvl, const char *line, void *arg)
+{
+	(void)lvl;
+	(void)line;
+	(void)arg;
+}
+
+
+TEST(prompt_files_cached_by_mtime_and_played)
+{
+	char dir[32] = "/tmp/cfd-prompt-XXXXXX", path[80], bad[80];
+	struct load l1 = {0}, l2 = {0}, l3 = {0}, lb = {0};
+	struct promptcache *pc = NULL;
+	struct promptcache_stats st;
+	struct audio *src = ramp(400, 1), *src2 = ramp(800, 1);
+	struct ctx c = {0};
+	int16_t f[AUDIO_FRAME];
+	FILE *fp;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/welcome.wav", dir);
+	snprintf(bad, sizeof(bad), "%s/broken.wav", dir);
+	ASSERT_INT_EQ(wav_save(path, src), 0);
+	fp = fopen(bad, "w");
+	ASSERT_NOT_NULL(fp);
+	fputs("not a wav at all", fp);
+	fclose(fp);
+
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(promptcache_alloc(&pc), 0);
+
+	ASSERT_INT_EQ(load(&l1, pc, path), 0);
+	ASSERT_INT_EQ(l1.a->count, 400);
+	ASSERT_INT_EQ(load(&l2, pc, path), 0);
+	ASSERT_TRUE(l2.a == l1.a);
+	promptcache_get_stats(pc, &st);
+	ASSERT_INT_EQ(st.loads, 1);
+	ASSERT_INT_EQ(st.hits, 1);
+
+	/* the file changes on disk: decoded again */
+	ASSERT_INT_EQ(wav_save(path, src2), 0);
+	ASSERT_INT_EQ(load(&l3, pc, path), 0);
+	ASSERT_INT_EQ(l3.a->count, 800);
+	promptcache_get_stats(pc, &st);
+	ASSERT_INT_EQ(st.loads, 2);
+	ASSERT_INT_EQ(st.entries, 1);
+
+	log_set_sink(quiet, NULL);
+	ASSERT_INT_EQ(load(&lb, pc, bad), EBADMSG);
+	ASSERT_STR_EQ(lb.reason, "not a RIFF/WAVE file");
+	ASSERT_NULL(lb.a);
+	ASSERT_INT_EQ(load(&lb, pc, "/nonexistent/x.wav"), ENOENT);
+	ASSERT_INT_EQ(load(&lb, pc, dir), EISDIR);
+	log_set_sink(NULL, NULL);
+
+	/* the decoded file through the player, frame by frame */
+	ASSERT_INT_EQ(player_alloc(&c.p), 0);
+	ASSERT_INT_EQ(player_play(c.p, l1.a, false, done, &c), 0);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(f[0], 1);
+	ASSERT_INT_EQ(f[159], 160);
+	player_read(c.p, f, AUDIO_FRAME);
+	player_read(c.p, f, AUDIO_FRAME);
+	ASSERT_INT_EQ(f[79], 400);
+	ASSERT_TRUE(is_silent(f + 80, 80));
+	ASSERT_INT_EQ(re_main(NULL), 0);
+	ASSERT_INT_EQ(c.done, 1);
+
+	mem_deref(c.p);
+	mem_deref(pc);
+	loop_close();
+	mem_deref(l1.a);
+	mem_deref(l2.a);
+	mem_deref(l3.a);
+	mem_deref(src);
+	mem_deref(src2);
+	unlink(path);
+	unlink(bad);
+	ASSERT_INT_EQ(rmdir(dir), 0);
+}
+
+
+TEST(prompt_load_cancelled)
+{
+	char dir[32] = "/tmp/cfd-prompt-XXXXXX", path[80];
+	struct load l = {0}, l2 = {0};
+	struct promptcache *pc = NULL;
+	struct prompt_req *req = NULL;
+	struct promptcache_stats st;
+	struct audio *src = ramp(8000, 1);
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/hold.wav", dir);
+	ASSERT_INT_EQ(wav_save(path, src), 0);
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(promptcache_alloc(&pc), 0);
+
+	ASSERT_INT_EQ(promptcache_load(&req, pc, path, loaded, &l), 0);
+	req = mem_deref(req);
+	/* a second request joins the same job and is the one answered */
+	ASSERT_INT_EQ(load(&l2, pc, path), 0);
+	ASSERT_INT_EQ(l.calls, 0);
+	ASSERT_INT_EQ(l2.a->count, 8000);
+	promptcache_get_stats(pc, &st);
+	ASSERT_INT_EQ(st.loads, 1);
+
+	mem_deref(pc);
+	loop_close();
+	ASSERT_INT_EQ(l.calls, 0);
+	mem_deref(l2.a);
+	mem_deref(src);
+	unlink(path);
+	ASSERT_INT_EQ(rmdir(dir), 0);
 }
