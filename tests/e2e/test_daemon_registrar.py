@@ -1,0 +1,151 @@
+"""Agents' softphones register with the daemon: digest authentication
+(MD5, qop=auth), bindings with expiry, an unknown user answered exactly
+like a wrong password, lock-out after repeated failures."""
+import hashlib
+import re
+import socket
+import time
+import unittest
+
+from daemon import Daemon
+
+AGENTS = [{"username": "agent1", "password": "s3cret-One",
+           "first_name": "Ada", "last_name": "Lovelace"},
+          {"username": "agent2", "password": "s3cret-Two"}]
+
+
+class Client:
+    """A REGISTER client over UDP from one local port."""
+
+    def __init__(self, port):
+        self.port = port
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind(("127.0.0.1", 0))
+        self.s.settimeout(5)
+        self.lport = self.s.getsockname()[1]
+        self.cseq = 0
+        self.callid = "reg-%d-%d@test" % (self.lport, time.monotonic_ns())
+
+    def close(self):
+        self.s.close()
+
+    def register(self, user, auth=None, expires=60, contact=None):
+        self.cseq += 1
+        contact = contact or "<sip:%s@127.0.0.1:%d>" % (user, self.lport)
+        lines = [
+            "REGISTER sip:127.0.0.1:%d SIP/2.0" % self.port,
+            "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%d%d;rport" %
+            (self.lport, self.cseq, time.monotonic_ns()),
+            "From: <sip:%s@127.0.0.1>;tag=r%d" % (user, self.lport),
+            "To: <sip:%s@127.0.0.1>" % user,
+            "Call-ID: " + self.callid,
+            "CSeq: %d REGISTER" % self.cseq,
+            "Contact: " + contact,
+            "Expires: %d" % expires,
+            "Max-Forwards: 70"]
+        if auth:
+            lines.append("Authorization: " + auth)
+        lines += ["Content-Length: 0", "", ""]
+        self.s.sendto("\r\n".join(lines).encode(),
+                      ("127.0.0.1", self.port))
+        data = self.s.recvfrom(65535)[0].decode()
+        return int(data.split(" ", 2)[1]), data
+
+    def login(self, user, password, expires=60, contact=None):
+        status, text = self.register(user, expires=expires, contact=contact)
+        if status != 401:
+            return status, text
+        return self.register(user, self.answer(text, user, password),
+                             expires, contact)
+
+    def answer(self, challenge, user, password, uri=None):
+        realm = re.search(r'realm="([^"]+)"', challenge).group(1)
+        nonce = re.search(r'nonce="([^"]+)"', challenge).group(1)
+        uri = uri or "sip:127.0.0.1:%d" % self.port
+        cnonce, nc = "c0ffee%d" % self.cseq, "00000001"
+
+        def md5(x):
+            return hashlib.md5(x.encode()).hexdigest()
+        ha1 = md5("%s:%s:%s" % (user, realm, password))
+        ha2 = md5("REGISTER:" + uri)
+        resp = md5("%s:%s:%s:%s:auth:%s" % (ha1, nonce, nc, cnonce, ha2))
+        return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", '
+                'response="%s", algorithm=MD5, qop=auth, nc=%s, '
+                'cnonce="%s"' % (user, realm, nonce, uri, resp, nc, cnonce))
+
+
+class Registrar(unittest.TestCase):
+
+    def setUp(self):
+        self.d = Daemon(config={"agents": AGENTS},
+                        trunks=[{"name": "sbc", "allow": ["192.0.2.1"]}])
+        self.d.start()
+        self.c = Client(self.d.sip_port)
+
+    def tearDown(self):
+        self.c.close()
+        rc = self.d.stop()
+        self.d.cleanup()
+        self.assertEqual(rc, 0)
+
+    def test_challenge_then_register_and_unregister(self):
+        status, text = self.c.register("agent1")
+        self.assertEqual(status, 401)
+        self.assertIn('WWW-Authenticate: Digest realm="callflowd"', text)
+        self.assertIn('qop="auth"', text)
+
+        status, text = self.c.login("agent1", "s3cret-One", expires=120)
+        self.assertEqual(status, 200, text)
+        self.assertRegex(text, r"Contact: <sip:agent1@127\.0\.0\.1:%d>;"
+                         r"expires=1[12]\d" % self.c.lport)
+
+        status, text = self.c.login("agent1", "s3cret-One", expires=0)
+        self.assertEqual(status, 200)
+        self.assertNotIn("Contact:", text)
+
+    def test_unknown_user_answered_like_wrong_password(self):
+        def strip(text):
+            # the status line and challenge, nonce aside, must not differ
+            text = re.sub(r'nonce="[^"]+"', 'nonce=""', text)
+            return [l for l in text.split("\r\n")
+                    if l.startswith(("SIP/2.0", "WWW-Authenticate"))]
+        _, ch = self.c.register("agent2")
+        s1, wrong = self.c.register(
+            "agent2", self.c.answer(ch, "agent2", "not-it"))
+        _, ch = self.c.register("nobody")
+        s2, unknown = self.c.register(
+            "nobody", self.c.answer(ch, "nobody", "whatever"))
+        self.assertEqual(s1, 401)
+        self.assertEqual(s2, 401)
+        self.assertEqual(strip(wrong), strip(unknown))
+
+    def test_lockout_after_repeated_failures(self):
+        for _ in range(5):
+            _, ch = self.c.register("agent2")
+            status, _ = self.c.register(
+                "agent2", self.c.answer(ch, "agent2", "guess"))
+            self.assertEqual(status, 401)
+        status, _ = self.c.register("agent2")
+        self.assertEqual(status, 403)
+        self.d.wait_log("locked out")
+        # even the right password is refused while locked out
+        status, _ = self.c.login("agent2", "s3cret-Two")
+        self.assertEqual(status, 403)
+
+    def test_interval_too_brief(self):
+        _, ch = self.c.register("agent1", expires=10)
+        status, text = self.c.register(
+            "agent1", self.c.answer(ch, "agent1", "s3cret-One"), 10)
+        self.assertEqual(status, 423)
+        self.assertIn("Min-Expires: 60", text)
+
+    def test_stale_nonce_from_elsewhere_rejected(self):
+        forged = ('Digest username="agent1", realm="callflowd", '
+                  'nonce="1234.abcd", uri="sip:127.0.0.1", '
+                  'response="00000000000000000000000000000000"')
+        status, _ = self.c.register("agent1", forged)
+        self.assertEqual(status, 401)
+
+
+if __name__ == "__main__":
+    unittest.main()
