@@ -15,7 +15,7 @@
 #define FAIL_SLOTS       256
 #define PURGE_MS         1000
 
-struct ragent {
+struct reg_agent {
 	struct le le;
 	char *user;
 	uint8_t ha1[16];	/* MD5(user:realm:password) */
@@ -55,7 +55,7 @@ static void binding_destructor(void *arg)
 
 static void agent_destructor(void *arg)
 {
-	struct ragent *a = arg;
+	struct reg_agent *a = arg;
 
 	list_flush(&a->bindings);
 	list_unlink(&a->le);
@@ -70,13 +70,13 @@ static void destructor(void *arg)
 	list_flush(&reg->agents);
 }
 
-static struct ragent *agent_find(const struct registrar *reg,
+static struct reg_agent *agent_find(const struct registrar *reg,
 				 const struct pl *user)
 {
 	struct le *le;
 
 	for (le = list_head(&reg->agents); le; le = le->next) {
-		struct ragent *a = le->data;
+		struct reg_agent *a = le->data;
 
 		if (!pl_strcmp(user, a->user))
 			return a;
@@ -85,7 +85,7 @@ static struct ragent *agent_find(const struct registrar *reg,
 }
 
 /* Drop expired bindings; tell when an agent lost its last one. */
-static void purge(struct registrar *reg, struct ragent *a, uint64_t now)
+static void purge(struct registrar *reg, struct reg_agent *a, uint64_t now)
 {
 	bool had = !list_isempty(&a->bindings);
 	struct le *le = list_head(&a->bindings);
@@ -169,7 +169,7 @@ int registrar_set_agents(struct registrar *reg, const json_t *agents)
 		return EINVAL;
 
 	for (le = list_head(&reg->agents); le; le = le->next)
-		((struct ragent *)le->data)->keep = false;
+		((struct reg_agent *)le->data)->keep = false;
 
 	for (i = 0; i < json_array_size(agents); i++) {
 		const json_t *o = json_array_get(agents, i);
@@ -177,7 +177,7 @@ int registrar_set_agents(struct registrar *reg, const json_t *agents)
 			json_object_get(o, "username"));
 		const char *pass = json_string_value(
 			json_object_get(o, "password"));
-		struct ragent *a;
+		struct reg_agent *a;
 		struct pl upl;
 		char *ha1src = NULL;
 
@@ -205,7 +205,7 @@ int registrar_set_agents(struct registrar *reg, const json_t *agents)
 
 	le = list_head(&reg->agents);
 	while (le) {
-		struct ragent *a = le->data;
+		struct reg_agent *a = le->data;
 
 		le = le->next;
 		if (!a->keep) {
@@ -278,7 +278,7 @@ static struct fail_slot *fail_slot(struct registrar *reg,
 
 /* Count a failure; true when this one locks (source or user) out. */
 static void count_failure(struct registrar *reg, struct fail_slot *s,
-			  struct ragent *a, uint64_t now)
+			  struct reg_agent *a, uint64_t now)
 {
 	uint64_t lock = (uint64_t)reg->conf.lockout_s * 1000;
 
@@ -324,7 +324,7 @@ static uint32_t binding_expiry(const struct registrar *reg,
 }
 
 /* Apply the Contact headers of an authenticated REGISTER. */
-static int bind_contacts(struct registrar *reg, struct ragent *a,
+static int bind_contacts(struct registrar *reg, struct reg_agent *a,
 		const struct sip_msg *msg, uint16_t *scodep)
 {
 	uint64_t now = util_mono_ms();
@@ -405,7 +405,7 @@ static int bind_contacts(struct registrar *reg, struct ragent *a,
 }
 
 static void reply_ok(struct registrar *reg, const struct sip_msg *msg,
-		     struct ragent *a)
+		     struct reg_agent *a)
 {
 	uint64_t now = util_mono_ms();
 	struct mbuf *mb = mbuf_alloc(256);
@@ -430,7 +430,7 @@ bool registrar_handle(struct registrar *reg, const struct sip_msg *msg)
 	const struct sip_hdr *auth;
 	struct httpauth_digest_resp resp;
 	struct fail_slot *slot;
-	struct ragent *a = NULL;
+	struct reg_agent *a = NULL;
 	uint64_t now = util_now_ms();
 	uint16_t scode = 0;
 	int err;
@@ -508,7 +508,7 @@ const struct reg_binding *registrar_lookup(const struct registrar *reg,
 					   const char *username)
 {
 	uint64_t now = util_mono_ms();
-	struct ragent *a;
+	struct reg_agent *a;
 	struct pl upl;
 	struct le *le;
 
@@ -531,7 +531,7 @@ const struct reg_binding *registrar_lookup(const struct registrar *reg,
 uint32_t registrar_count(const struct registrar *reg, const char *username)
 {
 	uint64_t now = util_mono_ms();
-	struct ragent *a;
+	struct reg_agent *a;
 	struct pl upl;
 	struct le *le;
 	uint32_t n = 0;
