@@ -22,6 +22,8 @@ struct api;
 struct flowwatch;
 struct tts;
 struct promptcache;
+struct flowlog;
+struct journal;
 
 struct app_stats {
 	uint64_t calls_total;
@@ -47,6 +49,8 @@ struct app {
 	bool draining;			/* SIGTERM: new calls get 503 */
 	uint64_t started_ms;
 	struct app_stats stats;
+	struct flowlog *flowlog;	/* flow logs (flowlog.h) */
+	struct journal *journal;	/* live-contact journal (journal.h) */
 };
 
 /** The one instance (set by main). */

@@ -44,6 +44,9 @@ enum contact_state contact_state(const struct contact *c);
 const char *contact_flow_name(const struct contact *c);
 const char *contact_action_id(const struct contact *c);
 uint64_t contact_started_ms(const struct contact *c);
+struct mstream;
+/** The contact's media stream (NULL before media is set up). */
+const struct mstream *contact_mstream(const struct contact *c);
 /** The list element (app->contacts holds struct contact). */
 struct contact *contact_from_le(struct le *le);
 

@@ -53,6 +53,10 @@ int  records_configure(struct records *rec, const struct config *cfg,
 const struct strmap *records_redactions(const struct records *rec);
 /** The text redactions are written as. */
 #define RECORDS_REDACTED "***"
+/** crecord_encode() with the redactions applied (what records_write()
+ *  writes). */
+int  records_encode(struct records *rec, char **jsonp, const struct cdata *cd,
+		    const struct crecord_info *info);
 /** Append a finished record line (JSON text, no newline) as it is. */
 int  records_append(struct records *rec, const char *json);
 /** The record as a JSON text (mem string), as written to the file. */

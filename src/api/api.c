@@ -12,6 +12,7 @@
 #include <callflowd/contact.h>
 #include <callflowd/flowset.h>
 #include <callflowd/log.h>
+#include <callflowd/metrics.h>
 #include <callflowd/records.h>
 #include <callflowd/util.h>
 
@@ -143,6 +144,18 @@ static void get_contacts(struct api *api, struct http_conn *conn)
 	reply_json(conn, 200, json_pack("{s:o}", "contacts", arr));
 }
 
+static void get_metrics(struct api *api, struct http_conn *conn)
+{
+	char *text = NULL;
+
+	if (metrics_render(&text, api->app)) {
+		reply_error(conn, 500, "metrics unavailable");
+		return;
+	}
+	(void)http_creply(conn, 200, "OK", METRICS_CONTENT_TYPE, "%s", text);
+	mem_deref(text);
+}
+
 static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 			void *arg)
 {
@@ -159,6 +172,13 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	if (!pl_strcmp(&msg->path, "/v1/flows")) {
 		if (get)
 			get_flows(api, conn);
+		else
+			reply_error(conn, 405, "use GET");
+		return;
+	}
+	if (!pl_strcmp(&msg->path, "/metrics")) {
+		if (get)
+			get_metrics(api, conn);
 		else
 			reply_error(conn, 405, "use GET");
 		return;

@@ -9,8 +9,10 @@
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/contact.h>
+#include <callflowd/flowlog.h>
 #include <callflowd/flowset.h>
 #include <callflowd/interp.h>
+#include <callflowd/journal.h>
 #include <callflowd/log.h>
 #include <callflowd/media.h>
 #include <callflowd/mstream.h>
@@ -50,6 +52,7 @@ static void write_record(struct contact *c)
 
 	if (records_write(c->app->records, c->cd, &info))
 		log_error("contact %s: record not written", c->cd->contact_id);
+	journal_end(c->app->journal, c->cd->contact_id);
 }
 
 static void destructor(void *arg)
@@ -149,6 +152,11 @@ const char *contact_action_id(const struct contact *c)
 uint64_t contact_started_ms(const struct contact *c)
 {
 	return c ? c->info.initiated_ms : 0;
+}
+
+const struct mstream *contact_mstream(const struct contact *c)
+{
+	return c ? c->ms : NULL;
 }
 
 /* -- SIP session events -- */
@@ -293,6 +301,7 @@ static void run_end(struct frun *run, const struct fend *end, void *arg)
 	(void)run;
 	if (c->state == CONTACT_ENDED)
 		return;
+	journal_update(c->app->journal, c->cd->contact_id);
 
 	switch (end->kind) {
 
@@ -336,6 +345,13 @@ static void run_end(struct frun *run, const struct fend *end, void *arg)
 	}
 }
 
+static void run_step(struct frun *run, const struct fstep *st, void *arg)
+{
+	struct contact *c = arg;
+
+	flowlog_step(c->app->flowlog, run, st);
+}
+
 static int run_flow(struct contact *c, struct flow *flow)
 {
 	int err;
@@ -344,6 +360,7 @@ static int run_flow(struct contact *c, struct flow *flow)
 	err = frun_alloc(&c->run, flow, c->cd, &c->env, run_end, c);
 	if (err)
 		return err;
+	frun_set_step_handler(c->run, run_step, c);
 	return frun_start(c->run, NULL);
 }
 
@@ -545,6 +562,10 @@ int contact_inbound(struct contact **cp, struct app *app,
 	log_info("contact %s: %s -> %s (trunk %s), flow '%s'",
 		 c->cd->contact_id, c->cd->customer_addr, number, trunk->name,
 		 flow->name);
+	if (app->journal &&
+	    journal_start(app->journal, c->cd, &c->info, flow->name))
+		log_warn("contact %s: not journaled (no record if callflowd "
+			 "dies)", c->cd->contact_id);
 
 	err = run_flow(c, flow);
 	if (err) {

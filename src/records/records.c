@@ -151,18 +151,32 @@ static int redact_json(char **jsonp, const struct strmap *redact)
 	return err;
 }
 
+int records_encode(struct records *rec, char **jsonp, const struct cdata *cd,
+		   const struct crecord_info *info)
+{
+	char *json = NULL;
+	int err;
+
+	if (!rec || !jsonp || !info)
+		return EINVAL;
+
+	err = crecord_encode(&json, cd, info);
+	if (!err && records_redactions(rec))
+		err = redact_json(&json, rec->redact);
+	if (err)
+		mem_deref(json);
+	else
+		*jsonp = json;
+	return err;
+}
+
 int records_write(struct records *rec, const struct cdata *cd,
 		  const struct crecord_info *info)
 {
 	char *json = NULL;
 	int err;
 
-	if (!rec || !info)
-		return EINVAL;
-
-	err = crecord_encode(&json, cd, info);
-	if (!err && records_redactions(rec))
-		err = redact_json(&json, rec->redact);
+	err = records_encode(rec, &json, cd, info);
 	if (!err)
 		err = records_append(rec, json);
 	mem_deref(json);

@@ -1,0 +1,58 @@
+/**
+ * @file journal.h  The live-contact journal, for records that survive a
+ * crash: data_dir/records/journal.jsonl, append-only.
+ *
+ * Owns the journal's appender, the list of journaled live contacts (each
+ * holding its contact data) and the timer that writes their changes. Lines
+ * (Time is when the line was made, ISO 8601 UTC):
+ *   {"Event":"start","Time","ContactId","Initiated","Customer","System",
+ *    "Flow","Record":{...}}
+ *   {"Event":"update","Time","ContactId","Record":{...}}  (on change)
+ *   {"Event":"tick","Time"}   (every interval while contacts are live)
+ *   {"Event":"end","Time","ContactId"}
+ * Record is the contact record so far (records_encode(), redacted). At
+ * start, journal_recover() writes a final record for every contact
+ * started but not ended, with DisconnectReason "OTHER" and the last
+ * journal Time as DisconnectTimestamp, then empties the journal. While
+ * running, the journal is rewritten with only the live contacts once it
+ * has grown past a few megabytes.
+ */
+#ifndef CALLFLOWD_JOURNAL_H
+#define CALLFLOWD_JOURNAL_H
+
+#include <stdint.h>
+
+struct cdata;
+struct crecord_info;
+struct journal;
+struct records;
+
+#define JOURNAL_INTERVAL_MS 5000
+
+/**
+ * Write the final records of contacts a previous run left unfinished
+ * (skipping any whose record already sits at the end of the record file),
+ * wait until they are on disk, then empty the journal. Call before taking
+ * calls, outside re_main (it runs the loop to flush). *countp: how many.
+ */
+int  journal_recover(const char *data_dir, struct records *rec,
+		     unsigned *countp);
+/** Open the journal; changes are looked for every interval_ms. */
+int  journal_alloc(struct journal **jp, const char *data_dir,
+		   struct records *rec, uint32_t interval_ms);
+/**
+ * Journal a new live contact. cd is referenced; info (the record's
+ * timestamps and queue, owned by the caller) is read until journal_end().
+ */
+int  journal_start(struct journal *j, struct cdata *cd,
+		   const struct crecord_info *info, const char *flow_name);
+/** Write the contact's record now if it changed since the last line. */
+void journal_update(struct journal *j, const char *contact_id);
+/** The contact's record was written: forget it. */
+void journal_end(struct journal *j, const char *contact_id);
+/** Contacts journaled and not ended. */
+uint32_t journal_live(const struct journal *j);
+/** Wait until every line is on disk (shutdown; runs the loop). */
+void journal_flush(struct journal *j, uint32_t ms);
+
+#endif

@@ -1,0 +1,173 @@
+/**
+ * @file metrics.c  The Prometheus text exposition of the daemon's state.
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/app.h>
+#include <callflowd/contact.h>
+#include <callflowd/flowlog.h>
+#include <callflowd/flowset.h>
+#include <callflowd/journal.h>
+#include <callflowd/metrics.h>
+#include <callflowd/mstream.h>
+#include <callflowd/records.h>
+#include <callflowd/tts.h>
+
+/* One metric family: HELP and TYPE once, then its samples. */
+static int family(struct mbuf *mb, const char *name, const char *type,
+		  const char *help)
+{
+	return mbuf_printf(mb, "# HELP %s %s\n# TYPE %s %s\n", name, help,
+			   name, type);
+}
+
+static int sample(struct mbuf *mb, const char *name, const char *labels,
+		  uint64_t v)
+{
+	return mbuf_printf(mb, "%s%s %llu\n", name, labels ? labels : "",
+			   (unsigned long long)v);
+}
+
+static int one(struct mbuf *mb, const char *name, const char *type,
+	       const char *help, uint64_t v)
+{
+	int err = family(mb, name, type, help);
+
+	return err ? err : sample(mb, name, NULL, v);
+}
+
+struct rtp_sum {
+	uint64_t rx, tx, lost, streams;
+	uint32_t jitter_max;	/* RTP timestamp units (8 kHz) */
+};
+
+static void rtp_sum(struct rtp_sum *s, const struct app *app)
+{
+	struct le *le;
+
+	memset(s, 0, sizeof(*s));
+	for (le = list_head(&app->contacts); le; le = le->next) {
+		const struct mstream *ms = contact_mstream(
+			contact_from_le(le));
+		struct mstream_stats st;
+
+		if (!ms)
+			continue;
+		mstream_stats(ms, &st);
+		++s->streams;
+		s->rx += st.rx_packets;
+		s->tx += st.tx_packets;
+		if (st.rx_lost > 0)
+			s->lost += (uint64_t)st.rx_lost;
+		if (st.jitter > s->jitter_max)
+			s->jitter_max = st.jitter;
+	}
+}
+
+static size_t flows_serving(const struct flowset *fs)
+{
+	size_t i, n = 0, c = flowset_count(fs);
+
+	for (i = 0; i < c; i++) {
+		if (flowset_at(fs, i)->flow)
+			++n;
+	}
+	return n;
+}
+
+int metrics_render(char **textp, const struct app *app)
+{
+	const struct app_stats *s;
+	struct tts_stats ts;
+	struct rtp_sum rs;
+	struct mbuf *mb;
+	int err = 0;
+
+	if (!textp || !app)
+		return EINVAL;
+	s = &app->stats;
+
+	mb = mbuf_alloc(4096);
+	if (!mb)
+		return ENOMEM;
+
+	memset(&ts, 0, sizeof(ts));
+	if (app->tts)
+		tts_get_stats(app->tts, &ts);
+	rtp_sum(&rs, app);
+
+	err |= one(mb, "callflowd_contacts_active", "gauge",
+		   "Live contacts (answered calls not ended yet).",
+		   app->ncontacts);
+
+	err |= family(mb, "callflowd_calls_total", "counter",
+		      "INVITEs from allowed trunks by outcome: answered, "
+		      "rejected before a flow (403/404/420/503), failed "
+		      "while setting up (488, no RTP port, ...).");
+	err |= sample(mb, "callflowd_calls_total", "{result=\"answered\"}",
+		      s->calls_answered);
+	err |= sample(mb, "callflowd_calls_total", "{result=\"rejected\"}",
+		      s->calls_rejected);
+	err |= sample(mb, "callflowd_calls_total", "{result=\"failed\"}",
+		      s->calls_failed);
+
+	err |= one(mb, "callflowd_flow_errors_total", "counter",
+		   "Flow runs that ended in error.", s->flow_errors);
+	err |= one(mb, "callflowd_reloads_total", "counter",
+		   "Successful configuration and flow reloads.", s->reloads);
+	err |= one(mb, "callflowd_flows_loaded", "gauge",
+		   "Flows with a version serving calls.",
+		   flows_serving(app->flows));
+
+	err |= one(mb, "callflowd_tts_cache_hits_total", "counter",
+		   "Speech served from the TTS memory or disk cache.",
+		   ts.mem_hits + ts.disk_hits);
+	err |= one(mb, "callflowd_tts_cache_misses_total", "counter",
+		   "Speech synthesised because no cache held it.", ts.misses);
+	err |= one(mb, "callflowd_tts_errors_total", "counter",
+		   "Speech synthesis failures.", ts.errors);
+
+	err |= one(mb, "callflowd_records_written_total", "counter",
+		   "Contact records queued for the record file.",
+		   records_written(app->records));
+	err |= one(mb, "callflowd_flow_log_lines_total", "counter",
+		   "Flow log lines queued.", flowlog_lines(app->flowlog));
+	err |= one(mb, "callflowd_journal_contacts", "gauge",
+		   "Live contacts in the crash-recovery journal.",
+		   journal_live(app->journal));
+
+	err |= one(mb, "callflowd_rtp_streams", "gauge",
+		   "RTP streams of live contacts.", rs.streams);
+	err |= one(mb, "callflowd_rtp_live_rx_packets", "gauge",
+		   "RTP packets received so far by live contacts' streams.",
+		   rs.rx);
+	err |= one(mb, "callflowd_rtp_live_tx_packets", "gauge",
+		   "RTP packets sent so far by live contacts' streams.",
+		   rs.tx);
+	err |= one(mb, "callflowd_rtp_live_lost_packets", "gauge",
+		   "RTP packets lost (RFC 3550) on live contacts' streams.",
+		   rs.lost);
+	err |= family(mb, "callflowd_rtp_live_jitter_max_seconds", "gauge",
+		      "Highest RFC 3550 interarrival jitter among live "
+		      "contacts' streams.");
+	err |= mbuf_printf(mb, "callflowd_rtp_live_jitter_max_seconds "
+			   "%u.%06u\n", rs.jitter_max / 8000,
+			   (rs.jitter_max % 8000) * 125);
+
+	err |= family(mb, "callflowd_process_start_time_seconds", "gauge",
+		      "Start time of the process since the Unix epoch.");
+	err |= mbuf_printf(mb, "callflowd_process_start_time_seconds "
+			   "%llu.%03u\n",
+			   (unsigned long long)(app->started_ms / 1000),
+			   (unsigned)(app->started_ms % 1000));
+	if (err)
+		goto out;
+
+	mb->pos = 0;
+	err = mbuf_strdup(mb, textp, mb->end);
+
+ out:
+	mem_deref(mb);
+	return err;
+}

@@ -1,0 +1,605 @@
+/**
+ * @file journal.c  Live contacts journaled as they go; recovery after a
+ * crash writes the records a dead process could not.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <callflowd/libre.h>
+#include <callflowd/appender.h>
+#include <callflowd/cdata.h>
+#include <callflowd/journal.h>
+#include <callflowd/log.h>
+#include <callflowd/records.h>
+#include <callflowd/util.h>
+
+/* Rewrite the journal with only the live contacts past this size. */
+#define COMPACT_BYTES (8u * 1024 * 1024)
+/* How far back the record file is searched for a recovered contact. */
+#define TAIL_BYTES (4 * 1024 * 1024)
+
+struct journal {
+	char *path;
+	struct records *rec;
+	struct appender *ap;
+	struct hash *live;		/* struct jentry by contact id */
+	uint32_t nlive;
+	uint32_t interval_ms;
+	uint64_t compacted_at;		/* appender_bytes() after rewrite */
+	uint64_t lines_at_tick;
+	uint64_t lines;
+	struct tmr tmr;
+};
+
+struct jentry {
+	struct le he;
+	char id[40];
+	struct cdata *cd;
+	const struct crecord_info *info;
+	char *flow;
+	char *last;			/* the last Record written */
+};
+
+static void entry_destructor(void *arg)
+{
+	struct jentry *e = arg;
+
+	hash_unlink(&e->he);
+	mem_deref(e->cd);
+	mem_deref(e->flow);
+	mem_deref(e->last);
+}
+
+static void destructor(void *arg)
+{
+	struct journal *j = arg;
+
+	tmr_cancel(&j->tmr);
+	hash_flush(j->live);
+	mem_deref(j->live);
+	mem_deref(j->ap);
+	mem_deref(j->rec);
+	mem_deref(j->path);
+}
+
+static int journal_path(char **pathp, const char *data_dir)
+{
+	return re_sdprintf(pathp, "%s/records/journal.jsonl", data_dir);
+}
+
+static void now_iso(char *buf, size_t sz)
+{
+	util_iso8601(buf, sz, util_now_ms());
+}
+
+/* -- recovery -- */
+
+/* Is this contact's record among the last ones of the record file? */
+static bool recorded_already(const char *tail, size_t len, const char *id)
+{
+	char needle[64];
+	int n;
+
+	if (!tail)
+		return false;
+	n = re_snprintf(needle, sizeof(needle), "\"ContactId\":\"%s\"", id);
+	return n > 0 && memmem(tail, len, needle, (size_t)n) != NULL;
+}
+
+static char *read_tail(const char *path, size_t *lenp)
+{
+	struct stat stt;
+	char *buf = NULL;
+	off_t off;
+	size_t len;
+	int fd;
+
+	*lenp = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &stt) || stt.st_size <= 0)
+		goto out;
+	len = stt.st_size > TAIL_BYTES ? TAIL_BYTES : (size_t)stt.st_size;
+	off = stt.st_size - (off_t)len;
+	buf = mem_alloc(len, NULL);
+	if (!buf)
+		goto out;
+	if (pread(fd, buf, len, off) != (ssize_t)len) {
+		buf = mem_deref(buf);
+		goto out;
+	}
+	*lenp = len;
+ out:
+	close(fd);
+	return buf;
+}
+
+static void set_ts(json_t *r, const char *key, const char *iso)
+{
+	json_object_set_new(r, key, iso ? json_string(iso) : json_null());
+}
+
+/* Close a recovered record: ended by the crash, at its last trace. */
+static void finish_record(json_t *r, const char *last)
+{
+	json_t *q = json_object_get(r, "Queue");
+
+	set_ts(r, "DisconnectTimestamp", last);
+	set_ts(r, "LastUpdateTimestamp", last);
+	json_object_set_new(r, "DisconnectReason", json_string("OTHER"));
+	if (json_is_object(q) &&
+	    json_is_null(json_object_get(q, "DequeueTimestamp"))) {
+		const char *enq = json_string_value(
+			json_object_get(q, "EnqueueTimestamp"));
+		uint64_t a = 0, b = 0;
+
+		set_ts(q, "DequeueTimestamp", last);
+		if (enq && !util_iso8601_parse(&a, enq) && last &&
+		    !util_iso8601_parse(&b, last) && b > a)
+			json_object_set_new(q, "Duration",
+					    json_integer((json_int_t)
+							 ((b - a) / 1000)));
+	}
+	if (!json_object_get(r, "Failure"))
+		json_object_set_new(r, "Failure", json_pack("{s:s, s:n}",
+			"Reason", "callflowd stopped while the contact was "
+			"live (recovered from the journal)", "SipStatus"));
+}
+
+/* Replay the journal: open contacts by id, and the last Time seen. */
+static int replay(FILE *fp, json_t *open_, char *last, size_t lastsz,
+		  unsigned *badp)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		json_t *o, *rec;
+		const char *ev, *id, *t;
+
+		if (n == 1 && line[0] == '\n')
+			continue;
+		o = json_loadb(line, (size_t)n, 0, NULL);
+		if (!json_is_object(o)) {
+			/* a torn last line after a crash */
+			++*badp;
+			json_decref(o);
+			continue;
+		}
+		ev = json_string_value(json_object_get(o, "Event"));
+		id = json_string_value(json_object_get(o, "ContactId"));
+		t = json_string_value(json_object_get(o, "Time"));
+		rec = json_object_get(o, "Record");
+		if (t && strcmp(t, last) > 0)
+			str_ncpy(last, t, lastsz);
+
+		if (!ev)
+			++*badp;
+		else if (id && json_is_object(rec) &&
+			 (!strcmp(ev, "start") || !strcmp(ev, "update")))
+			json_object_set(open_, id, rec);
+		else if (id && !strcmp(ev, "end"))
+			json_object_del(open_, id);
+		json_decref(o);
+	}
+	free(line);
+	return ferror(fp) ? EIO : 0;
+}
+
+/* Empty the journal durably (nothing in it is live any more). */
+static int truncate_journal(const char *path)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : errno;
+	if (fsync(fd))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+int journal_recover(const char *data_dir, struct records *rec,
+		    unsigned *countp)
+{
+	char last[40] = "", *path = NULL, *tail = NULL, *text;
+	json_t *open_ = NULL, *r;
+	unsigned count = 0, bad = 0, skipped = 0;
+	const char *id;
+	size_t taillen = 0;
+	FILE *fp = NULL;
+	int err;
+
+	if (!data_dir || !rec)
+		return EINVAL;
+
+	err = journal_path(&path, data_dir);
+	if (err)
+		return err;
+
+	fp = fopen(path, "re");
+	if (!fp) {
+		err = errno == ENOENT ? 0 : errno;
+		if (err)
+			log_error("journal: cannot read %s: %m", path, err);
+		goto out;
+	}
+	open_ = json_object();
+	if (!open_) {
+		err = ENOMEM;
+		goto out;
+	}
+	err = replay(fp, open_, last, sizeof(last), &bad);
+	if (err) {
+		log_error("journal: reading %s failed: %m", path, err);
+		goto out;
+	}
+	if (bad)
+		log_warn("journal: %u unreadable line%s in %s skipped", bad,
+			 bad == 1 ? "" : "s", path);
+
+	if (json_object_size(open_))
+		tail = read_tail(records_path(rec), &taillen);
+
+	json_object_foreach(open_, id, r) {
+		if (recorded_already(tail, taillen, id)) {
+			++skipped;
+			continue;
+		}
+		finish_record(r, last[0] ? last : NULL);
+		text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (!text) {
+			err = ENOMEM;
+			goto out;
+		}
+		err = records_append(rec, text);
+		free(text);
+		if (err)
+			goto out;
+		log_warn("journal: contact %s was live when callflowd "
+			 "stopped; record written (DisconnectReason OTHER, "
+			 "disconnected by %s)", id, last);
+		++count;
+	}
+	if (skipped)
+		log_info("journal: %u unfinished contact%s already recorded",
+			 skipped, skipped == 1 ? "" : "s");
+
+	/* the records must be on disk before the journal forgets them */
+	if (count)
+		records_flush(rec, 10000);
+	err = truncate_journal(path);
+	if (err)
+		log_error("journal: cannot empty %s: %m", path, err);
+
+ out:
+	if (fp)
+		fclose(fp);
+	json_decref(open_);
+	mem_deref(tail);
+	mem_deref(path);
+	if (!err && countp)
+		*countp = count;
+	return err;
+}
+
+/* -- while running -- */
+
+static bool id_cmp(struct le *le, void *arg)
+{
+	const struct jentry *e = le->data;
+
+	return !strcmp(e->id, arg);
+}
+
+static struct jentry *find(const struct journal *j, const char *id)
+{
+	struct le *le;
+
+	if (!j || !id)
+		return NULL;
+	le = hash_lookup(j->live, hash_joaat_str(id), id_cmp, (void *)id);
+	return le ? le->data : NULL;
+}
+
+static int write_line(struct journal *j, const char *line)
+{
+	int err = appender_line(j->ap, line);
+
+	if (err)
+		log_warn("journal: line not written: %m", err);
+	else
+		++j->lines;
+	return err;
+}
+
+/* The record so far; NULL on failure (logged by the caller). */
+static char *encode(struct journal *j, const struct jentry *e)
+{
+	struct crecord_info info = *e->info;
+	char *json = NULL;
+
+	info.flow_name = e->flow;
+	info.disconnected_ms = 0;
+	if (records_encode(j->rec, &json, e->cd, &info))
+		return NULL;
+	return json;
+}
+
+static int write_update(struct journal *j, struct jentry *e, bool force)
+{
+	char ts[40], *json, *line = NULL;
+	int err;
+
+	json = encode(j, e);
+	if (!json)
+		return ENOMEM;
+	if (!force && e->last && !strcmp(e->last, json)) {
+		mem_deref(json);
+		return 0;
+	}
+	now_iso(ts, sizeof(ts));
+	err = re_sdprintf(&line, "{\"Event\":\"update\",\"Time\":\"%s\","
+			  "\"ContactId\":\"%s\",\"Record\":%s}",
+			  ts, e->id, json);
+	if (!err)
+		err = write_line(j, line);
+	mem_deref(line);
+	if (!err) {
+		mem_deref(e->last);
+		e->last = json;
+	}
+	else {
+		mem_deref(json);
+	}
+	return err;
+}
+
+static bool update_apply(struct le *le, void *arg)
+{
+	(void)write_update(arg, le->data, false);
+	return false;
+}
+
+static char *start_line(struct jentry *e, const char *json)
+{
+	char ts[40], init[40];
+	json_t *o, *r;
+	char *text, *line = NULL;
+
+	now_iso(ts, sizeof(ts));
+	util_iso8601(init, sizeof(init), e->info->initiated_ms);
+	r = json_loads(json, 0, NULL);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:o?}",
+		      "Event", "start", "Time", ts, "ContactId", e->id,
+		      "Initiated", init,
+		      "Customer", e->cd->customer_addr,
+		      "System", e->cd->system_addr,
+		      "Flow", e->flow, "Record", r);
+	if (!o)
+		return NULL;
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!text)
+		return NULL;
+	(void)str_dup(&line, text);
+	free(text);
+	return line;
+}
+
+/* Rewrite the journal with the live contacts only (loop thread, rare:
+ * a few live contacts' lines, once the file passed COMPACT_BYTES). */
+static bool compact_apply(struct le *le, void *arg)
+{
+	struct jentry *e = le->data;
+	struct mbuf *mb = arg;
+	char *json = NULL, *line;
+
+	json = e->last ? mem_ref(e->last) : NULL;
+	line = json ? start_line(e, json) : NULL;
+	if (line) {
+		(void)mbuf_write_str(mb, line);
+		(void)mbuf_write_u8(mb, '\n');
+	}
+	mem_deref(line);
+	mem_deref(json);
+	return false;
+}
+
+static int compact(struct journal *j)
+{
+	struct appender *ap = NULL;
+	char *tmp = NULL;
+	struct mbuf *mb;
+	int fd = -1, err;
+
+	mb = mbuf_alloc(4096);
+	if (!mb)
+		return ENOMEM;
+	(void)hash_apply(j->live, compact_apply, mb);
+
+	err = re_sdprintf(&tmp, "%s.tmp", j->path);
+	if (err)
+		goto out;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		err = errno;
+		goto out;
+	}
+	if (write(fd, mb->buf, mb->end) != (ssize_t)mb->end) {
+		err = errno ? errno : EIO;
+		goto out;
+	}
+	if (fsync(fd)) {
+		err = errno;
+		goto out;
+	}
+	if (rename(tmp, j->path)) {
+		err = errno;
+		goto out;
+	}
+	err = appender_alloc(&ap, j->path);
+	if (err)
+		goto out;
+	mem_deref(j->ap);	/* idle: nothing of it is in flight */
+	j->ap = ap;
+	j->compacted_at = 0;
+	log_info("journal: rewritten with %u live contact%s", j->nlive,
+		 j->nlive == 1 ? "" : "s");
+
+ out:
+	if (fd >= 0)
+		close(fd);
+	if (err && tmp)
+		(void)unlink(tmp);
+	mem_deref(tmp);
+	mem_deref(mb);
+	return err;
+}
+
+static void tick(void *arg)
+{
+	struct journal *j = arg;
+	char ts[40], line[96];
+
+	tmr_start(&j->tmr, j->interval_ms, tick, j);
+	if (!j->nlive)
+		return;
+
+	(void)hash_apply(j->live, update_apply, j);
+	/* a recent Time bounds when a crash happened */
+	if (j->lines == j->lines_at_tick) {
+		now_iso(ts, sizeof(ts));
+		re_snprintf(line, sizeof(line),
+			    "{\"Event\":\"tick\",\"Time\":\"%s\"}", ts);
+		(void)write_line(j, line);
+	}
+	j->lines_at_tick = j->lines;
+
+	if (appender_bytes(j->ap) - j->compacted_at > COMPACT_BYTES &&
+	    appender_idle(j->ap)) {
+		int err = compact(j);
+
+		if (err)
+			log_warn("journal: cannot rewrite %s: %m", j->path,
+				 err);
+	}
+}
+
+int journal_alloc(struct journal **jp, const char *data_dir,
+		  struct records *rec, uint32_t interval_ms)
+{
+	struct journal *j;
+	int err;
+
+	if (!jp || !data_dir || !rec)
+		return EINVAL;
+
+	j = mem_zalloc(sizeof(*j), destructor);
+	if (!j)
+		return ENOMEM;
+	j->rec = mem_ref(rec);
+	j->interval_ms = interval_ms ? interval_ms : JOURNAL_INTERVAL_MS;
+	tmr_init(&j->tmr);
+
+	err = journal_path(&j->path, data_dir);
+	if (err)
+		goto out;
+	err = hash_alloc(&j->live, 256);
+	if (err)
+		goto out;
+	err = appender_alloc(&j->ap, j->path);
+	if (err)
+		goto out;
+	tmr_start(&j->tmr, j->interval_ms, tick, j);
+
+ out:
+	if (err)
+		mem_deref(j);
+	else
+		*jp = j;
+	return err;
+}
+
+int journal_start(struct journal *j, struct cdata *cd,
+		  const struct crecord_info *info, const char *flow_name)
+{
+	struct jentry *e;
+	char *line = NULL;
+	int err;
+
+	if (!j || !cd || !info)
+		return EINVAL;
+	if (find(j, cd->contact_id))
+		return EALREADY;
+
+	e = mem_zalloc(sizeof(*e), entry_destructor);
+	if (!e)
+		return ENOMEM;
+	str_ncpy(e->id, cd->contact_id, sizeof(e->id));
+	e->cd = mem_ref(cd);
+	e->info = info;
+	if (flow_name) {
+		err = str_dup(&e->flow, flow_name);
+		if (err)
+			goto out;
+	}
+	e->last = encode(j, e);
+	line = e->last ? start_line(e, e->last) : NULL;
+	if (!line) {
+		err = ENOMEM;
+		goto out;
+	}
+	err = write_line(j, line);
+	if (err)
+		goto out;
+	hash_append(j->live, hash_joaat_str(e->id), &e->he, e);
+	++j->nlive;
+
+ out:
+	mem_deref(line);
+	if (err)
+		mem_deref(e);
+	return err;
+}
+
+void journal_update(struct journal *j, const char *contact_id)
+{
+	struct jentry *e = find(j, contact_id);
+
+	if (e)
+		(void)write_update(j, e, false);
+}
+
+void journal_end(struct journal *j, const char *contact_id)
+{
+	struct jentry *e = find(j, contact_id);
+	char ts[40], line[160];
+
+	if (!e)
+		return;
+	now_iso(ts, sizeof(ts));
+	re_snprintf(line, sizeof(line), "{\"Event\":\"end\",\"Time\":\"%s\","
+		    "\"ContactId\":\"%s\"}", ts, e->id);
+	(void)write_line(j, line);
+	--j->nlive;
+	mem_deref(e);
+}
+
+uint32_t journal_live(const struct journal *j)
+{
+	return j ? j->nlive : 0;
+}
+
+void journal_flush(struct journal *j, uint32_t ms)
+{
+	if (j)
+		appender_flush(j->ap, ms);
+}
