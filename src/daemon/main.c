@@ -19,8 +19,10 @@
 #include <callflowd/app.h>
 #include <callflowd/config.h>
 #include <callflowd/contact.h>
+#include <callflowd/flowlog.h>
 #include <callflowd/flowset.h>
 #include <callflowd/flowwatch.h>
+#include <callflowd/journal.h>
 #include <callflowd/log.h>
 #include <callflowd/loop.h>
 #include <callflowd/media.h>
@@ -186,6 +188,14 @@ static void reload(void)
 		goto out;
 	}
 
+	if (records_configure(app->records, cfg, errbuf, sizeof(errbuf))) {
+		log_error("reload: %s: %s; keeping the running configuration",
+			  d.config_path, errbuf);
+		mem_deref(fs);
+		mem_deref(cfg);
+		goto out;
+	}
+
 	/* contacts hold their own references to what they started with */
 	mem_deref(app->cfg);
 	app->cfg = cfg;
@@ -218,12 +228,44 @@ static void watchdog(void *arg)
 	tmr_start(&d.wd_tmr, d.wd_ms, watchdog, NULL);
 }
 
+/* Records, the crash journal (contacts a dead process left open get
+ * their records before any call is taken) and flow logs. */
+static int start_records(struct app *app)
+{
+	char errbuf[256] = "";
+	unsigned n = 0;
+	int err;
+
+	err = records_configure(app->records, app->cfg, errbuf,
+				sizeof(errbuf));
+	if (err) {
+		log_error("config: %s: %s", d.config_path, errbuf);
+		return err;
+	}
+	err = journal_recover(app->cfg->data_dir, app->records, &n);
+	if (err)
+		log_error("journal: not recovered (%m): it is kept for the "
+			  "next start", err);
+	else if (n)
+		log_warn("journal: %u contact record%s recovered", n,
+			 n == 1 ? "" : "s");
+	err = journal_alloc(&app->journal, app->cfg->data_dir, app->records,
+			    0);
+	if (err)
+		return err;
+	return flowlog_alloc(&app->flowlog, app->cfg->data_dir,
+			     app->records);
+}
+
 static int start(void)
 {
 	struct app *app = &d.app;
 	int err;
 
 	err = records_alloc(&app->records, app->cfg->data_dir);
+	if (err)
+		return err;
+	err = start_records(app);
 	if (err)
 		return err;
 	err = media_init(app);
@@ -273,6 +315,10 @@ static void stop(void)
 	app->api = mem_deref(app->api);
 	app->sip = mem_deref(app->sip);
 	media_close(app);
+	flowlog_flush(app->flowlog, 5000);
+	app->flowlog = mem_deref(app->flowlog);
+	journal_flush(app->journal, 5000);
+	app->journal = mem_deref(app->journal);
 	records_flush(app->records, 5000);
 	app->records = mem_deref(app->records);
 	app->flows = mem_deref(app->flows);
