@@ -157,6 +157,7 @@ static void run_due(struct mclock *mc)
 {
 	uint64_t early = mc->tfd >= 0 ? EARLY_NS_TFD : EARLY_NS_TMR;
 	uint64_t now = mclock_now_ns();
+	unsigned runs;
 	uint64_t dl = mclock_deadline(mc, mc->tick, mc->slot);
 
 	if (now > dl && now - dl > mc->stats.late_max_ns)
@@ -174,8 +175,11 @@ static void run_due(struct mclock *mc)
 		mc->slot = 0;
 	}
 
+	/* At most one period per wake-up: an overloaded loop must still
+	 * get back to its sockets and timers (SIP) between periods. */
 	mc->in_tick = true;
-	while (mc->count && seek_busy(mc)) {
+	for (runs = 0; runs < mc->slots && mc->count && seek_busy(mc);
+	     runs++) {
 		dl = mclock_deadline(mc, mc->tick, mc->slot);
 		if (dl > now + early)
 			break;
