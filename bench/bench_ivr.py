@@ -71,6 +71,10 @@ def parse_args():
     p.add_argument("--build", default=os.environ.get(
         "CFD_BUILD_DIR", os.path.join(SOURCE, "build")),
         help="build directory holding src/daemon/callflowd")
+    p.add_argument("--renice", type=int, default=None, metavar="N",
+                   help="set the daemon's nice value (e.g. -10) to see "
+                   "what it does when other load on the machine yields "
+                   "to it; printed with the figures")
     p.add_argument("--keep", action="store_true",
                    help="keep the temporary folder (daemon log, SIPp files)")
     return p.parse_args()
@@ -187,6 +191,8 @@ class RtpSample:
                                 data[0] >> 6 != 2:
                             self.bad += 1
                             continue
+                        if 72 <= data[1] & 0x7f <= 76:
+                            continue    # another call's RTCP (port + 1)
                         self.ts[i].append(ts)
                         self.seq[i].append((data[2] << 8) | data[3])
         finally:
@@ -263,6 +269,31 @@ def health_contacts(d, lat=None):
     return n
 
 
+def make_sipp(daemon_mod, d, **kw):
+    """daemon.Sipp with its media port (unused: callers send no audio,
+    but SIPp binds port..port+3) moved below the ephemeral range, where
+    the benchmark's own receiver sockets cannot take it first."""
+    sipp = daemon_mod.Sipp(d, SCENARIO, NUMBER[1:], **kw)
+    for base in range(6000, 9996, 4):
+        if all(daemon_mod._is_free(base + i) for i in range(4)):
+            sipp.cmd[sipp.cmd.index("-mp") + 1] = str(base)
+            return sipp
+    raise AssertionError("no free SIPp media ports in 6000-9999")
+
+
+def start_meter(pids, sipp):
+    """A started CpuMeter; a SIPp that died at once is an error with its
+    output, not a missing /proc file."""
+    meter = CpuMeter(pids)
+    try:
+        meter.start()
+    except OSError:
+        sipp.wait(timeout=10)
+        raise AssertionError("sipp exited at once (rc %s):\n%s" % (
+            sipp.proc.returncode, sipp.errors()))
+    return meter
+
+
 def hold_phase(d, daemon_mod, args, sink_port, out):
     n = args.calls
     nsample = max(0, min(args.sample, n))
@@ -283,11 +314,24 @@ def hold_phase(d, daemon_mod, args, sink_port, out):
     hold_s = ramp_max + settle_s + args.duration + 3
     inf = os.path.join(d.dir, "hold.csv")
     write_inf(inf, ports)
-    sipp = daemon_mod.Sipp(
-        d, SCENARIO, NUMBER[1:], calls=n, rate=args.rate, limit=n,
+    sipp = make_sipp(
+        daemon_mod, d, calls=n, rate=args.rate, limit=n,
         timeout=int(hold_s + ramp_s + 60),
         args=["-inf", inf, "-d", str(int(hold_s * 1000)),
               "-max_recv_loops", "10000", "-max_sched_loops", "10000"])
+    # one call first, so the idle RSS already holds what the first call
+    # loads once (espeak-ng's voice data, the prompt in the TTS cache)
+    warm = os.path.join(d.dir, "warm.csv")
+    write_inf(warm, [sink_port])
+    w = make_sipp(daemon_mod, d, calls=1, timeout=30,
+                  args=["-inf", warm, "-d", "1000"])
+    try:
+        if w.run(timeout=60) != 0:
+            raise AssertionError("warm-up call failed:\n" + w.errors())
+    finally:
+        w.kill()
+    daemon_mod.wait_for(lambda: health_contacts(d) == 0, 20,
+                        "the warm-up call to end")
     rss_idle = proc_rss_kib(d.proc.pid)
     res = {"calls": n, "rate": args.rate, "rss_idle_kib": rss_idle,
            "sampled": nsample}
@@ -295,8 +339,8 @@ def hold_phase(d, daemon_mod, args, sink_port, out):
     try:
         t_start = time.monotonic()
         sipp.start()
-        meter = CpuMeter({"daemon": d.proc.pid, "sipp": sipp.proc.pid,
-                          "self": os.getpid()})
+        meter = start_meter({"daemon": d.proc.pid, "sipp": sipp.proc.pid,
+                             "self": os.getpid()}, sipp)
         # all calls up (or the ramp is over by a margin)
         deadline = t_start + ramp_max
         peak = 0
@@ -306,6 +350,9 @@ def hold_phase(d, daemon_mod, args, sink_port, out):
             if c >= n:
                 break
             time.sleep(0.5)
+        if sipp.proc.poll() is not None:
+            raise AssertionError("sipp ended during the ramp (rc %s):\n%s"
+                                 % (sipp.proc.returncode, sipp.errors()))
         res["ramp_seconds"] = time.monotonic() - t_start
         res["up_at_ramp_end"] = peak
         time.sleep(settle_s)
@@ -348,8 +395,8 @@ def setup_phase(d, daemon_mod, args, sink_port, out):
     n = int(args.setup_rate * args.setup_seconds)
     inf = os.path.join(d.dir, "setup.csv")
     write_inf(inf, [sink_port])
-    sipp = daemon_mod.Sipp(
-        d, SCENARIO, NUMBER[1:], calls=n, rate=args.setup_rate,
+    sipp = make_sipp(
+        daemon_mod, d, calls=n, rate=args.setup_rate,
         timeout=int(args.setup_seconds + 60),
         args=["-inf", inf, "-d", "1000", "-trace_rtt", "-rtt_freq", "1",
               "-max_recv_loops", "10000", "-max_sched_loops", "10000"])
@@ -360,8 +407,8 @@ def setup_phase(d, daemon_mod, args, sink_port, out):
         # SIPp has exited when the phase ends: its CPU comes from the
         # children's rusage (the only child reaped meanwhile)
         ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        meter = CpuMeter({"daemon": d.proc.pid, "self": os.getpid()})
-        meter.start()
+        meter = start_meter({"daemon": d.proc.pid, "self": os.getpid()},
+                            sipp)
         rc = sipp.wait(timeout=args.setup_seconds + 120)
         res["cpu"] = meter.stop()
         ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -396,8 +443,10 @@ def setup_phase(d, daemon_mod, args, sink_port, out):
 
 def report(out, args):
     w = sys.stdout.write
-    w("\nbench_ivr  %s  %d CPUs  %s\n" % (
-        time.strftime("%Y-%m-%d %H:%M"), os.cpu_count(), args.build))
+    w("\nbench_ivr  %s  %d CPUs  %s%s\n" % (
+        time.strftime("%Y-%m-%d %H:%M"), os.cpu_count(), args.build,
+        "  daemon nice %d" % args.renice if args.renice is not None
+        else ""))
     h = out.get("hold")
     if h:
         cpu = h.get("cpu", {})
@@ -505,10 +554,14 @@ def main():
     conc = max(args.calls, int(args.setup_rate * 3))
     port_min = 10000
     port_max = min(32000, port_min + 6 * conc + 1000)
-    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sink.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sink.bind(("127.0.0.1", 0))
-    sink_port = sink.getsockname()[1]
+    # RTP and RTCP (port + 1) of the calls not sampled: never read
+    sink_port = daemon_mod.free_port(pair=True)
+    sinks = []
+    for port in (sink_port, sink_port + 1):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.bind(("127.0.0.1", port))
+        sinks.append(s)
 
     d = daemon_mod.Daemon(
         flows=FLOWS, numbers={NUMBER: "Bench IVR inbound"},
@@ -525,6 +578,10 @@ def main():
     try:
         d.start()
         print("callflowd pid %d, folder %s" % (d.proc.pid, d.dir))
+        if args.renice is not None:
+            # every thread: Linux keeps a nice value per thread
+            for tid in os.listdir("/proc/%d/task" % d.proc.pid):
+                os.setpriority(os.PRIO_PROCESS, int(tid), args.renice)
         if not args.skip_hold:
             print("hold phase: %d calls at %g/s, %g s measured, RTP of %d "
                   "calls sampled" % (args.calls, args.rate, args.duration,
@@ -546,7 +603,8 @@ def main():
             print("kept", d.dir)
         else:
             d.cleanup()
-        sink.close()
+        for s in sinks:
+            s.close()
     report(out, args)
     return rc
 
