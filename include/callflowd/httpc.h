@@ -46,4 +46,10 @@ int httpc_post(struct httpc_req **reqp, struct httpc *c, const char *url,
 	       const char *ctype, const char *body, size_t len,
 	       uint32_t timeout_ms, httpc_resp_h *resph, void *arg);
 
+/** Any method (GET, PUT, DELETE ...); body may be NULL with len 0. */
+int httpc_request(struct httpc_req **reqp, struct httpc *c,
+		  const char *method, const char *url, const char *ctype,
+		  const char *body, size_t len, uint32_t timeout_ms,
+		  httpc_resp_h *resph, void *arg);
+
 #endif

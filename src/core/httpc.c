@@ -162,11 +162,20 @@ int httpc_post(struct httpc_req **reqp, struct httpc *c, const char *url,
 	       const char *ctype, const char *body, size_t len,
 	       uint32_t timeout_ms, httpc_resp_h *resph, void *arg)
 {
+	return httpc_request(reqp, c, "POST", url, ctype, body, len,
+			     timeout_ms, resph, arg);
+}
+
+int httpc_request(struct httpc_req **reqp, struct httpc *c,
+		  const char *method, const char *url, const char *ctype,
+		  const char *body, size_t len, uint32_t timeout_ms,
+		  httpc_resp_h *resph, void *arg)
+{
 	struct httpc_req *r;
 	char *u = NULL;
 	int err;
 
-	if (!reqp || !c || !url || !resph || (len && !body))
+	if (!reqp || !c || !method || !url || !resph || (len && !body))
 		return EINVAL;
 
 	r = mem_zalloc(sizeof(*r), req_destructor);
@@ -188,7 +197,7 @@ int httpc_post(struct httpc_req **reqp, struct httpc *c, const char *url,
 	if (err)
 		goto out;
 
-	err = http_request(&r->req, c->cli, "POST", u, resp_handler,
+	err = http_request(&r->req, c->cli, method, u, resp_handler,
 			   data_handler, r,
 			   "Content-Type: %s\r\n"
 			   "Accept: application/json\r\n"

@@ -8,5 +8,7 @@
 
 int cmd_validate(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+/** health, flows, contacts, api: the running daemon's HTTP API. */
+int cmd_api(int argc, char **argv);
 
 #endif

@@ -17,6 +17,10 @@ static void usage(FILE *fp)
 		"      check flow files or directories; exit 0 clean, 1 errors\n"
 		"  simulate FLOW [options]\n"
 		"      run a flow without a phone (see 'callflowctl simulate --help')\n"
+		"  health | flows | contacts [--api HOST:PORT] [--table]\n"
+		"      ask a running callflowd (default 127.0.0.1:8080)\n"
+		"  api [--api HOST:PORT] METHOD PATH [JSON]\n"
+		"      any request to the daemon's API\n"
 		"  help\n");
 }
 
@@ -43,6 +47,9 @@ int main(int argc, char **argv)
 		rc = cmd_validate(argc - 1, argv + 1);
 	else if (!strcmp(argv[1], "simulate"))
 		rc = cmd_simulate(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "health") || !strcmp(argv[1], "flows") ||
+		 !strcmp(argv[1], "contacts") || !strcmp(argv[1], "api"))
+		rc = cmd_api(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "callflowctl: unknown command '%s'\n", argv[1]);
 		usage(stderr);
