@@ -272,8 +272,9 @@ TEST(spell_and_languages)
 	struct result s = {0}, fr = {0}, ja = {0};
 
 	ASSERT_INT_EQ(env_init(&e), 0);
-	ASSERT_INT_EQ(say(&s, e.tts, "<speak><say-as interpret-as=\"characters\">"
-			  "ABC</say-as></speak>", true, "Amy", NULL), 0);
+	ASSERT_INT_EQ(say(&s, e.tts, "<speak><say-as interpret-as="
+			  "\"characters\">ABC</say-as></speak>", true, "Amy",
+			  NULL), 0);
 	ASSERT_TRUE(audio_duration_ms(s.a) > 600);
 	ASSERT_INT_EQ(say(&fr, e.tts, "Bonjour, merci d'avoir appel\xc3\xa9",
 			  false, "L\xc3\xa9" "a", NULL), 0);

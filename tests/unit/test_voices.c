@@ -15,7 +15,8 @@ struct expect {
 
 static const struct expect cases[] = {
 	{ "Joanna", "en-us+f3", "en-US" },   { "Salli", "en-us+f3", "en-US" },
-	{ "Kendra", "en-us+f3", "en-US" },   { "Kimberly", "en-us+f3", "en-US" },
+	{ "Kendra", "en-us+f3", "en-US" },
+	{ "Kimberly", "en-us+f3", "en-US" },
 	{ "Ivy", "en-us+f3", "en-US" },      { "Ruth", "en-us+f3", "en-US" },
 	{ "Matthew", "en-us+m3", "en-US" },  { "Joey", "en-us+m3", "en-US" },
 	{ "Justin", "en-us+m3", "en-US" },   { "Kevin", "en-us+m3", "en-US" },
@@ -25,7 +26,8 @@ static const struct expect cases[] = {
 	{ "Nicole", "en+f3", "en-AU" },   { "Olivia", "en+f3", "en-AU" },
 	{ "Russell", "en+m3", "en-AU" },
 	{ "Raveena", "en+f3", "en-IN" },  { "Aditi", "en+f3", "en-IN" },
-	{ "Lupe", "es-419+f3", "es-US" },    { "Penelope", "es-419+f3", "es-US" },
+	{ "Lupe", "es-419+f3", "es-US" },
+	{ "Penelope", "es-419+f3", "es-US" },
 	{ "Mia", "es-419+f3", "es-MX" },     { "Miguel", "es-419+m3", "es-US" },
 	{ "Pedro", "es-419+m3", "es-US" },
 	{ "Lucia", "es+f3", "es-ES" },       { "Conchita", "es+f3", "es-ES" },

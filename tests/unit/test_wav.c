@@ -118,7 +118,8 @@ static struct mbuf *make_wav(const struct spec *s)
 		put32(mb, 0);
 		put16(mb, s->tag);	/* GUID: tag + fixed 14 bytes */
 		(void)mbuf_write_mem(mb, (const uint8_t *)
-			"\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71",
+			"\x00\x00\x00\x00\x10\x00\x80\x00"
+			"\x00\xaa\x00\x38\x9b\x71",
 			14);
 	}
 	mbuf_write_str(mb, "data");
