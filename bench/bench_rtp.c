@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/mclock.h"
 #include "callflowd/mstream.h"
 #include "callflowd/srtp.h"

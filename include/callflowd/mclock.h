@@ -14,7 +14,7 @@
 #define CALLFLOWD_MCLOCK_H
 
 #include <stdint.h>
-#include <re.h>
+#include <callflowd/libre.h>
 
 struct mclock;
 

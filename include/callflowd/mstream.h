@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/dtmf.h"
 
 struct mclock;

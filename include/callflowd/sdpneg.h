@@ -16,7 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/mstream.h"
 #include "callflowd/srtp.h"
 

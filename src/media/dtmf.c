@@ -4,7 +4,7 @@
  */
 #include <math.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/dtmf.h"
 
 static const char keys[] = "0123456789*#ABCD";

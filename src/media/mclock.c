@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/timerfd.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/log.h"
 #include "callflowd/mclock.h"
 

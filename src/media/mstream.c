@@ -8,7 +8,7 @@
  * SRTP helper drops the rest before we see them).
  */
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <rem.h>
 #include "callflowd/log.h"
 #include "callflowd/mclock.h"

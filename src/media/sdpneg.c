@@ -10,7 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/log.h"
 #include "callflowd/sdpneg.h"
 

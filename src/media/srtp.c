@@ -7,7 +7,7 @@
  */
 #include <string.h>
 #include <srtp2/srtp.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/log.h"
 #include "callflowd/srtp.h"
 

@@ -1,7 +1,7 @@
 /* DTMF helpers: key codes, the RFC 4733 payload, once-per-event, tones. */
 #include <math.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <rem.h>
 #include "callflowd/dtmf.h"
 #include "test.h"

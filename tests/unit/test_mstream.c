@@ -6,7 +6,7 @@
  */
 #include <math.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/mclock.h"
 #include "callflowd/mstream.h"
 #include "test.h"

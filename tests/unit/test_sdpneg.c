@@ -4,7 +4,7 @@
  * directions, and our own offer taken by a second negotiator.
  */
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/sdpneg.h"
 #include "test.h"
 

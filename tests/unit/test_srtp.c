@@ -4,7 +4,7 @@
  */
 #include <math.h>
 #include <string.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include "callflowd/mclock.h"
 #include "callflowd/mstream.h"
 #include "callflowd/srtp.h"
