@@ -194,6 +194,8 @@ static void settle(struct contact *c)
 		start_playing(c);
 		return;
 	}
+	if (c->mop == MOP_LOOP && fetch_pending(c))
+		return;	/* let the other messages load: loop what does */
 
 	log_warn("contact %s: prompt unavailable: %m", c->cd->contact_id,
 		 err);
@@ -202,10 +204,6 @@ static void settle(struct contact *c)
 		c->prompt_done = true;
 		free_audio(c);
 		collect_arm(c);
-	}
-	else if (c->mop == MOP_LOOP && fetch_pending(c)) {
-		/* let the other messages load: the loop plays what does */
-		return;
 	}
 	else if (c->mop == MOP_LOOP && c->aud_ready) {
 		/* loop what did load rather than go silent; nothing is pending,

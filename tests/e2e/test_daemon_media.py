@@ -18,16 +18,21 @@ import tempfile
 import unittest
 
 import cfd
-from baresip import Baresip, loud_span, read_pcm
+from baresip import Baresip, frame_rms, loud_span, read_pcm
 from daemon import Daemon, Sipp, free_port, wait_for
 
 FLOWS = cfd.data("e2e", "flows")
 PROMPT_FLOW = os.path.join(FLOWS, "media_prompt.json")
 LONG_FLOW = os.path.join(FLOWS, "media_long_prompt.json")
+QUEUE_FLOW = os.path.join(FLOWS, "media_queue.json")
+LOOP_FLOW = os.path.join(FLOWS, "media_loop.json")
 PROMPT_NUMBER = "+18005550101"
 LONG_NUMBER = "+18005550102"
+QUEUE_NUMBER = "+18005550103"
 NUMBERS = {PROMPT_NUMBER: "E2E media prompt",
-           LONG_NUMBER: "E2E media long prompt"}
+           LONG_NUMBER: "E2E media long prompt",
+           QUEUE_NUMBER: "E2E media queue"}
+QUEUES = [{"name": "E2E queue", "queue_flow": "E2E media loop"}]
 SILENCE_DB = -60.0	# a silent recording's RMS is far below this
 
 
@@ -94,8 +99,9 @@ class MediaTest(unittest.TestCase):
 
     def setUp(self):
         self.peers = []
-        self.d = Daemon(flows=[PROMPT_FLOW, LONG_FLOW], numbers=NUMBERS,
-                        trunks=self.trunks)
+        self.d = Daemon(flows=[PROMPT_FLOW, LONG_FLOW, QUEUE_FLOW,
+                               LOOP_FLOW], numbers=NUMBERS,
+                        trunks=self.trunks, config={"queues": QUEUES})
         self.addCleanup(self._stop_daemon)
         self.d.start()
 
@@ -222,6 +228,37 @@ class Hangup(MediaTest):
         self.assertGreater(float(rec2.sox_stats()["RMS lev dB"]),
                            SILENCE_DB)
         self.no_live_contacts()
+
+
+class LoopPrompts(MediaTest):
+
+    def test_loop_with_a_missing_message_plays_the_others(self):
+        """The queue flow says "Please hold." then loops [the same text
+        (cached by then), a missing file, a long text still being
+        synthesised when the file fails] with an interrupt after 5 s. The
+        loop must wait for the long text, play what loaded, and leave no
+        request behind: that used to free the request slots while the
+        long text was still out (use after free once it came back) or
+        leak its audio; the sanitizer build and the daemon's exit code
+        catch either."""
+        b = self.caller()
+        b.dial(self.uri(QUEUE_NUMBER))
+        b.wait_event("CALL_ESTABLISHED", 15)
+        closed = b.wait_event("CALL_CLOSED", 40)
+        self.assertIn("reset by peer", closed["param"], closed)
+        record = self.records_for(1)[-1]
+        self.assertEqual(record["Attributes"].get("Loop"), "interrupted",
+                         str(record) + self.context(b))
+        self.assertEqual(record["DisconnectReason"],
+                         "CONTACT_FLOW_DISCONNECT")
+        self.assertIn("missing.wav", self.d.log())
+        b.stop()
+        s, rate, chans = read_pcm(b.received().path)
+        loud = sum(1 for v in frame_rms(s, rate, chans) if v > 300.0)
+        hold = self.reference_span("Please hold.")
+        # more than the first "Please hold.": the loop played too
+        self.assertGreater(loud * 0.02, hold + 1.0,
+                           "%.2f s of audio heard" % (loud * 0.02))
 
 
 class Srtp(MediaTest):
