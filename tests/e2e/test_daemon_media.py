@@ -200,7 +200,47 @@ class Prompt(MediaTest):
         self.assertLess(first, 3.0)
 
 
+    def test_keys_during_the_prompt_stop_it(self):
+        """Barge-in: keys pressed while the prompt plays stop it at once
+        and still count as input."""
+        b = self.caller()
+        b.dial(self.uri(PROMPT_NUMBER))
+        b.wait_event("CALL_ESTABLISHED", 15)
+        rec = b.received()
+        wait_for(rec.audio_started, 15, "the prompt's audio" +
+                 self.context(b))
+        b.send_keys("12#")
+        b.wait_event("CALL_CLOSED", 30)
+        record = self.records_for(1)[-1]
+        self.assertEqual(record["Attributes"].get("Code"), "12", record)
+        b.stop()
+        text = flow_action(PROMPT_FLOW, "prompt")["Parameters"]["Text"]
+        want = self.reference_span(text)
+        first, last = rec.span()
+        self.assertLess(last - first, want - 2.0,
+                        "prompt not cut: heard %.2f of %.2f s" %
+                        (last - first, want))
+
+
 class Hangup(MediaTest):
+
+    def test_caller_hangs_up_before_the_prompt_is_ready(self):
+        """Hang-up while the prompt is still being synthesised: the
+        request is cancelled with the contact (the sanitizer build checks
+        that nothing answers into a freed contact)."""
+        b = self.caller()
+        b.dial(self.uri(LONG_NUMBER))
+        b.wait_event("CALL_ESTABLISHED", 15)
+        b.hangup()
+        self.d.wait_log("caller hung up", 15)
+        record = self.records_for(1)[-1]
+        self.assertEqual(record["DisconnectReason"], "CUSTOMER_DISCONNECT")
+        self.assertEqual(record["Attributes"], {"Stage": "prompting"})
+        self.no_live_contacts()
+        # the synthesis finishes into the cache, not into the contact
+        wait_for(lambda: len(os.listdir(os.path.join(
+            self.d.data_dir, "tts-cache"))) >= 1, 30,
+            "the cancelled prompt's synthesis to finish")
 
     def test_caller_hangs_up_mid_prompt(self):
         b = self.caller()
