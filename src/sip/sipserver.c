@@ -181,6 +181,62 @@ static bool unsupported_require(const struct sip_msg *msg, char *tags,
 	return tags[0] != '\0';
 }
 
+/* RFC 3261 checks libre's parser leaves to the application (RFC 4475
+ * torture cases): 0 when the request is sound, else the status to answer
+ * with; hdr gets any header that status needs. */
+static uint16_t request_check(const struct sip_msg *msg, const char **reason,
+			      char *hdr, size_t sz)
+{
+	static const enum sip_hdrid once[] = {
+		SIP_HDR_CALL_ID, SIP_HDR_FROM, SIP_HDR_TO, SIP_HDR_CSEQ
+	};
+	char tags[256];
+	size_t i;
+
+	hdr[0] = '\0';
+	if (pl_strcasecmp(&msg->uri.scheme, "sip") &&
+	    pl_strcasecmp(&msg->uri.scheme, "sips") &&
+	    pl_strcasecmp(&msg->uri.scheme, "tel")) {
+		*reason = "Unsupported URI Scheme";
+		return 416;
+	}
+	*reason = "Bad Request";
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+		if (sip_msg_hdr_count(msg, once[i]) != 1)
+			return 400;	/* missing or repeated */
+	}
+	if (sip_msg_hdr_count(msg, SIP_HDR_CONTENT_LENGTH) > 1 ||
+	    sip_msg_hdr_count(msg, SIP_HDR_MAX_FORWARDS) > 1)
+		return 400;
+	if (pl_cmp(&msg->cseq.met, &msg->met))
+		return 400;	/* CSeq method is not the request's */
+	if (pl_isset(&msg->clen)) {
+		/* digits only, and no more than arrived (UDP) */
+		for (i = 0; i < msg->clen.l; i++) {
+			if (msg->clen.p[i] < '0' || msg->clen.p[i] > '9')
+				return 400;
+		}
+		if (msg->clen.l > 9 ||
+		    pl_u32(&msg->clen) > mbuf_get_left(msg->mb))
+			return 400;
+	}
+	if (!pl_strcmp(&msg->met, "ACK") || !pl_strcmp(&msg->met, "CANCEL"))
+		return 0;
+	if (unsupported_require(msg, tags, sizeof(tags))) {
+		re_snprintf(hdr, sz, "Unsupported: %s\r\n", tags);
+		*reason = "Bad Extension";
+		return 420;
+	}
+	if (!pl_strcmp(&msg->met, "INVITE") && mbuf_get_left(msg->mb) &&
+	    pl_isset(&msg->clen) && pl_u32(&msg->clen) &&
+	    !msg_ctype_cmp(&msg->ctyp, "application", "sdp")) {
+		re_snprintf(hdr, sz, "Accept: application/sdp\r\n");
+		*reason = "Unsupported Media Type";
+		return 415;
+	}
+	return 0;
+}
+
 static void conn_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipserver *srv = arg;
@@ -189,7 +245,7 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 	const char *flow_ref, *reason = NULL;
 	struct contact *c = NULL;
 	struct flow *flow;
-	char number[32], tags[256], hdr[300];
+	char number[32], hdr[300];
 	uint16_t scode = 0;
 	int err;
 
@@ -201,17 +257,18 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 	}
 
 	++app->stats.calls_total;
-	(void)sip_reply(srv->sip, msg, 100, "Trying");
-
 	if (dialled_number(number, sizeof(number), msg))
 		number[0] = '\0';
 
-	if (unsupported_require(msg, tags, sizeof(tags))) {
-		re_snprintf(hdr, sizeof(hdr), "Unsupported: %s\r\n", tags);
-		reject(srv, msg, number, 420, "Bad Extension", hdr,
-		       "unsupported Require");
+	scode = request_check(msg, &reason, hdr, sizeof(hdr));
+	if (scode) {
+		reject(srv, msg, number, scode, reason, hdr,
+		       scode == 420 ? "unsupported Require" :
+		       "malformed INVITE");
 		return;
 	}
+	(void)sip_reply(srv->sip, msg, 100, "Trying");
+
 	if (app->draining || srv->closing) {
 		reject(srv, msg, number, 503, "Service Unavailable",
 		       "Retry-After: 30\r\n", "shutting down");
@@ -259,11 +316,30 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 	++app->stats.calls_answered;
 }
 
+static bool known_method(const struct pl *met)
+{
+	static const char *known[] = {
+		"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "INFO",
+		"REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH",
+		"REFER", "MESSAGE", "UPDATE"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (!pl_strcmp(met, known[i]))
+			return true;
+	}
+	return false;
+}
+
 /* Requests outside any session that sipsess did not take. */
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipserver *srv = arg;
 	const struct trunk *trunk;
+	const char *reason;
+	uint16_t scode;
+	char hdr[300];
 
 	/* agents register from anywhere: digest authentication guards it */
 	if (registrar_handle(srv->reg, msg))
@@ -277,6 +353,13 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	if (!trunk) {
 		/* scanners: no answer, and no log flood */
 		deny_log(srv, &msg->src, "request");
+		return true;
+	}
+
+	scode = request_check(msg, &reason, hdr, sizeof(hdr));
+	if (scode) {
+		(void)sip_treplyf(NULL, NULL, srv->sip, msg, false, scode,
+				  reason, "%sContent-Length: 0\r\n\r\n", hdr);
 		return true;
 	}
 
@@ -294,8 +377,12 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 				 "Call/Transaction Does Not Exist");
 		return true;
 	}
-	(void)sip_treplyf(NULL, NULL, srv->sip, msg, false, 405,
-			  "Method Not Allowed",
+	/* a method we know but do not take here is 405, an unknown one 501
+	 * (RFC 3261 8.2.1, RFC 4475 3.1.1.2) */
+	(void)sip_treplyf(NULL, NULL, srv->sip, msg, false,
+			  known_method(&msg->met) ? 405 : 501,
+			  known_method(&msg->met) ? "Method Not Allowed" :
+			  "Not Implemented",
 			  "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n"
 			  "Content-Length: 0\r\n\r\n");
 	return true;
