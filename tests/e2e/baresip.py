@@ -34,7 +34,8 @@ class Baresip:
     """One baresip process acting as a caller."""
 
     def __init__(self, parent_dir=None, name="caller", audio_source=None,
-                 codecs="PCMU,PCMA", mediaenc=None, account_params=""):
+                 codecs="PCMU,PCMA", mediaenc=None, account_params="",
+                 sip_trace=False):
         self.dir = tempfile.mkdtemp(prefix="cfd-baresip-%s-" % name,
                                     dir=parent_dir)
         self.name = name
@@ -77,6 +78,7 @@ class Baresip:
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write("<sip:%s@127.0.0.1>%s\n" % (name, params))
         self.log_path = os.path.join(self.dir, "baresip.log")
+        self.sip_trace = sip_trace	# -s: SIP messages into the log
         self.proc = None
         self.sock = None
         self._cond = threading.Condition()
@@ -91,7 +93,8 @@ class Baresip:
     def start(self, timeout=15):
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [BARESIP, "-f", self.dir, "-t", "600"],
+            [BARESIP, "-f", self.dir, "-t", "600"] +
+            (["-s"] if self.sip_trace else []),
             stdin=subprocess.DEVNULL, stdout=self._log,
             stderr=subprocess.STDOUT, cwd=self.dir)
         self.sock = wait_for(self._connect, timeout,
