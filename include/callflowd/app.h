@@ -22,6 +22,7 @@ struct api;
 struct flowwatch;
 struct tts;
 struct promptcache;
+struct router;
 struct flowlog;
 struct journal;
 
@@ -43,6 +44,7 @@ struct app {
 	struct flowwatch *watch;
 	struct tts *tts;
 	struct promptcache *prompts;
+	struct router *router;		/* queues and agents */
 	struct list contacts;		/* struct contact, live */
 	uint32_t ncontacts;
 	struct rng rng;

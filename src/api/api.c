@@ -6,6 +6,7 @@
 #include <string.h>
 #include <callflowd/libre.h>
 #include <callflowd/api.h>
+#include "api_priv.h"
 #include <callflowd/app.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
@@ -28,13 +29,14 @@ static const char *reason_of(uint16_t scode)
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 503: return "Service Unavailable";
 	default:  return "Internal Server Error";
 	}
 }
 
 /* Reply with a JSON document (takes the reference to j). */
-static void reply_json(struct http_conn *conn, uint16_t scode, json_t *j)
+void api_reply_json(struct http_conn *conn, uint16_t scode, json_t *j)
 {
 	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER)
 		       : NULL;
@@ -49,10 +51,10 @@ static void reply_json(struct http_conn *conn, uint16_t scode, json_t *j)
 	free(text);
 }
 
-static void reply_error(struct http_conn *conn, uint16_t scode,
-			const char *msg)
+void api_reply_error(struct http_conn *conn, uint16_t scode,
+		     const char *msg)
 {
-	reply_json(conn, scode, json_pack("{s:s}", "error", msg));
+	api_reply_json(conn, scode, json_pack("{s:s}", "error", msg));
 }
 
 static json_t *ts(uint64_t ms)
@@ -69,7 +71,7 @@ static void get_health(struct api *api, struct http_conn *conn)
 {
 	struct app *app = api->app;
 
-	reply_json(conn, app->draining ? 503 : 200,
+	api_reply_json(conn, app->draining ? 503 : 200,
 		   json_pack("{s:s, s:I, s:I, s:I, s:o}",
 			     "status", app->draining ? "draining" : "ok",
 			     "contacts", (json_int_t)app->ncontacts,
@@ -118,7 +120,7 @@ static void get_flows(struct api *api, struct http_conn *conn)
 			"errors", findings_json(e->findings, true),
 			"warnings", findings_json(e->findings, false)));
 	}
-	reply_json(conn, 200, json_pack("{s:o}", "flows", arr));
+	api_reply_json(conn, 200, json_pack("{s:o}", "flows", arr));
 }
 
 static void get_contacts(struct api *api, struct http_conn *conn)
@@ -141,7 +143,7 @@ static void get_contacts(struct api *api, struct http_conn *conn)
 			"started", ts(contact_started_ms(c)),
 			"queue", cd->queue_name));
 	}
-	reply_json(conn, 200, json_pack("{s:o}", "contacts", arr));
+	api_reply_json(conn, 200, json_pack("{s:o}", "contacts", arr));
 }
 
 static void get_metrics(struct api *api, struct http_conn *conn)
@@ -149,7 +151,7 @@ static void get_metrics(struct api *api, struct http_conn *conn)
 	char *text = NULL;
 
 	if (metrics_render(&text, api->app)) {
-		reply_error(conn, 500, "metrics unavailable");
+		api_reply_error(conn, 500, "metrics unavailable");
 		return;
 	}
 	(void)http_creply(conn, 200, "OK", METRICS_CONTENT_TYPE, "%s", text);
@@ -166,31 +168,33 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		if (get)
 			get_health(api, conn);
 		else
-			reply_error(conn, 405, "use GET");
+			api_reply_error(conn, 405, "use GET");
 		return;
 	}
 	if (!pl_strcmp(&msg->path, "/v1/flows")) {
 		if (get)
 			get_flows(api, conn);
 		else
-			reply_error(conn, 405, "use GET");
+			api_reply_error(conn, 405, "use GET");
 		return;
 	}
 	if (!pl_strcmp(&msg->path, "/metrics")) {
 		if (get)
 			get_metrics(api, conn);
 		else
-			reply_error(conn, 405, "use GET");
+			api_reply_error(conn, 405, "use GET");
 		return;
 	}
+	if (api_agents(api->app, conn, msg))
+		return;
 	if (!pl_strcmp(&msg->path, "/v1/contacts")) {
 		if (get)
 			get_contacts(api, conn);
 		else
-			reply_error(conn, 405, "use GET");
+			api_reply_error(conn, 405, "use GET");
 		return;
 	}
-	reply_error(conn, 404, "no such resource");
+	api_reply_error(conn, 404, "no such resource");
 }
 
 static void destructor(void *arg)

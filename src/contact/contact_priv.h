@@ -8,6 +8,7 @@
 
 #include <callflowd/libre.h>
 #include <callflowd/collect.h>
+#include <callflowd/contact.h>
 #include <callflowd/interp.h>
 #include <callflowd/mstream.h>
 #include <callflowd/records.h>
@@ -72,6 +73,10 @@ struct contact {
 
 /* contact.c */
 void contact_end(struct contact *c, const char *reason);
+/* contact_agent.c: the agent's leg */
+struct ragent;
+int  contact_offer(struct contact *c, struct ragent *a);
+void contact_offer_cancel(struct contact *c, struct ragent *a);
 /* contact_ops.c */
 void contact_ops_env(struct contact *c);
 void contact_media_stop(struct contact *c);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <uv.h>
 #include <callflowd/libre.h>
+#include <callflowd/agents.h>
 #include <callflowd/api.h>
 #include <callflowd/app.h>
 #include <callflowd/config.h>
@@ -204,6 +205,7 @@ static void reload(void)
 	flowwatch_set(app->watch, fs);
 	if (sipserver_reload(app->sip, cfg))
 		log_error("reload: agents' credentials not applied");
+	(void)agents_reload(app, cfg);
 	++app->stats.reloads;
 	log_info("reload: %zu flows serving", flowset_count(fs));
 
@@ -271,6 +273,9 @@ static int start(void)
 	err = media_init(app);
 	if (err)
 		return err;
+	err = agents_init(app);
+	if (err)
+		return err;
 	err = sipserver_alloc(&app->sip, app);
 	if (err)
 		return err;
@@ -314,6 +319,7 @@ static void stop(void)
 	app->watch = mem_deref(app->watch);
 	app->api = mem_deref(app->api);
 	app->sip = mem_deref(app->sip);
+	agents_close(app);
 	media_close(app);
 	flowlog_flush(app->flowlog, 5000);
 	app->flowlog = mem_deref(app->flowlog);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <callflowd/libre.h>
+#include <callflowd/agents.h>
 #include <callflowd/app.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
@@ -519,7 +520,7 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 	if (err)
 		goto out;
 
-	err = registrar_alloc(&srv->reg, srv->sip, NULL, NULL, NULL);
+	err = registrar_alloc(&srv->reg, srv->sip, NULL, agents_device, app);
 	if (!err)
 		err = registrar_set_agents(srv->reg, json_object_get(
 						   app->cfg->root, "agents"));

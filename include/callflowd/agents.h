@@ -1,0 +1,25 @@
+/**
+ * @file agents.h  The daemon's glue between the router (queues, agents'
+ * states), the registrar (agents' devices) and contacts (offers).
+ *
+ * Owns nothing but the router instance in app->router: offers from the
+ * router become calls to the agent's device through the contact, device
+ * changes from the registrar become agent events.
+ */
+#ifndef CALLFLOWD_AGENTS_H
+#define CALLFLOWD_AGENTS_H
+
+#include <stdbool.h>
+
+struct app;
+struct config;
+
+/** Create app->router from app->cfg. */
+int  agents_init(struct app *app);
+/** Apply a reloaded configuration (keeps agents' states and queues). */
+int  agents_reload(struct app *app, const struct config *cfg);
+void agents_close(struct app *app);
+/** An agent's device registered (up) or its last binding went (down). */
+void agents_device(const char *username, bool up, void *arg);
+
+#endif

@@ -1,0 +1,177 @@
+/**
+ * @file api_agents.c  Agents over the API: list, one agent, status
+ * changes, clearing after-contact work.
+ *
+ *   GET  /v1/agents
+ *   GET  /v1/agents/{username}
+ *   PUT  /v1/agents/{username}/status   {"status": "Available"}
+ *   POST /v1/agents/{username}/clear    (ends ACW, Missed, Error)
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/agent.h>
+#include <callflowd/app.h>
+#include <callflowd/cdata.h>
+#include <callflowd/contact.h>
+#include <callflowd/queue.h>
+#include <callflowd/routing.h>
+#include <callflowd/util.h>
+#include "api_priv.h"
+
+static json_t *ts(uint64_t ms)
+{
+	char buf[40];
+
+	if (!ms)
+		return json_null();
+	util_iso8601(buf, sizeof(buf), ms);
+	return json_string(buf);
+}
+
+static json_t *agent_json(const struct ragent *a)
+{
+	struct rentry *e = agent_entry(a);
+	const struct contact *c = e ? rentry_arg(e) : NULL;
+	const struct cdata *cd = c ? contact_cdata(c) : NULL;
+
+	return json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:s, s:s, s:o, s:o,"
+			 " s:b, s:b, s:s?, s:I, s:s?}",
+		"username", agent_username(a),
+		"first_name", agent_first_name(a),
+		"last_name", agent_last_name(a),
+		"status", agent_status(a),
+		"next_status", agent_next_status(a),
+		"status_type", rstatus_type_name(agent_status_type(a)),
+		"state", agent_display_state(a),
+		"state_since", ts(agent_state_since(a)),
+		"status_since", ts(agent_status_since(a)),
+		"device", agent_device(a),
+		"routable", agent_routable(a),
+		"routing_profile", agent_profile_name(a),
+		"misses", (json_int_t)agent_misses(a),
+		"contact", cd ? cd->contact_id : NULL);
+}
+
+struct list_ctx {
+	json_t *arr;
+};
+
+static bool collect(struct ragent *a, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	json_array_append_new(lc->arr, agent_json(a));
+	return false;	/* visit them all */
+}
+
+/* "/v1/agents/<name>[/<verb>]" -> name and verb (pl, possibly empty) */
+static bool split(const struct pl *path, struct pl *name, struct pl *verb)
+{
+	static const char pre[] = "/v1/agents/";
+	struct pl rest;
+	const char *slash;
+
+	if (path->l <= sizeof(pre) - 1 ||
+	    strncmp(path->p, pre, sizeof(pre) - 1))
+		return false;
+	rest.p = path->p + sizeof(pre) - 1;
+	rest.l = path->l - (sizeof(pre) - 1);
+	slash = memchr(rest.p, '/', rest.l);
+	name->p = rest.p;
+	name->l = slash ? (size_t)(slash - rest.p) : rest.l;
+	verb->p = slash ? slash + 1 : "";
+	verb->l = slash ? rest.l - name->l - 1 : 0;
+	return name->l > 0 && name->l < 128;
+}
+
+static void set_status(struct http_conn *conn, const struct http_msg *msg,
+		       struct ragent *a)
+{
+	const char *status;
+	json_error_t jerr;
+	json_t *body;
+	int err;
+
+	body = msg->mb ? json_loadb((const char *)mbuf_buf(msg->mb),
+				    mbuf_get_left(msg->mb), 0, &jerr) : NULL;
+	status = json_string_value(json_object_get(body, "status"));
+	if (!status) {
+		json_decref(body);
+		api_reply_error(conn, 400, "expected {\"status\": \"<name>\"}");
+		return;
+	}
+
+	err = agent_set_status(a, status);
+	json_decref(body);
+	if (err == ENOENT) {
+		api_reply_error(conn, 400, "no such agent status");
+		return;
+	}
+	if (err) {
+		api_reply_error(conn, 409, "status not changed");
+		return;
+	}
+	api_reply_json(conn, 200, agent_json(a));
+}
+
+bool api_agents(struct app *app, struct http_conn *conn,
+		const struct http_msg *msg)
+{
+	bool get = !pl_strcmp(&msg->met, "GET");
+	struct pl name, verb;
+	struct ragent *a;
+	char user[128];
+
+	if (!pl_strcmp(&msg->path, "/v1/agents")) {
+		struct list_ctx lc;
+
+		if (!get) {
+			api_reply_error(conn, 405, "use GET");
+			return true;
+		}
+		lc.arr = json_array();
+		if (app->router)
+			(void)router_agent_apply(app->router, collect, &lc);
+		api_reply_json(conn, 200, json_pack("{s:o}", "agents",
+						    lc.arr));
+		return true;
+	}
+	if (!split(&msg->path, &name, &verb))
+		return false;
+
+	pl_strcpy(&name, user, sizeof(user));
+	a = app->router ? router_agent(app->router, user) : NULL;
+	if (!a) {
+		api_reply_error(conn, 404, "no such agent");
+		return true;
+	}
+
+	if (!verb.l) {
+		if (get)
+			api_reply_json(conn, 200, agent_json(a));
+		else
+			api_reply_error(conn, 405, "use GET");
+		return true;
+	}
+	if (!pl_strcmp(&verb, "status")) {
+		if (!pl_strcmp(&msg->met, "PUT"))
+			set_status(conn, msg, a);
+		else if (get)
+			api_reply_json(conn, 200, agent_json(a));
+		else
+			api_reply_error(conn, 405, "use PUT or GET");
+		return true;
+	}
+	if (!pl_strcmp(&verb, "clear")) {
+		if (pl_strcmp(&msg->met, "POST"))
+			api_reply_error(conn, 405, "use POST");
+		else if (agent_clear(a))
+			api_reply_error(conn, 409, "nothing to clear");
+		else
+			api_reply_json(conn, 200, agent_json(a));
+		return true;
+	}
+	api_reply_error(conn, 404, "no such resource");
+	return true;
+}

@@ -1,0 +1,90 @@
+/**
+ * @file agents.c  Router handlers: offers ring the agent's device through
+ * the contact; device changes and agent transitions are logged and fed
+ * back to the router.
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/agent.h>
+#include <callflowd/agents.h>
+#include <callflowd/app.h>
+#include <callflowd/config.h>
+#include <callflowd/log.h>
+#include <callflowd/queue.h>
+#include <callflowd/routing.h>
+#include "contact_priv.h"
+
+static int offer_handler(struct ragent *a, struct rentry *e, void *arg)
+{
+	struct contact *c = rentry_arg(e);
+
+	(void)arg;
+	return contact_offer(c, a);
+}
+
+static void cancel_handler(struct ragent *a, struct rentry *e,
+			   enum roffer_end why, void *arg)
+{
+	struct contact *c = rentry_arg(e);
+
+	(void)arg;
+	log_info("agent %s: offer withdrawn (%s)", agent_username(a),
+		 roffer_end_name(why));
+	contact_offer_cancel(c, a);
+}
+
+static void agent_handler(struct ragent *a, void *arg)
+{
+	(void)arg;
+	log_info("agent %s: %s / %s", agent_username(a), agent_status(a),
+		 agent_display_state(a));
+}
+
+int agents_init(struct app *app)
+{
+	struct router_handlers h;
+	char errbuf[256] = "";
+	int err;
+
+	memset(&h, 0, sizeof(h));
+	h.offerh = offer_handler;
+	h.cancelh = cancel_handler;
+	h.agenth = agent_handler;
+
+	err = router_alloc(&app->router, app->cfg, &h, app, errbuf,
+			   sizeof(errbuf));
+	if (err)
+		log_error("config: %s", errbuf);
+	return err;
+}
+
+int agents_reload(struct app *app, const struct config *cfg)
+{
+	char errbuf[256] = "";
+	int err;
+
+	if (!app->router)
+		return EINVAL;
+	err = router_reload(app->router, cfg, errbuf, sizeof(errbuf));
+	if (err)
+		log_error("reload: %s; queues and agents unchanged", errbuf);
+	return err;
+}
+
+void agents_close(struct app *app)
+{
+	app->router = mem_deref(app->router);
+}
+
+void agents_device(const char *username, bool up, void *arg)
+{
+	struct app *app = arg;
+	struct ragent *a = app && app->router ?
+		router_agent(app->router, username) : NULL;
+
+	log_info("agent %s: device %s", username, up ? "registered" :
+		 "gone");
+	if (a)
+		(void)agent_set_device(a, up);
+}
