@@ -240,13 +240,16 @@ static void info_handler(struct sip *sip, const struct sip_msg *msg,
 	struct pl sig;
 	char key = 0;
 
-	if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay")) {
+	/* msg_ctype_cmp() is true when the type matches */
+	if (msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay")) {
+		/* every [..] of the pattern is a capture: skip the blanks */
 		if (!re_regex((const char *)mbuf_buf(msg->mb),
 			      mbuf_get_left(msg->mb),
-			      "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]1", &sig))
+			      "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]1", NULL, NULL,
+			      &sig))
 			key = sig.p[0];
 	}
-	else if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf")) {
+	else if (msg_ctype_cmp(&msg->ctyp, "application", "dtmf")) {
 		if (!re_regex((const char *)mbuf_buf(msg->mb),
 			      mbuf_get_left(msg->mb), "[0-9*#A-Da-d]1", &sig))
 			key = sig.p[0];

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <uv.h>
 #include <callflowd/libre.h>
@@ -29,6 +30,7 @@
 #include <callflowd/media.h>
 #include <callflowd/notify.h>
 #include <callflowd/records.h>
+#include <callflowd/routing.h>
 #include <callflowd/sipserver.h>
 #include <callflowd/tz.h>
 
@@ -45,6 +47,7 @@ static struct {
 	struct tmr wd_tmr;
 	uint64_t wd_ms;
 	int exit_code;
+	bool level_forced;	/* --log-level beats the config's */
 } d;
 
 static void usage(FILE *fp)
@@ -60,6 +63,79 @@ static void usage(FILE *fp)
 		"  -l, --log-level LVL   error, warn, info (default) or debug\n"
 		"  -V, --version         print the version\n"
 		"  -h, --help            this text\n", DEFAULT_CONFIG);
+}
+
+/* The config's log_level, unless --log-level was given; 0 or EINVAL. */
+static int apply_log_level(const struct config *cfg)
+{
+	const json_t *v = json_object_get(cfg->root, "log_level");
+	enum log_level lvl;
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || log_level_parse(&lvl, json_string_value(v))) {
+		log_error("config: log_level: expected error, warn, info or "
+			  "debug");
+		return EINVAL;
+	}
+	if (!d.level_forced)
+		log_set_level(lvl);
+	return 0;
+}
+
+/* The sections other modules own, checked before anything starts (and by
+ * --check-config), so a typo fails fast with the key named. */
+static int check_sections(const struct config *cfg)
+{
+	const json_t *sip = json_object_get(cfg->root, "sip");
+	const json_t *listen = json_object_get(sip, "listen");
+	const char *http = json_string_value(json_object_get(
+		json_object_get(cfg->root, "http"), "listen"));
+	struct trunk *trunks = NULL;
+	char errbuf[256] = "";
+	struct sa sa;
+	size_t i, n = 0;
+	int err;
+
+	err = trunks_parse(&trunks, &n, json_object_get(cfg->root, "trunks"),
+			   errbuf, sizeof(errbuf));
+	mem_deref(trunks);
+	if (err) {
+		log_error("config: %s", errbuf);
+		return err;
+	}
+	if (!json_is_array(listen) || !json_array_size(listen)) {
+		log_error("config: sip.listen: expected a list such as "
+			  "[\"udp:127.0.0.1:5060\"]");
+		return EINVAL;
+	}
+	for (i = 0; i < json_array_size(listen); i++) {
+		const char *spec = json_string_value(json_array_get(listen, i));
+
+		if (!spec || strlen(spec) < 5 || spec[3] != ':' ||
+		    (strncasecmp(spec, "udp", 3) && strncasecmp(spec, "tcp", 3)
+		     && strncasecmp(spec, "tls", 3)) ||
+		    sa_decode(&sa, spec + 4, strlen(spec + 4))) {
+			log_error("config: sip.listen[%zu]: expected "
+				  "udp|tcp|tls:ADDRESS:PORT", i);
+			return EINVAL;
+		}
+		if (!strncasecmp(spec, "tls", 3) &&
+		    !json_string_value(json_object_get(
+			    json_object_get(sip, "tls"), "cert"))) {
+			log_error("config: sip.tls.cert: needed by %s", spec);
+			return EINVAL;
+		}
+	}
+	if (http && sa_decode(&sa, http, strlen(http))) {
+		log_error("config: http.listen: '%s' is not ADDRESS:PORT",
+			  http);
+		return EINVAL;
+	}
+	err = routing_config_check(cfg, errbuf, sizeof(errbuf));
+	if (err)
+		log_error("config: %s", errbuf);
+	return err;
 }
 
 static int load_flows(struct flowset **fsp, const struct config *cfg)
@@ -183,7 +259,11 @@ static void reload(void)
 			  d.config_path, errbuf);
 		goto out;
 	}
-	err = load_flows(&fs, cfg);
+	err = apply_log_level(cfg);
+	if (!err)
+		err = check_sections(cfg);
+	if (!err)
+		err = load_flows(&fs, cfg);
 	if (err) {
 		mem_deref(cfg);
 		goto out;
@@ -363,6 +443,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			log_set_level(lvl);
+			d.level_forced = true;
 			break;
 		case 'V':
 			printf("callflowd 0.1.0\n");
@@ -398,6 +479,13 @@ int main(int argc, char **argv)
 	err = config_load(&app->cfg, d.config_path, errbuf, sizeof(errbuf));
 	if (err) {
 		log_error("config: %s: %s", d.config_path, errbuf);
+		d.exit_code = 1;
+		goto out;
+	}
+	err = apply_log_level(app->cfg);
+	if (!err)
+		err = check_sections(app->cfg);
+	if (err) {
 		d.exit_code = 1;
 		goto out;
 	}
