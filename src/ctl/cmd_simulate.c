@@ -74,6 +74,9 @@ static void usage(FILE *fp)
 "  --seed N             random seed (DistributeByPercentage, contact ids);\n"
 "                       default from the clock, printed at the end\n"
 "  --max-steps N        step limit (default: the configuration's, 1000)\n"
+"  --max-total N        stop the whole simulation after N actions (default\n"
+"                       10000; ends in Error): a queue flow that loops\n"
+"                       prompts and checks forever would never end\n"
 "  --json               one JSON object per line instead of text\n"
 "  -h, --help           this help\n"
 "\n"
@@ -141,6 +144,7 @@ static int parse_args(struct sim_opts *o, int argc, char **argv)
 	static const char *const valued[] = {
 		"--config", "--flows", "--type", "--dtmf", "--customer",
 		"--system", "--time", "--metrics", "--seed", "--max-steps",
+		"--max-total",
 		"--attr", "--sip-header", "--external", NULL
 	};
 	int i;
@@ -213,6 +217,8 @@ static int parse_args(struct sim_opts *o, int argc, char **argv)
 			o->seed = val;
 		else if (!strcmp(name, "--max-steps"))
 			o->max_steps = val;
+		else if (!strcmp(name, "--max-total"))
+			o->max_total = val;
 		else if (!strcmp(name, "--attr"))
 			err = push_arg(&o->attrv, &o->attrc, val);
 		else if (!strcmp(name, "--sip-header"))
@@ -311,6 +317,18 @@ static int setup_options(struct simctx *ctx)
 			return EINVAL;
 		}
 		ctx->env.step_limit = (uint32_t)n;
+	}
+
+	ctx->max_total = 10000;
+	if (o->max_total) {
+		uint64_t n;
+
+		if (parse_uint64(&n, o->max_total) || !n || n > 100000000) {
+			fprintf(stderr, "simulate: --max-total '%s': expected "
+				"a number from 1 to 100000000\n", o->max_total);
+			return EINVAL;
+		}
+		ctx->max_total = (uint32_t)n;
 	}
 
 	return 0;

@@ -87,6 +87,7 @@ struct sim_opts {
 	const char *metrics;
 	const char *seed;
 	const char *max_steps;
+	const char *max_total;
 	bool json;
 	const char **attrv;	size_t attrc;
 	const char **hdrv;	size_t hdrc;
@@ -104,6 +105,7 @@ struct simctx {
 	struct tmr stall;
 	const struct flow *shown_flow;
 	uint32_t steps;		/* step lines printed */
+	uint32_t max_total;	/* then the simulation stops (Error) */
 	uint64_t seed;
 };
 

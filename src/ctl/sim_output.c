@@ -132,13 +132,23 @@ void sim_step_handler(struct frun *run, const struct fstep *st,
 			 void *arg)
 {
 	struct simctx *ctx = arg;
-	(void)run;
 
 	++ctx->steps;
 	if (ctx->o.json)
 		step_json(st);
 	else
 		step_text(ctx, st);
+
+	/* a flow that never waits in the simulator would never end */
+	if (ctx->steps >= ctx->max_total && !ctx->sim.ended) {
+		frun_cancel(run);
+		ctx->sim.ended = true;
+		ctx->sim.end_kind = FEND_ERROR;
+		mem_deref(ctx->sim.end_reason);
+		(void)re_sdprintf(&ctx->sim.end_reason, "simulation stopped "
+				  "after %u actions (--max-total)",
+				  ctx->max_total);
+	}
 }
 
 void sim_end_handler(struct frun *run, const struct fend *end, void *arg)

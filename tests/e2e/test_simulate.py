@@ -346,5 +346,27 @@ class TestCorpus(unittest.TestCase):
                                         for s in r.steps), r)
 
 
+
+class TestTotalCap(unittest.TestCase):
+    """A customer queue flow loops prompts and checks forever: in the
+    simulator no action waits, so --max-total (default 10000) ends it."""
+
+    QUEUE = os.path.join(cfd.SOURCE, "flows", "default_customer_queue.json")
+
+    def test_default_cap_ends_in_error(self):
+        r = cfd.simulate(self.QUEUE)
+        self.assertEqual(r.rc, 3)
+        self.assertEqual(r.end["end"], "Error")
+        self.assertIn("--max-total", r.end["reason"])
+        self.assertEqual(len(r.steps), 10000)
+
+    def test_explicit_cap(self):
+        r = cfd.simulate(self.QUEUE, "--max-total", "25")
+        self.assertEqual(len(r.steps), 25)
+        self.assertEqual(r.end["steps"], 25)
+        bad = cfd.callflowctl(["simulate", self.QUEUE, "--max-total", "0"])
+        self.assertEqual(bad.returncode, 2)
+
+
 if __name__ == "__main__":
     unittest.main()
