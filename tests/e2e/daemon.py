@@ -49,6 +49,18 @@ def _is_free(port):
     return True
 
 
+def free_block(n, lo, hi):
+    """The first port of n consecutive ports, free for UDP and TCP, in
+    [lo, hi): ranges per role keep SIPp's media ports away from the
+    daemon's RTP ports."""
+    import random
+    for _ in range(500):
+        base = random.randrange(lo, hi - n) // n * n
+        if all(_is_free(p) for p in range(base, base + n)):
+            return base
+    raise RuntimeError("no free port block in %d-%d" % (lo, hi))
+
+
 def wait_for(pred, timeout, what, interval=0.02):
     """Poll pred() until it returns a true value; fail after timeout."""
     deadline = time.monotonic() + timeout
@@ -74,7 +86,7 @@ class Daemon:
             shutil.copy(f, self.flows_dir)
         self.sip_port = free_port(pair=True)
         self.http_port = free_port(socket.SOCK_STREAM)
-        rtp = free_port()
+        rtp = free_block(64, 20000, 40000)
         cfg = {
             "flows_dir": "flows",
             "data_dir": "data",
@@ -82,8 +94,7 @@ class Daemon:
                 "listen": ["udp:127.0.0.1:%d" % self.sip_port,
                            "tcp:127.0.0.1:%d" % self.sip_port],
                 "rtp": {"address": "127.0.0.1",
-                        "port_min": 20000 + (rtp % 20000) // 2 * 2,
-                        "port_max": 20000 + (rtp % 20000) // 2 * 2 + 400,
+                        "port_min": rtp, "port_max": rtp + 63,
                         "timeout_seconds": 20},
             },
             "http": {"listen": "127.0.0.1:%d" % self.http_port},
@@ -198,7 +209,7 @@ class Sipp:
                  calls=1, rate=None, limit=None, timeout=60):
         self.dir = tempfile.mkdtemp(prefix="cfd-sipp-", dir=daemon.dir)
         self.port = free_port(pair=True)
-        self.media_port = 30000 + free_port() % 20000 // 4 * 4
+        self.media_port = free_block(8, 45000, 60000)
         self.stat = os.path.join(self.dir, "stat.csv")
         cmd = [SIPP, "127.0.0.1:%d" % daemon.sip_port,
                "-sf", os.path.join(SIPP_DIR, scenario),
