@@ -217,33 +217,41 @@ bool appender_idle(const struct appender *ap)
 	return !ap || (!ap->busy && !ap->pending->end);
 }
 
+struct flush {
+	struct appender *ap;
+	struct tmr tmr;
+	uint64_t deadline;
+};
+
+/* Poll until idle or past the deadline, then leave re_main. */
 static void flush_tmr(void *arg)
 {
-	struct appender *ap = arg;
+	struct flush *f = arg;
 
-	if (appender_idle(ap))
+	if (appender_idle(f->ap) || tmr_jiffies() >= f->deadline) {
 		re_cancel();
+		return;
+	}
+	tmr_start(&f->tmr, 5, flush_tmr, f);
 }
 
 void appender_flush(struct appender *ap, uint32_t ms)
 {
-	uint64_t deadline;
+	struct flush f;
 
-	if (!ap)
+	if (!ap || appender_idle(ap))
 		return;
 
-	mem_ref(ap);
-	deadline = tmr_jiffies() + ms;
-	while (!appender_idle(ap) && tmr_jiffies() < deadline) {
-		struct tmr t;
-
-		start_job(ap);
-		tmr_init(&t);
-		tmr_start(&t, 5, flush_tmr, ap);
-		(void)re_main(NULL);
-		tmr_cancel(&t);
-	}
-	mem_deref(ap);
+	f.ap = mem_ref(ap);
+	f.deadline = tmr_jiffies() + ms;
+	tmr_init(&f.tmr);
+	tmr_start(&f.tmr, 5, flush_tmr, &f);
+	(void)re_main(NULL);
+	tmr_cancel(&f.tmr);
+	if (!appender_idle(ap))
+		log_warn("appender: %s: data still queued after %u ms",
+			 ap->path, ms);
+	mem_deref(f.ap);
 }
 
 uint64_t appender_bytes(const struct appender *ap)

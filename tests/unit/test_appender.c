@@ -1,0 +1,183 @@
+/*
+ * The appender: bytes reach the file in queue order through pool jobs,
+ * a released appender still finishes what was queued, and bad input is
+ * refused cleanly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <callflowd/libre.h>
+#include <callflowd/appender.h>
+#include <callflowd/loop.h>
+#include "test.h"
+
+static char *slurp(const char *path, size_t *lenp)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf) {
+		*lenp = fread(buf, 1, (size_t)n, fp);
+		buf[*lenp] = '\0';
+	}
+	fclose(fp);
+	return buf;
+}
+
+static void rmrf(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+TEST(lines_in_order)
+{
+	char dir[] = "/tmp/cfd-app-XXXXXX", path[128], *text, exp[16];
+	struct appender *ap = NULL;
+	size_t len = 0, off = 0;
+	int i;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	/* parent folders are made */
+	snprintf(path, sizeof(path), "%s/a/b/c/out.jsonl", dir);
+	ASSERT_INT_EQ(appender_alloc(&ap, path), 0);
+	ASSERT_STR_EQ(appender_path(ap), path);
+	ASSERT_TRUE(appender_idle(ap));
+
+	/* many small writes, most queued while a job is running */
+	for (i = 0; i < 2000; i++) {
+		char line[16];
+
+		snprintf(line, sizeof(line), "%d", i);
+		ASSERT_INT_EQ(appender_line(ap, line), 0);
+	}
+	ASSERT_INT_EQ(appender_write(ap, "raw", 3), 0);
+	ASSERT_INT_EQ(appender_write(ap, "", 0), 0);
+	ASSERT_FALSE(appender_idle(ap));
+	appender_flush(ap, 10000);
+	ASSERT_TRUE(appender_idle(ap));
+	ASSERT_INT_EQ(appender_error(ap), 0);
+
+	text = slurp(path, &len);
+	ASSERT_NOT_NULL(text);
+	ASSERT_INT_EQ(len, appender_bytes(ap));
+	for (i = 0; i < 2000; i++) {
+		snprintf(exp, sizeof(exp), "%d\n", i);
+		if (strncmp(text + off, exp, strlen(exp))) {
+			free(text);
+			ASSERT_INT_EQ(i, -1);
+		}
+		off += strlen(exp);
+	}
+	ASSERT_STR_EQ(text + off, "raw");
+	free(text);
+
+	mem_deref(ap);
+	loop_close();
+	rmrf(dir);
+}
+
+TEST(appends_to_existing_file)
+{
+	char dir[] = "/tmp/cfd-app-XXXXXX", path[128], *text;
+	struct appender *ap = NULL;
+	size_t len = 0;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	ASSERT_INT_EQ(appender_alloc(&ap, path), 0);
+	ASSERT_INT_EQ(appender_line(ap, "one"), 0);
+	appender_flush(ap, 5000);
+	ap = mem_deref(ap);
+	ASSERT_INT_EQ(appender_alloc(&ap, path), 0);
+	ASSERT_INT_EQ(appender_line(ap, "two"), 0);
+	appender_flush(ap, 5000);
+	mem_deref(ap);
+
+	text = slurp(path, &len);
+	ASSERT_NOT_NULL(text);
+	ASSERT_STR_EQ(text, "one\ntwo\n");
+	free(text);
+	loop_close();
+	rmrf(dir);
+}
+
+static void until_no_jobs(void *arg)
+{
+	struct tmr *t = arg;
+
+	if (!loop_pending())
+		re_cancel();
+	else
+		tmr_start(t, 2, until_no_jobs, t);
+}
+
+TEST(released_appender_finishes)
+{
+	char dir[] = "/tmp/cfd-app-XXXXXX", path[128], *text;
+	struct appender *ap = NULL;
+	struct tmr t;
+	size_t len = 0;
+	int i;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	ASSERT_INT_EQ(appender_alloc(&ap, path), 0);
+	for (i = 0; i < 100; i++)
+		ASSERT_INT_EQ(appender_line(ap, "0123456789"), 0);
+	ASSERT_FALSE(appender_idle(ap));
+	/* the running job's reference keeps it until all is written */
+	ap = mem_deref(ap);
+
+	tmr_init(&t);
+	tmr_start(&t, 0, until_no_jobs, &t);
+	(void)re_main(NULL);
+	tmr_cancel(&t);
+
+	text = slurp(path, &len);
+	ASSERT_NOT_NULL(text);
+	free(text);
+	ASSERT_INT_EQ(len, 100 * 11);
+	loop_close();
+	rmrf(dir);
+}
+
+TEST(bad_input)
+{
+	struct appender *ap = NULL;
+
+	ASSERT_INT_EQ(appender_alloc(NULL, "/tmp/x"), EINVAL);
+	ASSERT_INT_EQ(appender_alloc(&ap, NULL), EINVAL);
+	ASSERT_INT_EQ(appender_alloc(&ap, ""), EINVAL);
+	ASSERT_NULL(ap);
+	/* a folder that cannot be made */
+	ASSERT_TRUE(appender_alloc(&ap, "/proc/cfd-no/such/f") != 0);
+	ASSERT_NULL(ap);
+	/* a path that is a folder */
+	ASSERT_INT_EQ(appender_alloc(&ap, "/tmp"), EISDIR);
+	ASSERT_NULL(ap);
+	ASSERT_INT_EQ(appender_write(NULL, "x", 1), EINVAL);
+	ASSERT_INT_EQ(appender_line(NULL, "x"), EINVAL);
+	ASSERT_INT_EQ(appender_mkdirs(NULL), EINVAL);
+	ASSERT_INT_EQ(appender_mkdirs(""), EINVAL);
+	ASSERT_TRUE(appender_idle(NULL));
+	ASSERT_INT_EQ(appender_bytes(NULL), 0);
+	ASSERT_NULL(appender_path(NULL));
+	appender_flush(NULL, 10);
+}
