@@ -106,6 +106,18 @@ def machine_ticks():
     return total - idle, total
 
 
+def udp_drops(port):
+    """Datagrams the kernel dropped on the UDP socket bound to port on
+    127.0.0.1 (last column of /proc/net/udp; full receive buffer)."""
+    want = "0100007F:%04X" % port
+    with open("/proc/net/udp") as f:
+        for line in f:
+            v = line.split()
+            if len(v) > 12 and v[1] == want:
+                return int(v[-1])
+    return 0
+
+
 class CpuMeter:
     """CPU % of some processes and of the machine between start and stop."""
 
@@ -402,6 +414,7 @@ def setup_phase(d, daemon_mod, args, sink_port, out):
               "-max_recv_loops", "10000", "-max_sched_loops", "10000"])
     res = {"calls": n, "rate": args.setup_rate}
     try:
+        drops0 = udp_drops(d.sip_port)
         t0 = time.monotonic()
         sipp.start()
         # SIPp has exited when the phase ends: its CPU comes from the
@@ -418,6 +431,7 @@ def setup_phase(d, daemon_mod, args, sink_port, out):
         res["cpu"]["other"] = max(0.0, res["cpu"]["other"] -
                                   res["cpu"]["sipp"])
         res["seconds"] = time.monotonic() - t0
+        res["sip_drops"] = udp_drops(d.sip_port) - drops0
         res["sipp_rc"] = rc
         stats = sipp.stats()
         res["ok"] = int(stats.get("SuccessfulCall(C)", 0))
@@ -507,6 +521,8 @@ def report(out, args):
                 cpu.get("other", 0))),
             ("calls ok / failed", "%d / %d" % (s.get("ok", 0),
                                                s.get("failed", 0))),
+            ("SIP datagrams dropped by the daemon's socket",
+             "%d" % s.get("sip_drops", 0)),
             ("INVITE -> 200 p50 / p99 / max",
              "%.1f / %.1f / %.1f ms (%d calls)" % (
                  pct(t, 50), pct(t, 99), t[-1] if t else float("nan"),
