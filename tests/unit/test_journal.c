@@ -1,0 +1,351 @@
+/*
+ * The live-contact journal: what it writes while contacts run, and the
+ * recovery after a crash (one final record per contact left open, none
+ * for ended or already recorded ones, torn lines skipped, the journal
+ * emptied). Also the records section: redacted attributes in records and
+ * journal lines, and its errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <callflowd/libre.h>
+#include <callflowd/cdata.h>
+#include <callflowd/config.h>
+#include <callflowd/journal.h>
+#include <callflowd/loop.h>
+#include <callflowd/records.h>
+#include <callflowd/util.h>
+#include "test.h"
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long n;
+	size_t got;
+
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf) {
+		got = fread(buf, 1, (size_t)n, fp);
+		buf[got] = '\0';
+	}
+	fclose(fp);
+	return buf;
+}
+
+static int put(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		return errno;
+	fputs(text, fp);
+	fclose(fp);
+	return 0;
+}
+
+static size_t count(const char *text, const char *what)
+{
+	size_t n = 0;
+	const char *p = text;
+
+	while (p && (p = strstr(p, what))) {
+		++n;
+		p += strlen(what);
+	}
+	return n;
+}
+
+static void rmrf(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+#define REC(id, attrs) "{\"ContactId\":\"" id "\",\"Channel\":\"VOICE\"," \
+	"\"InitiationTimestamp\":\"2024-05-01T10:00:00.000Z\"," \
+	"\"DisconnectTimestamp\":null,\"LastUpdateTimestamp\":null," \
+	"\"Attributes\":" attrs ",\"DisconnectReason\":null,\"Queue\":" \
+	"{\"Name\":\"Sales\",\"EnqueueTimestamp\":\"2024-05-01T10:00:30.000Z\"," \
+	"\"DequeueTimestamp\":null,\"Duration\":0}}"
+
+TEST(recover_open_contacts_once)
+{
+	char dir[] = "/tmp/cfd-jr-XXXXXX", path[160], rpath[160];
+	struct records *rec = NULL;
+	unsigned n = 99;
+	char *text, *a;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(records_alloc(&rec, dir), 0);
+	snprintf(path, sizeof(path), "%s/records/journal.jsonl", dir);
+	snprintf(rpath, sizeof(rpath), "%s/records/contact-records.jsonl",
+		 dir);
+	/* C was recorded just before the crash, its end not journaled */
+	ASSERT_INT_EQ(put(rpath, "{\"ContactId\":\"c-C\",\"Channel\":"
+			  "\"VOICE\"}\n"), 0);
+	ASSERT_INT_EQ(put(path,
+		"{\"Event\":\"start\",\"Time\":\"2024-05-01T10:00:00.100Z\","
+		"\"ContactId\":\"c-A\",\"Record\":" REC("c-A", "{}") "}\n"
+		"{\"Event\":\"start\",\"Time\":\"2024-05-01T10:00:01.000Z\","
+		"\"ContactId\":\"c-B\",\"Record\":" REC("c-B", "{}") "}\n"
+		"{\"Event\":\"update\",\"Time\":\"2024-05-01T10:00:40.000Z\","
+		"\"ContactId\":\"c-A\",\"Record\":"
+		REC("c-A", "{\"Menu\":\"sales\"}") "}\n"
+		"{\"Event\":\"start\",\"Time\":\"2024-05-01T10:00:41.000Z\","
+		"\"ContactId\":\"c-C\",\"Record\":" REC("c-C", "{}") "}\n"
+		"{\"Event\":\"end\",\"Time\":\"2024-05-01T10:00:42.000Z\","
+		"\"ContactId\":\"c-B\"}\n"
+		"{\"Event\":\"tick\",\"Time\":\"2024-05-01T10:00:45.000Z\"}\n"
+		"{\"Event\":\"update\",\"Time\":\"2024-05-01T10:00:4"), 0);
+
+	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
+	ASSERT_INT_EQ(n, 1);
+	ASSERT_INT_EQ(records_written(rec), 1);
+
+	text = slurp(rpath);
+	ASSERT_NOT_NULL(text);
+	a = strstr(text, "\"ContactId\":\"c-A\"");
+	ASSERT_NOT_NULL(a);
+	ASSERT_NOT_NULL(strstr(a, "\"DisconnectTimestamp\":"
+			       "\"2024-05-01T10:00:45.000Z\""));
+	ASSERT_NOT_NULL(strstr(a, "\"LastUpdateTimestamp\":"
+			       "\"2024-05-01T10:00:45.000Z\""));
+	ASSERT_NOT_NULL(strstr(a, "\"DisconnectReason\":\"OTHER\""));
+	ASSERT_NOT_NULL(strstr(a, "\"Attributes\":{\"Menu\":\"sales\"}"));
+	/* abandoned in the queue at the crash bound: 15 s */
+	ASSERT_NOT_NULL(strstr(a, "\"DequeueTimestamp\":"
+			       "\"2024-05-01T10:00:45.000Z\",\"Duration\":15"));
+	ASSERT_NOT_NULL(strstr(a, "\"Failure\":{\"Reason\":"));
+	ASSERT_INT_EQ(count(text, "c-B"), 0);
+	ASSERT_INT_EQ(count(text, "\"c-C\""), 1);
+	ASSERT_INT_EQ(count(text, "\n"), 2);
+	free(text);
+
+	/* the journal is empty: a second start recovers nothing */
+	text = slurp(path);
+	ASSERT_STR_EQ(text, "");
+	free(text);
+	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(records_written(rec), 1);
+
+	mem_deref(rec);
+	loop_close();
+	rmrf(dir);
+}
+
+TEST(recover_without_journal)
+{
+	char dir[] = "/tmp/cfd-jr-XXXXXX";
+	struct records *rec = NULL;
+	unsigned n = 7;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(records_alloc(&rec, dir), 0);
+	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_INT_EQ(journal_recover(NULL, rec, &n), EINVAL);
+	ASSERT_INT_EQ(journal_recover(dir, NULL, &n), EINVAL);
+	mem_deref(rec);
+	loop_close();
+	rmrf(dir);
+}
+
+struct waitfile {
+	const char *path;
+	const char *text;
+	struct tmr tmr;
+	uint64_t deadline;
+	bool found;
+};
+
+static void poll_file(void *arg)
+{
+	struct waitfile *w = arg;
+	char *t = slurp(w->path);
+
+	w->found = t && strstr(t, w->text);
+	free(t);
+	if (w->found || tmr_jiffies() > w->deadline) {
+		re_cancel();
+		return;
+	}
+	tmr_start(&w->tmr, 5, poll_file, w);
+}
+
+/* Run the loop until path holds text (or 5 s passed). */
+static bool wait_text(const char *path, const char *text)
+{
+	struct waitfile w;
+
+	memset(&w, 0, sizeof(w));
+	w.path = path;
+	w.text = text;
+	w.deadline = tmr_jiffies() + 5000;
+	tmr_init(&w.tmr);
+	tmr_start(&w.tmr, 0, poll_file, &w);
+	(void)re_main(NULL);
+	tmr_cancel(&w.tmr);
+	return w.found;
+}
+
+TEST(live_contacts_then_crash)
+{
+	char dir[] = "/tmp/cfd-jr-XXXXXX", path[160], rpath[160], err[128];
+	struct crecord_info i1, i2;
+	struct cdata *c1 = NULL, *c2 = NULL;
+	struct records *rec = NULL;
+	struct journal *j = NULL;
+	struct config *cfg = NULL;
+	unsigned n = 0;
+	char *text;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(records_alloc(&rec, dir), 0);
+	ASSERT_INT_EQ(config_parse(&cfg, "{\"records\":{\"redact_attributes\":"
+				   "[\"Card\"]}}", NULL, err, sizeof(err)), 0);
+	ASSERT_INT_EQ(records_configure(rec, cfg, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/records/journal.jsonl", dir);
+	snprintf(rpath, sizeof(rpath), "%s/records/contact-records.jsonl",
+		 dir);
+	ASSERT_INT_EQ(journal_alloc(&j, dir, rec, 20), 0);
+
+	ASSERT_INT_EQ(cdata_alloc(&c1, "j-1"), 0);
+	ASSERT_INT_EQ(cdata_alloc(&c2, "j-2"), 0);
+	str_ncpy(c1->customer_addr, "+15550001111",
+		 sizeof(c1->customer_addr));
+	memset(&i1, 0, sizeof(i1));
+	memset(&i2, 0, sizeof(i2));
+	i1.initiated_ms = i2.initiated_ms = util_now_ms();
+	ASSERT_INT_EQ(journal_start(j, c1, &i1, "Main"), 0);
+	ASSERT_INT_EQ(journal_start(j, c1, &i1, "Main"), EALREADY);
+	ASSERT_INT_EQ(journal_start(j, c2, &i2, NULL), 0);
+	ASSERT_INT_EQ(journal_live(j), 2);
+
+	/* a change is written at once on request ... */
+	ASSERT_INT_EQ(cdata_attr_set(c1, "Menu", "sales"), 0);
+	ASSERT_INT_EQ(cdata_attr_set(c1, "Card", "4111111111111111"), 0);
+	journal_update(j, "j-1");
+	journal_update(j, "j-1");	/* unchanged: no second line */
+	journal_end(j, "j-2");
+	journal_end(j, "j-2");		/* unknown now: ignored */
+	ASSERT_INT_EQ(journal_live(j), 1);
+	/* ... and by the timer otherwise */
+	ASSERT_INT_EQ(cdata_attr_set(c1, "Step", "two"), 0);
+	ASSERT_TRUE(wait_text(path, "\"Step\":\"two\""));
+	journal_flush(j, 5000);
+
+	text = slurp(path);
+	ASSERT_NOT_NULL(text);
+	ASSERT_INT_EQ(count(text, "\"Event\":\"start\""), 2);
+	ASSERT_INT_EQ(count(text, "\"Event\":\"update\""), 2);
+	ASSERT_INT_EQ(count(text, "\"Event\":\"end\""), 1);
+	ASSERT_NOT_NULL(strstr(text, "\"Flow\":\"Main\""));
+	ASSERT_NOT_NULL(strstr(text, "\"Customer\":\"+15550001111\""));
+	ASSERT_NOT_NULL(strstr(text, "\"Card\":\"***\""));
+	ASSERT_NULL(strstr(text, "4111111111111111"));
+	free(text);
+
+	/* the process dies: j-1 never ends */
+	j = mem_deref(j);
+	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
+	ASSERT_INT_EQ(n, 1);
+	text = slurp(rpath);
+	ASSERT_NOT_NULL(text);
+	ASSERT_INT_EQ(count(text, "\n"), 1);
+	ASSERT_NOT_NULL(strstr(text, "\"ContactId\":\"j-1\""));
+	ASSERT_NOT_NULL(strstr(text, "\"Step\":\"two\""));
+	ASSERT_NOT_NULL(strstr(text, "\"Card\":\"***\""));
+	ASSERT_NOT_NULL(strstr(text, "\"ContactFlowName\":\"Main\""));
+	ASSERT_NOT_NULL(strstr(text, "\"DisconnectReason\":\"OTHER\""));
+	free(text);
+
+	/* records_write applies the redactions too */
+	i1.disconnected_ms = util_now_ms();
+	ASSERT_INT_EQ(records_write(rec, c1, &i1), 0);
+	records_flush(rec, 5000);
+	text = slurp(rpath);
+	ASSERT_NOT_NULL(text);
+	ASSERT_INT_EQ(count(text, "\"Card\":\"***\""), 2);
+	ASSERT_NULL(strstr(text, "4111111111111111"));
+	free(text);
+
+	mem_deref(c1);
+	mem_deref(c2);
+	mem_deref(cfg);
+	mem_deref(rec);
+	loop_close();
+	rmrf(dir);
+}
+
+TEST(records_section_errors)
+{
+	static const char *const bad[] = {
+		"{\"records\":[]}",
+		"{\"records\":{\"redact\":[]}}",
+		"{\"records\":{\"redact_attributes\":\"Card\"}}",
+		"{\"records\":{\"redact_attributes\":[\"\"]}}",
+		"{\"records\":{\"redact_attributes\":[1]}}",
+		NULL
+	};
+	char dir[] = "/tmp/cfd-jr-XXXXXX", err[128];
+	struct records *rec = NULL;
+	struct config *cfg = NULL;
+	size_t i;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(records_alloc(&rec, dir), 0);
+	for (i = 0; bad[i]; i++) {
+		err[0] = '\0';
+		ASSERT_INT_EQ(config_parse(&cfg, bad[i], NULL, err,
+					   sizeof(err)), 0);
+		ASSERT_INT_EQ(records_configure(rec, cfg, err, sizeof(err)),
+			      EINVAL);
+		ASSERT_TRUE(!strncmp(err, "records", 7));
+		cfg = mem_deref(cfg);
+	}
+	ASSERT_NULL(records_redactions(rec));
+	ASSERT_INT_EQ(config_parse(&cfg, "{\"records\":{\"redact_attributes\":"
+				   "[\"A\",\"B\"]}}", NULL, err, sizeof(err)),
+		      0);
+	ASSERT_INT_EQ(records_configure(rec, cfg, err, sizeof(err)), 0);
+	ASSERT_NOT_NULL(records_redactions(rec));
+	cfg = mem_deref(cfg);
+	/* a reload without the section clears them */
+	ASSERT_INT_EQ(config_parse(&cfg, "{}", NULL, err, sizeof(err)), 0);
+	ASSERT_INT_EQ(records_configure(rec, cfg, err, sizeof(err)), 0);
+	ASSERT_NULL(records_redactions(rec));
+	mem_deref(cfg);
+	mem_deref(rec);
+	rmrf(dir);
+}
+
+TEST(bad_input)
+{
+	struct journal *j = NULL;
+	struct crecord_info info;
+
+	memset(&info, 0, sizeof(info));
+	ASSERT_INT_EQ(journal_alloc(NULL, "/tmp", NULL, 0), EINVAL);
+	ASSERT_INT_EQ(journal_alloc(&j, NULL, NULL, 0), EINVAL);
+	ASSERT_NULL(j);
+	ASSERT_INT_EQ(journal_start(NULL, NULL, &info, NULL), EINVAL);
+	journal_update(NULL, "x");
+	journal_end(NULL, "x");
+	journal_flush(NULL, 1);
+	ASSERT_INT_EQ(journal_live(NULL), 0);
+}
