@@ -22,7 +22,7 @@ struct cdata;
 
 enum contact_state {
 	CONTACT_NEW, CONTACT_IN_FLOW, CONTACT_QUEUED, CONTACT_ENDING,
-	CONTACT_ENDED
+	CONTACT_ENDED, CONTACT_CONNECTED	/* with an agent */
 };
 const char *contact_state_name(enum contact_state st);
 

@@ -32,6 +32,8 @@ struct crecord_info {
 	const char *queue_name;		/* enqueued queue, if any */
 	uint64_t enqueued_ms;
 	uint64_t dequeued_ms;
+	uint64_t agent_connected_ms;	/* ConnectedToAgentTimestamp */
+	uint32_t agent_attempts;	/* AgentConnectionAttempts */
 };
 
 int  records_alloc(struct records **recp, const char *data_dir);

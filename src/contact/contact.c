@@ -24,7 +24,7 @@
 #include "contact_priv.h"
 
 static const char *state_names[] = {
-	"New", "InFlow", "Queued", "Ending", "Ended"
+	"New", "InFlow", "Queued", "Ending", "Ended", "Connected"
 };
 
 const char *contact_state_name(enum contact_state st)
@@ -61,17 +61,17 @@ static void destructor(void *arg)
 
 	tmr_cancel(&c->free_tmr);
 	tmr_cancel(&c->queue_tmr);
-	contact_media_stop(c);
+	leg_media_stop(&c->cust);
 	write_record(c);
 	list_unlink(&c->le);
 	if (c->app && c->listed)
 		--c->app->ncontacts;
-	mem_deref(c->run);
-	mem_deref(c->sess);
-	mem_deref(c->ms);
-	mem_deref(c->neg);
-	mem_deref(c->player);
-	mem_deref(c->http);
+	/* the agent's leg and the router entry go first: they look at us */
+	tmr_cancel(&c->agent_tmr);
+	c->entry = mem_deref(c->entry);
+	c->agent = mem_deref(c->agent);
+	c->agent_old = mem_deref(c->agent_old);
+	leg_reset(&c->cust);
 	mem_deref(c->flow);
 	mem_deref(c->flows);
 	mem_deref(c->cfg);
@@ -93,9 +93,10 @@ void contact_end(struct contact *c, const char *reason)
 	c->state = CONTACT_ENDED;
 	c->info.disconnected_ms = util_now_ms();
 
-	contact_media_stop(c);
-	if (c->run)
-		frun_cancel(c->run);
+	leg_media_stop(&c->cust);
+	if (c->cust.run)
+		frun_cancel(c->cust.run);
+	contact_agent_end(c);
 	write_record(c);
 	log_info("contact %s: ended (%s) after %llu ms", c->cd->contact_id,
 		 c->reason[0] ? c->reason : "OTHER", (unsigned long long)
@@ -107,10 +108,10 @@ void contact_end(struct contact *c, const char *reason)
 		--c->app->ncontacts;
 		c->listed = false;
 	}
-	if (c->ms)
-		mstream_stop(c->ms);
+	if (c->cust.ms)
+		mstream_stop(c->cust.ms);
 	/* dereferencing the session sends BYE (or a final response) */
-	c->sess = mem_deref(c->sess);
+	c->cust.sess = mem_deref(c->cust.sess);
 	tmr_start(&c->free_tmr, 0, free_tmr, c);
 }
 
@@ -136,15 +137,15 @@ enum contact_state contact_state(const struct contact *c)
 
 const char *contact_flow_name(const struct contact *c)
 {
-	const struct flow *f = c && c->run ? frun_flow(c->run) : NULL;
+	const struct flow *f = c && c->cust.run ? frun_flow(c->cust.run) : NULL;
 
 	return f ? f->name : NULL;
 }
 
 const char *contact_action_id(const struct contact *c)
 {
-	const struct flow_action *a = c && c->run && !frun_ended(c->run) ?
-		frun_action(c->run) : NULL;
+	const struct flow_action *a = c && c->cust.run && !frun_ended(c->cust.run) ?
+		frun_action(c->cust.run) : NULL;
 
 	return a ? a->id : NULL;
 }
@@ -156,7 +157,7 @@ uint64_t contact_started_ms(const struct contact *c)
 
 const struct mstream *contact_mstream(const struct contact *c)
 {
-	return c ? c->ms : NULL;
+	return c ? c->cust.ms : NULL;
 }
 
 /* -- SIP session events -- */
@@ -197,21 +198,21 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	/* re-INVITE: hold, resume, codec change, session refresh */
 	err = msg_body(&offer, msg);
 	if (!err)
-		err = sdpneg_answer(c->neg, descp, offer);
+		err = sdpneg_answer(c->cust.neg, descp, offer);
 	mem_deref(offer);
 	if (err) {
 		log_warn("contact %s: re-INVITE refused: %m",
 			 c->cd->contact_id, err);
 		return err;
 	}
-	r = sdpneg_result(c->neg);
-	mstream_set_dir(c->ms, r->dir);
-	if (r->codec != c->codec || !sa_cmp(&r->raddr, &c->raddr, SA_ALL)) {
-		mstream_stop(c->ms);
-		err = mstream_start(c->ms, r->codec, r->te_pt, &r->raddr,
+	r = sdpneg_result(c->cust.neg);
+	mstream_set_dir(c->cust.ms, r->dir);
+	if (r->codec != c->cust.codec || !sa_cmp(&r->raddr, &c->cust.raddr, SA_ALL)) {
+		mstream_stop(c->cust.ms);
+		err = mstream_start(c->cust.ms, r->codec, r->te_pt, &r->raddr,
 				    &r->raddr_rtcp);
-		c->codec = r->codec;
-		c->raddr = r->raddr;
+		c->cust.codec = r->codec;
+		c->cust.raddr = r->raddr;
 	}
 	return err;
 }
@@ -263,7 +264,7 @@ static void info_handler(struct sip *sip, const struct sip_msg *msg,
 	if (key) {
 		if (key >= 'a' && key <= 'd')
 			key = (char)(key - 'a' + 'A');
-		contact_dtmf(c, key, "SIP INFO");
+		leg_dtmf(&c->cust, key, "SIP INFO");
 	}
 }
 
@@ -286,7 +287,8 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 
 static void rtp_timeout(void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
+	struct contact *c = l->c;
 
 	log_warn("contact %s: no RTP received, ending the call",
 		 c->cd->contact_id);
@@ -309,6 +311,8 @@ static void run_end(struct frun *run, const struct fend *end, void *arg)
 	switch (end->kind) {
 
 	case FEND_QUEUE:
+		if (c->state == CONTACT_CONNECTED)
+			return;
 		c->state = CONTACT_QUEUED;
 		log_info("contact %s: queued in %s", c->cd->contact_id,
 			 end->target ? end->target : "?");
@@ -359,12 +363,12 @@ static int run_flow(struct contact *c, struct flow *flow)
 {
 	int err;
 
-	c->run = mem_deref(c->run);
-	err = frun_alloc(&c->run, flow, c->cd, &c->env, run_end, c);
+	c->cust.run = mem_deref(c->cust.run);
+	err = frun_alloc(&c->cust.run, flow, c->cd, &c->cust.env, run_end, c);
 	if (err)
 		return err;
-	frun_set_step_handler(c->run, run_step, c);
-	return frun_start(c->run, NULL);
+	frun_set_step_handler(c->cust.run, run_step, c);
+	return frun_start(c->cust.run, NULL);
 }
 
 /* The customer queue flow: the hook, the queue's default, or ours. */
@@ -375,6 +379,8 @@ static void start_queue_flow(void *arg)
 	const char *ref = c->cd->hooks[HOOK_CUSTOMER_QUEUE];
 	struct flow *f = NULL;
 
+	if (c->state != CONTACT_QUEUED)
+		return;		/* an agent took it meanwhile */
 	if (ref)
 		f = flowset_find(c->flows, ref);
 	if (!f && q && q->queue_flow)
@@ -463,8 +469,10 @@ int contact_inbound(struct contact **cp, struct app *app,
 	c->flow = mem_ref(flow);
 	c->state = CONTACT_NEW;
 	c->info.initiated_ms = util_now_ms();
+	leg_init(&c->cust, c, "customer");
 	tmr_init(&c->free_tmr);
 	tmr_init(&c->queue_tmr);
+	tmr_init(&c->agent_tmr);
 
 	util_uuid(id, &app->rng);
 	err = cdata_alloc(&c->cd, id);
@@ -480,16 +488,17 @@ int contact_inbound(struct contact **cp, struct app *app,
 		(void)cdata_set_str(&c->cd->language,
 				    c->cfg->default_language);
 
-	contact_ops_env(c);
+	leg_env_init(&c->cust);
 
 	/* media: bind, negotiate, start */
 	memset(&mh, 0, sizeof(mh));
-	mh.srch = contact_media_src;
-	mh.dtmfh = contact_media_dtmf;
+	mh.srch = leg_media_src;
+	mh.sinkh = leg_media_sink;
+	mh.dtmfh = leg_media_dtmf;
 	mh.timeouth = rtp_timeout;
-	mh.arg = c;
+	mh.arg = &c->cust;
 	media_rtp_conf(&mconf, c->cfg);
-	err = mstream_alloc(&c->ms, media_clock(), &mconf, &mh);
+	err = mstream_alloc(&c->cust.ms, media_clock(), &mconf, &mh);
 	if (err) {
 		c->info.failure = "no RTP port";
 		*scodep = 503;
@@ -505,7 +514,7 @@ int contact_inbound(struct contact **cp, struct app *app,
 	nconf.te = true;
 	nconf.srtp = trunk_policy(trunk);
 	nconf.ptime = 20;
-	err = sdpneg_alloc(&c->neg, &nconf, mstream_laddr(c->ms));
+	err = sdpneg_alloc(&c->cust.neg, &nconf, mstream_laddr(c->cust.ms));
 	if (err)
 		goto out;
 
@@ -520,7 +529,7 @@ int contact_inbound(struct contact **cp, struct app *app,
 		err = EPROTO;
 		goto out;
 	}
-	err = sdpneg_answer(c->neg, &answer, offer);
+	err = sdpneg_answer(c->cust.neg, &answer, offer);
 	if (err) {
 		*scodep = sdpneg_scode(err);
 		*reasonp = *scodep == 400 ? "Bad Request" :
@@ -531,21 +540,21 @@ int contact_inbound(struct contact **cp, struct app *app,
 			"unusable SDP offer";
 		goto out;
 	}
-	r = sdpneg_result(c->neg);
-	c->codec = r->codec;
-	c->raddr = r->raddr;
+	r = sdpneg_result(c->cust.neg);
+	c->cust.codec = r->codec;
+	c->cust.raddr = r->raddr;
 	if (r->srtp) {
-		err = mstream_set_srtp(c->ms, &r->tx, &r->rx);
+		err = mstream_set_srtp(c->cust.ms, &r->tx, &r->rx);
 		if (err)
 			goto out;
 	}
-	mstream_set_dir(c->ms, r->dir);
-	err = mstream_start(c->ms, r->codec, r->te_pt, &r->raddr,
+	mstream_set_dir(c->cust.ms, r->dir);
+	err = mstream_start(c->cust.ms, r->codec, r->te_pt, &r->raddr,
 			    &r->raddr_rtcp);
 	if (err)
 		goto out;
 
-	err = sipsess_accept(&c->sess, sipserver_sock(app->sip), msg, 200,
+	err = sipsess_accept(&c->cust.sess, sipserver_sock(app->sip), msg, 200,
 			     "OK", "callflowd", "application/sdp", answer,
 			     NULL, NULL, false, offer_handler, answer_handler,
 			     estab_handler, info_handler, NULL, close_handler,

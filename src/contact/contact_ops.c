@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 #include <callflowd/libre.h>
+#include <callflowd/afifo.h>
+#include <callflowd/agent.h>
 #include <callflowd/app.h>
 #include <callflowd/audio.h>
 #include <callflowd/cdata.h>
@@ -20,128 +22,206 @@
 #include <callflowd/log.h>
 #include <callflowd/media.h>
 #include <callflowd/player.h>
+#include <callflowd/queue.h>
+#include <callflowd/routing.h>
 #include <callflowd/util.h>
 #include "contact_priv.h"
 
-static void free_audio(struct contact *c)
+static void free_audio(struct leg *l)
 {
 	size_t i;
 
-	for (i = 0; i < c->audc; i++) {
-		if (c->reqv)
-			c->reqv[i] = mem_deref(c->reqv[i]);
-		if (c->audv)
-			c->audv[i] = mem_deref(c->audv[i]);
+	for (i = 0; i < l->audc; i++) {
+		if (l->reqv)
+			l->reqv[i] = mem_deref(l->reqv[i]);
+		if (l->audv)
+			l->audv[i] = mem_deref(l->audv[i]);
 	}
-	c->reqv = mem_deref(c->reqv);
-	c->audv = mem_deref(c->audv);
-	c->slotv = mem_deref(c->slotv);
-	c->fetch_err = 0;
-	c->audc = 0;
-	c->aud_ready = 0;
+	l->reqv = mem_deref(l->reqv);
+	l->audv = mem_deref(l->audv);
+	l->slotv = mem_deref(l->slotv);
+	l->fetch_err = 0;
+	l->audc = 0;
+	l->aud_ready = 0;
 }
 
-void contact_media_stop(struct contact *c)
+void leg_media_stop(struct leg *l)
 {
-	if (!c)
+	if (!l)
 		return;
-	tmr_cancel(&c->col_tmr);
-	tmr_cancel(&c->op_tmr);
-	if (c->player)
-		player_stop(c->player);
-	free_audio(c);
-	c->http = mem_deref(c->http);
-	c->collecting = false;
-	c->mop = MOP_NONE;
+	tmr_cancel(&l->col_tmr);
+	tmr_cancel(&l->op_tmr);
+	if (l->player)
+		player_stop(l->player);
+	free_audio(l);
+	l->http = mem_deref(l->http);
+	l->collecting = false;
+	l->mop = MOP_NONE;
 }
 
-void contact_media_src(int16_t *frame, size_t n, void *arg)
+void leg_media_src(int16_t *frame, size_t n, void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
-	if (c->player)
-		player_read(c->player, frame, n);
+	/* a prompt to this leg (whisper, hold) is heard over the bridge */
+	if (l->player && player_active(l->player))
+		player_read(l->player, frame, n);
+	else if (l->in)
+		afifo_read(l->in, frame, n);
 	else
 		memset(frame, 0, n * sizeof(*frame));
 }
 
+void leg_media_sink(const int16_t *frame, size_t n, void *arg)
+{
+	struct leg *l = arg;
+
+	if (l->peer && l->peer->in)
+		afifo_write(l->peer->in, frame, n);
+}
+
+int leg_bridge(struct leg *a, struct leg *b)
+{
+	int err;
+
+	if (!a || !b)
+		return EINVAL;
+	if (!a->in)
+		err = afifo_alloc(&a->in, 120);
+	else
+		err = 0;
+	if (!err && !b->in)
+		err = afifo_alloc(&b->in, 120);
+	if (err)
+		return err;
+	afifo_reset(a->in);
+	afifo_reset(b->in);
+	a->peer = b;
+	b->peer = a;
+	return 0;
+}
+
+void leg_unbridge(struct leg *l)
+{
+	if (!l)
+		return;
+	if (l->peer) {
+		l->peer->peer = NULL;
+		l->peer->in = mem_deref(l->peer->in);
+	}
+	l->peer = NULL;
+	l->in = mem_deref(l->in);
+}
+
+void leg_init(struct leg *l, struct contact *c, const char *who)
+{
+	memset(l, 0, sizeof(*l));
+	l->c = c;
+	l->who = who;
+	tmr_init(&l->col_tmr);
+	tmr_init(&l->op_tmr);
+}
+
+void leg_reset(struct leg *l)
+{
+	if (!l)
+		return;
+	leg_media_stop(l);
+	leg_unbridge(l);
+	if (l->run)
+		frun_cancel(l->run);
+	l->run = mem_deref(l->run);
+	l->sess = mem_deref(l->sess);
+	l->ms = mem_deref(l->ms);
+	l->neg = mem_deref(l->neg);
+	l->player = mem_deref(l->player);
+}
+
 /* -- digit collection -- */
 
-static void collect_finish(struct contact *c)
+static void collect_finish(struct leg *l)
 {
-	struct frun *run = c->run;
+	struct frun *run = l->run;
 
-	tmr_cancel(&c->col_tmr);
-	c->collecting = false;
-	c->mop = MOP_NONE;
-	if (c->player)
-		player_stop(c->player);
-	free_audio(c);
-	frun_input(run, c->col.status, c->col.digits);
+	tmr_cancel(&l->col_tmr);
+	l->collecting = false;
+	l->mop = MOP_NONE;
+	if (l->player)
+		player_stop(l->player);
+	free_audio(l);
+	frun_input(run, l->col.status, l->col.digits);
 }
 
 static void collect_timeout(void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
-	if (collector_timeout(&c->col) == COLLECT_DONE)
-		collect_finish(c);
+	if (collector_timeout(&l->col) == COLLECT_DONE)
+		collect_finish(l);
 	else
-		tmr_start(&c->col_tmr, collector_timer_ms(&c->col),
-			  collect_timeout, c);
+		tmr_start(&l->col_tmr, collector_timer_ms(&l->col),
+			  collect_timeout, l);
 }
 
-static void collect_arm(struct contact *c)
+static void collect_arm(struct leg *l)
 {
-	tmr_start(&c->col_tmr, collector_timer_ms(&c->col), collect_timeout,
-		  c);
+	tmr_start(&l->col_tmr, collector_timer_ms(&l->col), collect_timeout,
+		  l);
 }
 
-void contact_dtmf(struct contact *c, char key, const char *how)
+void leg_dtmf(struct leg *l, char key, const char *how)
 {
-	if (!c || c->state == CONTACT_ENDED)
+	if (!l || l->c->state == CONTACT_ENDED)
 		return;
 
-	log_debug("contact %s: key %c (%s)", c->cd->contact_id, key, how);
-	if (!c->collecting)
+	log_debug("contact %s: %s key %c (%s)", l->c->cd->contact_id, l->who,
+		  key, how);
+	if (l->peer && l->peer->ms && !l->collecting) {
+		/* bridged: the other side hears the key as an event */
+		char keys[2] = {key, '\0'};
+
+		(void)mstream_send_dtmf(l->peer->ms, keys, 0);
+		return;
+	}
+	if (!l->collecting)
 		return;	/* keys outside an input action are not kept */
 
 	/* barge-in: a key during the prompt stops it */
-	if (!c->prompt_done) {
-		c->prompt_done = true;
-		if (c->player)
-			player_stop(c->player);
-		free_audio(c);
+	if (!l->prompt_done) {
+		l->prompt_done = true;
+		if (l->player)
+			player_stop(l->player);
+		free_audio(l);
 	}
-	if (collector_key(&c->col, key) == COLLECT_DONE)
-		collect_finish(c);
+	if (collector_key(&l->col, key) == COLLECT_DONE)
+		collect_finish(l);
 	else
-		collect_arm(c);
+		collect_arm(l);
 }
 
-void contact_media_dtmf(char key, enum dtmf_source src, void *arg)
+void leg_media_dtmf(char key, enum dtmf_source src, void *arg)
 {
-	contact_dtmf(arg, key, dtmf_source_name(src));
+	leg_dtmf(arg, key, dtmf_source_name(src));
 }
 
 /* -- playing prompts -- */
 
 static void play_done(void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
-	switch (c->mop) {
+	switch (l->mop) {
 
 	case MOP_PLAY:
-		c->mop = MOP_NONE;
-		free_audio(c);
-		frun_done(c->run, 0);
+		l->mop = MOP_NONE;
+		free_audio(l);
+		frun_done(l->run, 0);
 		break;
 
 	case MOP_COLLECT:
-		c->prompt_done = true;
-		free_audio(c);
-		collect_arm(c);
+		l->prompt_done = true;
+		free_audio(l);
+		collect_arm(l);
 		break;
 
 	default:
@@ -149,224 +229,224 @@ static void play_done(void *arg)
 	}
 }
 
-static void start_playing(struct contact *c)
+static void start_playing(struct leg *l)
 {
 	size_t i;
 	int err = 0;
 
-	if (!c->player) {
-		err = player_alloc(&c->player);
+	if (!l->player) {
+		err = player_alloc(&l->player);
 		if (err)
 			goto fail;
 	}
-	player_start(c->player, c->loop, play_done, c);
-	for (i = 0; i < c->audc && !err; i++)
-		err = player_append(c->player, c->audv[i]);
-	player_seal(c->player);
+	player_start(l->player, l->loop, play_done, l);
+	for (i = 0; i < l->audc && !err; i++)
+		err = player_append(l->player, l->audv[i]);
+	player_seal(l->player);
 	if (!err)
 		return;
  fail:
-	log_warn("contact %s: cannot play: %m", c->cd->contact_id, err);
-	play_done(c);
+	log_warn("contact %s: cannot play: %m", l->c->cd->contact_id, err);
+	play_done(l);
 }
 
 /* Requests still out (a slot's request is dropped when it answers). */
-static bool fetch_pending(const struct contact *c)
+static bool fetch_pending(const struct leg *l)
 {
 	size_t i;
 
-	for (i = 0; i < c->audc; i++) {
-		if (c->reqv[i])
+	for (i = 0; i < l->audc; i++) {
+		if (l->reqv[i])
 			return true;
 	}
 	return false;
 }
 
 /* Every prompt's audio is in (or one failed): play, or report. */
-static void settle(struct contact *c)
+static void settle(struct leg *l)
 {
-	int err = c->fetch_err;
+	int err = l->fetch_err;
 
-	if (!err && c->aud_ready < c->audc)
+	if (!err && l->aud_ready < l->audc)
 		return;
 
 	if (!err) {
-		start_playing(c);
+		start_playing(l);
 		return;
 	}
-	if (c->mop == MOP_LOOP && fetch_pending(c))
+	if (l->mop == MOP_LOOP && fetch_pending(l))
 		return;	/* let the other messages load: loop what does */
 
-	log_warn("contact %s: prompt unavailable: %m", c->cd->contact_id,
+	log_warn("contact %s: prompt unavailable: %m", l->c->cd->contact_id,
 		 err);
-	if (c->mop == MOP_COLLECT) {
+	if (l->mop == MOP_COLLECT) {
 		/* collect the digits without the prompt */
-		c->prompt_done = true;
-		free_audio(c);
-		collect_arm(c);
+		l->prompt_done = true;
+		free_audio(l);
+		collect_arm(l);
 	}
-	else if (c->mop == MOP_LOOP && c->aud_ready) {
+	else if (l->mop == MOP_LOOP && l->aud_ready) {
 		/* loop what did load rather than go silent; nothing is pending,
 		 * so packing audv leaves no request pointing at a moved slot */
 		size_t i, n = 0;
 
-		for (i = 0; i < c->audc; i++) {
-			if (c->audv[i])
-				c->audv[n++] = c->audv[i];
+		for (i = 0; i < l->audc; i++) {
+			if (l->audv[i])
+				l->audv[n++] = l->audv[i];
 		}
-		for (i = n; i < c->audc; i++)
-			c->audv[i] = NULL;
-		c->audc = n;
-		c->fetch_err = 0;
-		start_playing(c);
+		for (i = n; i < l->audc; i++)
+			l->audv[i] = NULL;
+		l->audc = n;
+		l->fetch_err = 0;
+		start_playing(l);
 	}
 	else {
-		enum contact_mop mop = c->mop;
+		enum contact_mop mop = l->mop;
 
-		contact_media_stop(c);
+		leg_media_stop(l);
 		if (mop != MOP_NONE)
-			frun_done(c->run, err);
+			frun_done(l->run, err);
 	}
 }
 
 static void audio_ready(int err, struct audio *a, void *arg)
 {
 	struct aslot *slot = arg;
-	struct contact *c = slot->c;
+	struct leg *l = slot->l;
 
 	/* keep the audio before dropping the request that may own it */
 	if (err) {
-		if (!c->fetch_err)
-			c->fetch_err = err;
+		if (!l->fetch_err)
+			l->fetch_err = err;
 	}
 	else {
-		c->audv[slot->i] = mem_ref(a);
-		++c->aud_ready;
+		l->audv[slot->i] = mem_ref(a);
+		++l->aud_ready;
 	}
-	c->reqv[slot->i] = mem_deref(c->reqv[slot->i]);
-	if (!c->fetching)
-		settle(c);
+	l->reqv[slot->i] = mem_deref(l->reqv[slot->i]);
+	if (!l->fetching)
+		settle(l);
 }
 
 /* Fetch the audio of every prompt (TTS or files), then play them. */
-static int fetch(struct contact *c, const struct fprompt *pv, size_t pc)
+static int fetch(struct leg *l, const struct fprompt *pv, size_t pc)
 {
 	size_t i;
 	int err = 0;
 
-	free_audio(c);
-	c->reqv = mem_zalloc(pc * sizeof(*c->reqv), NULL);
-	c->audv = mem_zalloc(pc * sizeof(*c->audv), NULL);
-	c->slotv = mem_zalloc(pc * sizeof(*c->slotv), NULL);
-	if (!c->reqv || !c->audv || !c->slotv)
+	free_audio(l);
+	l->reqv = mem_zalloc(pc * sizeof(*l->reqv), NULL);
+	l->audv = mem_zalloc(pc * sizeof(*l->audv), NULL);
+	l->slotv = mem_zalloc(pc * sizeof(*l->slotv), NULL);
+	if (!l->reqv || !l->audv || !l->slotv)
 		return ENOMEM;
-	c->audc = pc;
+	l->audc = pc;
 
-	c->fetching = true;
+	l->fetching = true;
 	for (i = 0; i < pc && !err; i++) {
 		struct media_req *req = NULL;
 
-		c->slotv[i].c = c;
-		c->slotv[i].i = i;
+		l->slotv[i].l = l;
+		l->slotv[i].i = i;
 		err = media_prompt_audio(&req, &pv[i], audio_ready,
-					 &c->slotv[i]);
+					 &l->slotv[i]);
 		/* a request answered at once has no slot left to fill */
-		if (!err && !c->audv[i] && c->fetch_err == 0)
-			c->reqv[i] = req;
+		if (!err && !l->audv[i] && l->fetch_err == 0)
+			l->reqv[i] = req;
 		else
 			mem_deref(req);
-		if (err && !c->fetch_err)
-			c->fetch_err = err;
+		if (err && !l->fetch_err)
+			l->fetch_err = err;
 	}
-	c->fetching = false;
-	settle(c);
+	l->fetching = false;
+	settle(l);
 	return 0;
 }
 
 static int op_play(struct frun *run, const struct fprompt *p, void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
 	(void)run;
 	if (p->kind == FPROMPT_NONE)
 		return EINVAL;
-	contact_media_stop(c);
-	c->mop = MOP_PLAY;
-	c->loop = false;
-	return fetch(c, p, 1);
+	leg_media_stop(l);
+	l->mop = MOP_PLAY;
+	l->loop = false;
+	return fetch(l, p, 1);
 }
 
 static int op_collect(struct frun *run, const struct fprompt *p,
 		      const struct fcollect *spec, void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
 	(void)run;
-	contact_media_stop(c);
-	c->mop = MOP_COLLECT;
-	c->loop = false;
-	collector_init(&c->col, spec);
-	c->collecting = true;
-	c->prompt_done = (p->kind == FPROMPT_NONE);
-	if (c->prompt_done) {
-		collect_arm(c);
+	leg_media_stop(l);
+	l->mop = MOP_COLLECT;
+	l->loop = false;
+	collector_init(&l->col, spec);
+	l->collecting = true;
+	l->prompt_done = (p->kind == FPROMPT_NONE);
+	if (l->prompt_done) {
+		collect_arm(l);
 		return 0;
 	}
-	return fetch(c, p, 1);
+	return fetch(l, p, 1);
 }
 
 static void loop_interrupt(void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
-	contact_media_stop(c);
-	frun_done(c->run, 0);
+	leg_media_stop(l);
+	frun_done(l->run, 0);
 }
 
 static int op_play_loop(struct frun *run, const struct fprompt *pv,
 			size_t pc, uint32_t interrupt_ms, void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 	int err;
 
 	(void)run;
 	if (!pc)
 		return EINVAL;
-	contact_media_stop(c);
-	c->mop = MOP_LOOP;
-	c->loop = true;
-	err = fetch(c, pv, pc);
+	leg_media_stop(l);
+	l->mop = MOP_LOOP;
+	l->loop = true;
+	err = fetch(l, pv, pc);
 	if (!err && interrupt_ms)
-		tmr_start(&c->op_tmr, interrupt_ms, loop_interrupt, c);
+		tmr_start(&l->op_tmr, interrupt_ms, loop_interrupt, l);
 	return err;
 }
 
 static void wait_done(void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
-	c->mop = MOP_NONE;
-	frun_done_value(c->run, "WaitCompleted");
+	l->mop = MOP_NONE;
+	frun_done_value(l->run, "WaitCompleted");
 }
 
 static int op_wait(struct frun *run, uint32_t ms, const char **events,
 		   size_t eventc, void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
 	(void)run;
 	(void)events;
 	(void)eventc;
-	contact_media_stop(c);
-	c->mop = MOP_WAIT;
-	tmr_start(&c->op_tmr, ms, wait_done, c);
+	leg_media_stop(l);
+	l->mop = MOP_WAIT;
+	tmr_start(&l->op_tmr, ms, wait_done, l);
 	return 0;
 }
 
 static void op_stop(struct frun *run, void *arg)
 {
 	(void)run;
-	contact_media_stop(arg);
+	leg_media_stop(arg);
 }
 
 static int op_disconnect(struct frun *run, void *arg)
@@ -376,87 +456,86 @@ static int op_disconnect(struct frun *run, void *arg)
 	return 0;	/* the run's end (FEND_DISCONNECT) hangs up */
 }
 
+/* The router's queue for a flow's queue or agent target. */
+static struct rqueue *find_queue(const struct leg *l, const struct cfg_queue *q,
+				 const char *agent)
+{
+	struct router *r = l->c->app->router;
+
+	if (!r)
+		return NULL;
+	if (agent)
+		return agent_queue(router_agent(r, agent));
+	return q ? router_queue(r, q->ident.name) : NULL;
+}
+
 static int op_enqueue(struct frun *run, const struct cfg_queue *q,
 		      const char *agent, void *arg)
 {
-	struct contact *c = arg;
-	uint32_t waiting = 0;
-	struct le *le;
+	struct leg *l = arg;
+	struct contact *c = l->c;
+	struct rqueue *rq = find_queue(l, q, agent);
+	int err;
 
 	(void)run;
-	(void)agent;
-	if (!q)
+	if (!rq)
 		return ENOENT;
 
-	for (le = list_head(&c->app->contacts); le; le = le->next) {
-		const struct contact *o = le->data;
+	/* DequeueContactAndTransferToQueue: leave the old queue first */
+	c->entry = mem_deref(c->entry);
+	err = router_enqueue(&c->entry, c->app->router, rq,
+			     c->cd->queue_priority, c->cd->queue_time_adjust_s,
+			     contact_entry_event, c);
+	if (err)
+		return err;	/* EOVERFLOW: QueueAtCapacity */
 
-		if (o != c && o->state == CONTACT_QUEUED && o->cd->queue_name &&
-		    !strcmp(o->cd->queue_name, q->ident.name))
-			++waiting;
-	}
-	if (q->max_contacts && waiting >= q->max_contacts)
-		return EOVERFLOW;
-
-	c->info.queue_name = q->ident.name;
+	c->info.queue_name = rqueue_name(rq);
 	c->info.enqueued_ms = util_now_ms();
+	c->info.dequeued_ms = 0;
 	return 0;
 }
 
 static int op_metrics(struct frun *run, const struct cfg_queue *q,
 		      const char *agent, struct fmetrics *mt, void *arg)
 {
-	struct contact *c = arg;
-	uint64_t now = util_now_ms();
-	struct le *le;
+	struct leg *l = arg;
+	struct rqueue *rq = find_queue(l, q, agent);
 
 	(void)run;
-	(void)agent;
 	memset(mt, 0, sizeof(*mt));
-	if (!q)
-		return 0;
-
-	/* no agents yet: queue depth and age from the live contacts */
-	for (le = list_head(&c->app->contacts); le; le = le->next) {
-		const struct contact *o = le->data;
-
-		if (o->state != CONTACT_QUEUED || !o->cd->queue_name ||
-		    strcmp(o->cd->queue_name, q->ident.name))
-			continue;
-		++mt->contacts_in_queue;
-		if (now - o->info.enqueued_ms > mt->oldest_contact_age_ms)
-			mt->oldest_contact_age_ms = now - o->info.enqueued_ms;
-	}
+	if (!rq)
+		return ENOENT;
+	router_metrics(l->c->app->router, rq, mt);
 	return 0;
 }
 
 static void http_done(int err, uint16_t status, const char *body,
 		      size_t len, void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 	/* the body belongs to the request: free it only after use */
-	struct httpc_req *req = c->http;
+	struct httpc_req *req = l->http;
 
-	c->http = NULL;
-	c->mop = MOP_NONE;
-	frun_invoke_reply(c->run, err, status, body, len);
+	l->http = NULL;
+	l->mop = MOP_NONE;
+	frun_invoke_reply(l->run, err, status, body, len);
 	mem_deref(req);
 }
 
 static int op_invoke(struct frun *run, const char *url, const char *body,
 		     size_t len, uint32_t timeout_ms, void *arg)
 {
-	struct contact *c = arg;
+	struct leg *l = arg;
 
 	(void)run;
 	if (!url)
 		return ENOENT;
 	if (!media_httpc())
 		return ENOTSUP;
-	c->http = mem_deref(c->http);
-	c->mop = MOP_INVOKE;
-	return httpc_post(&c->http, media_httpc(), url, "application/json",
-			  body, len, timeout_ms, http_done, c);
+	l->http = mem_deref(l->http);
+	l->mop = MOP_INVOKE;
+	return httpc_post(&l->http, media_httpc(), url, "application/json",
+			  body, len, timeout_ms, http_done, l);
 }
 
 static const struct flow_ops contact_ops = {
@@ -477,14 +556,14 @@ static uint64_t now_ms(void *arg)
 	return util_now_ms();
 }
 
-void contact_ops_env(struct contact *c)
+void leg_env_init(struct leg *l)
 {
-	memset(&c->env, 0, sizeof(c->env));
-	c->env.cfg = c->cfg;
-	c->env.flows = c->flows;
-	c->env.ops = &contact_ops;
-	c->env.ops_arg = c;
-	c->env.now_ms = now_ms;
-	c->env.rng = &c->app->rng;
-	c->env.step_limit = c->cfg->limits.step_limit;
+	memset(&l->env, 0, sizeof(l->env));
+	l->env.cfg = l->c->cfg;
+	l->env.flows = l->c->flows;
+	l->env.ops = &contact_ops;
+	l->env.ops_arg = l;
+	l->env.now_ms = now_ms;
+	l->env.rng = &l->c->app->rng;
+	l->env.step_limit = l->c->cfg->limits.step_limit;
 }

@@ -105,6 +105,15 @@ int crecord_encode(char **jsonp, const struct cdata *cd,
 	}
 	if (cd && strmap_count(cd->tags))
 		json_object_set_new(r, "Tags", map_obj(cd->tags));
+	json_object_set_new(r, "AgentConnectionAttempts",
+			    json_integer((json_int_t)info->agent_attempts));
+	if (cd && cd->agent_username && info->agent_connected_ms) {
+		json_object_set_new(r, "Agent", json_pack("{s:s, s:o, s:o}",
+			"Username", cd->agent_username,
+			"ARN", str_or_null(cd->agent_arn),
+			"ConnectedToAgentTimestamp",
+			ts(info->agent_connected_ms)));
+	}
 
 	text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(r);

@@ -31,11 +31,12 @@ MODULE_PATH = "/usr/lib/baresip/modules"
 
 
 class Baresip:
-    """One baresip process acting as a caller."""
+    """One baresip process acting as a caller, or (register_to = the
+    daemon's SIP port, password) as an agent's auto-answering softphone."""
 
     def __init__(self, parent_dir=None, name="caller", audio_source=None,
                  codecs="PCMU,PCMA", mediaenc=None, account_params="",
-                 sip_trace=False):
+                 sip_trace=False, register_to=None, password=None):
         self.dir = tempfile.mkdtemp(prefix="cfd-baresip-%s-" % name,
                                     dir=parent_dir)
         self.name = name
@@ -71,7 +72,13 @@ class Baresip:
                   "module_app ctrl_tcp.so"]
         with open(os.path.join(self.dir, "config"), "w") as f:
             f.write("\n".join(lines) + "\n")
-        params = ";regint=0;answermode=manual;audio_codecs=%s" % codecs
+        if register_to:
+            # an agent's softphone: registers with the daemon, answers
+            params = (";auth_pass=%s;regint=60;answermode=auto;"
+                      "outbound=\"sip:127.0.0.1:%d;transport=udp\";"
+                      "audio_codecs=%s" % (password, register_to, codecs))
+        else:
+            params = ";regint=0;answermode=manual;audio_codecs=%s" % codecs
         if mediaenc:
             params += ";mediaenc=%s" % mediaenc
         params += account_params
