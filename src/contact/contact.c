@@ -61,6 +61,7 @@ static void destructor(void *arg)
 
 	tmr_cancel(&c->free_tmr);
 	tmr_cancel(&c->queue_tmr);
+	c->cb = mem_deref(c->cb);
 	leg_media_stop(&c->cust);
 	write_record(c);
 	list_unlink(&c->le);
@@ -113,6 +114,28 @@ void contact_end(struct contact *c, const char *reason)
 	/* dereferencing the session sends BYE (or a final response) */
 	c->cust.sess = mem_deref(c->cust.sess);
 	tmr_start(&c->free_tmr, 0, free_tmr, c);
+}
+
+int contact_alloc_bare(struct contact **cp, struct app *app)
+{
+	struct contact *c;
+
+	if (!cp || !app)
+		return EINVAL;
+	c = mem_zalloc(sizeof(*c), destructor);
+	if (!c)
+		return ENOMEM;
+	c->app = app;
+	c->cfg = mem_ref(app->cfg);
+	c->flows = mem_ref(app->flows);
+	c->state = CONTACT_NEW;
+	c->info.initiated_ms = util_now_ms();
+	leg_init(&c->cust, c, "customer");
+	tmr_init(&c->free_tmr);
+	tmr_init(&c->queue_tmr);
+	tmr_init(&c->agent_tmr);
+	*cp = c;
+	return 0;
 }
 
 void contact_hangup(struct contact *c, const char *disconnect_reason)

@@ -94,10 +94,14 @@ struct contact {
 	bool recorded;
 	struct tmr free_tmr;
 	struct tmr queue_tmr;
+	struct callback *cb;		/* a callback contact (callback.c) */
 };
 
 /* contact.c */
 void contact_end(struct contact *c, const char *reason);
+/** A contact with no leg up yet (callbacks): app, config, flows and
+ * timers set; the caller lists it and fills in cd. */
+int  contact_alloc_bare(struct contact **cp, struct app *app);
 /* contact_agent.c: the agent's leg */
 struct ragent;
 int  contact_offer(struct contact *c, struct ragent *a);
