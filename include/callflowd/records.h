@@ -34,6 +34,10 @@ struct crecord_info {
 	uint64_t dequeued_ms;
 	uint64_t agent_connected_ms;	/* ConnectedToAgentTimestamp */
 	uint32_t agent_attempts;	/* AgentConnectionAttempts */
+	/* transfers (kept by value: the record may outlive the transfer) */
+	char next_contact_id[40];	/* NextContactId, "" when none */
+	char transferred_to[64];	/* TransferredToEndpoint (E.164) */
+	uint64_t transfer_completed_ms;	/* TransferCompletedTimestamp */
 };
 
 int  records_alloc(struct records **recp, const char *data_dir);

@@ -115,6 +115,17 @@ int crecord_encode(char **jsonp, const struct cdata *cd,
 			ts(info->agent_connected_ms)));
 	}
 
+	/* transfers: the segment that follows, where the caller went */
+	if (info->next_contact_id[0])
+		json_object_set_new(r, "NextContactId",
+				    json_string(info->next_contact_id));
+	if (info->transferred_to[0])
+		json_object_set_new(r, "TransferredToEndpoint",
+				    endpoint(info->transferred_to));
+	if (info->transfer_completed_ms)
+		json_object_set_new(r, "TransferCompletedTimestamp",
+				    ts(info->transfer_completed_ms));
+
 	text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(r);
 	if (!text)

@@ -1,0 +1,200 @@
+/**
+ * @file outbound.c  The "outbound" section: where outbound INVITEs go,
+ * with which caller ID, and which numbers may be dialled at all.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+#include <callflowd/libre.h>
+#include <callflowd/config.h>
+#include <callflowd/outbound.h>
+#include <callflowd/util.h>
+
+enum { MAX_PATTERNS = 64, E164_SZ = 24 };
+
+struct outbound {
+	struct sa trunk;
+	bool tcp;
+	char caller_id[E164_SZ];
+	regex_t *rev;
+	size_t rec;
+};
+
+static void destructor(void *arg)
+{
+	struct outbound *ob = arg;
+	size_t i;
+
+	for (i = 0; i < ob->rec; i++)
+		regfree(&ob->rev[i]);
+	mem_deref(ob->rev);
+}
+
+static int fail(char *errbuf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (errbuf && sz)
+		(void)re_vsnprintf(errbuf, sz, fmt, ap);
+	va_end(ap);
+	return EINVAL;
+}
+
+static int parse_trunk(struct outbound *ob, const json_t *t, char *errbuf,
+		       size_t sz)
+{
+	const char *addr, *tp, *key;
+	json_t *v;
+
+	if (!json_is_object(t))
+		return fail(errbuf, sz, "outbound.trunk: an object with "
+			    "\"address\" (host:port) is required");
+	json_object_foreach((json_t *)t, key, v) {
+		if (strcmp(key, "address") && strcmp(key, "transport"))
+			return fail(errbuf, sz, "outbound.trunk: unknown key "
+				    "'%s'", key);
+	}
+	addr = json_string_value(json_object_get(t, "address"));
+	if (!addr || sa_decode(&ob->trunk, addr, strlen(addr)) ||
+	    !sa_port(&ob->trunk))
+		return fail(errbuf, sz, "outbound.trunk.address: \"%s\" is not "
+			    "host:port", addr ? addr : "(missing)");
+
+	v = json_object_get(t, "transport");
+	if (v) {
+		tp = json_string_value(v);
+		if (!tp || (strcasecmp(tp, "udp") && strcasecmp(tp, "tcp")))
+			return fail(errbuf, sz, "outbound.trunk.transport: "
+				    "\"udp\" or \"tcp\"");
+		ob->tcp = !strcasecmp(tp, "tcp");
+	}
+	return 0;
+}
+
+static int parse_patterns(struct outbound *ob, const json_t *a,
+			  char *errbuf, size_t sz)
+{
+	size_t i, n;
+
+	if (!a)
+		return 0;	/* nothing may be dialled */
+	if (!json_is_array(a))
+		return fail(errbuf, sz, "outbound.allowed_patterns: a list of "
+			    "regular expressions");
+	n = json_array_size(a);
+	if (n > MAX_PATTERNS)
+		return fail(errbuf, sz, "outbound.allowed_patterns: at most "
+			    "%u", MAX_PATTERNS);
+	ob->rev = mem_zalloc((n ? n : 1) * sizeof(*ob->rev), NULL);
+	if (!ob->rev)
+		return ENOMEM;
+
+	for (i = 0; i < n; i++) {
+		const char *p = json_string_value(json_array_get(a, i));
+		char msg[128];
+		int e;
+
+		if (!p || !p[0])
+			return fail(errbuf, sz, "outbound.allowed_patterns[%zu]:"
+				    " a non-empty string", i);
+		e = regcomp(&ob->rev[i], p, REG_EXTENDED | REG_NOSUB);
+		if (e) {
+			regerror(e, &ob->rev[i], msg, sizeof(msg));
+			return fail(errbuf, sz, "outbound.allowed_patterns[%zu]:"
+				    " \"%s\": %s", i, p, msg);
+		}
+		ob->rec = i + 1;
+	}
+	return 0;
+}
+
+int outbound_alloc(struct outbound **obp, const struct config *cfg,
+		   char *errbuf, size_t errsz)
+{
+	const json_t *sec;
+	struct outbound *ob;
+	const char *key, *cid;
+	json_t *v;
+	int err;
+
+	if (!obp || !cfg)
+		return EINVAL;
+	sec = json_object_get(cfg->root, "outbound");
+	if (!sec || json_is_null(sec))
+		return ENOENT;
+	if (!json_is_object(sec))
+		return fail(errbuf, errsz, "outbound: an object");
+
+	json_object_foreach((json_t *)sec, key, v) {
+		if (strcmp(key, "trunk") && strcmp(key, "caller_id") &&
+		    strcmp(key, "allowed_patterns"))
+			return fail(errbuf, errsz, "outbound: unknown key '%s'",
+				    key);
+	}
+
+	ob = mem_zalloc(sizeof(*ob), destructor);
+	if (!ob)
+		return ENOMEM;
+
+	err = parse_trunk(ob, json_object_get(sec, "trunk"), errbuf, errsz);
+	if (err)
+		goto out;
+
+	v = json_object_get(sec, "caller_id");
+	if (v) {
+		cid = json_string_value(v);
+		if (!cid || util_e164(ob->caller_id, sizeof(ob->caller_id),
+				      cid)) {
+			err = fail(errbuf, errsz, "outbound.caller_id: not a "
+				   "phone number");
+			goto out;
+		}
+	}
+
+	err = parse_patterns(ob, json_object_get(sec, "allowed_patterns"),
+			     errbuf, errsz);
+ out:
+	if (err)
+		mem_deref(ob);
+	else
+		*obp = ob;
+	return err;
+}
+
+int outbound_check(const struct config *cfg, char *errbuf, size_t errsz)
+{
+	struct outbound *ob = NULL;
+	int err = outbound_alloc(&ob, cfg, errbuf, errsz);
+
+	mem_deref(ob);
+	return err == ENOENT ? 0 : err;
+}
+
+bool outbound_allowed(const struct outbound *ob, const char *e164)
+{
+	size_t i;
+
+	if (!ob || !e164 || !util_is_e164(e164))
+		return false;
+	for (i = 0; i < ob->rec; i++) {
+		if (!regexec(&ob->rev[i], e164, 0, NULL, 0))
+			return true;
+	}
+	return false;
+}
+
+const char *outbound_caller_id(const struct outbound *ob)
+{
+	return ob && ob->caller_id[0] ? ob->caller_id : NULL;
+}
+
+int outbound_uri(char **urip, const struct outbound *ob, const char *number)
+{
+	if (!urip || !ob || !number)
+		return EINVAL;
+	return re_sdprintf(urip, "sip:%s@%J%s", number, &ob->trunk,
+			   ob->tcp ? ";transport=tcp" : "");
+}
