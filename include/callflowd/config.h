@@ -33,6 +33,7 @@ struct cfg_queue {
 	char *queue_flow;	/* default customer queue flow, or NULL */
 	char *outbound_caller_id;
 	char *description;
+	uint32_t service_level_seconds;	/* answered within: default 20 */
 };
 
 struct cfg_prompt {

@@ -140,7 +140,8 @@ static int queue_parse(struct ctx *c, struct cfg_queue *q, const json_t *obj,
 {
 	static const char *const keys[] = {
 		"name", "id", "arn", "arns", "hours", "max_contacts",
-		"queue_flow", "outbound_caller_id", "description", NULL
+		"queue_flow", "outbound_caller_id", "description",
+		"service_level_seconds", NULL
 	};
 	char path[PATH_SZ], top[PATH_SZ];
 	char num[24];
@@ -187,6 +188,16 @@ static int queue_parse(struct ctx *c, struct cfg_queue *q, const json_t *obj,
 	if (v) {
 		err = cfg_get_u32(c, &q->max_contacts, v, path, "max_contacts",
 			      0, UINT32_MAX);
+		if (err)
+			return err;
+	}
+
+	/* the service level's threshold (GET /v1/queues/{name}/metrics) */
+	q->service_level_seconds = 20;
+	v = json_object_get(obj, "service_level_seconds");
+	if (v) {
+		err = cfg_get_u32(c, &q->service_level_seconds, v, path,
+				  "service_level_seconds", 1, 86400);
 		if (err)
 			return err;
 	}
