@@ -9,6 +9,7 @@
 #include <callflowd/libre.h>
 #include <callflowd/agent.h>
 #include <callflowd/app.h>
+#include <callflowd/callback.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/flowset.h>
@@ -348,6 +349,10 @@ static void connected(struct contact *c, struct ragent *a)
 	(void)cdata_set_str(&c->cd->agent_last, agent_last_name(a));
 	log_info("contact %s: connected to agent %s", c->cd->contact_id,
 		 agent_username(a));
+	if (c->cb) {
+		callback_agent_answered(c);	/* now dial the customer */
+		return;
+	}
 
 	cw = whisper_flow(c, HOOK_CUSTOMER_WHISPER, "Default customer whisper");
 	aw = whisper_flow(c, HOOK_AGENT_WHISPER, "Default agent whisper");

@@ -13,6 +13,7 @@
 #include <callflowd/agent.h>
 #include <callflowd/app.h>
 #include <callflowd/audio.h>
+#include <callflowd/callback.h>
 #include <callflowd/cdata.h>
 #include <callflowd/collect.h>
 #include <callflowd/config.h>
@@ -506,6 +507,7 @@ static int op_metrics(struct frun *run, const struct cfg_queue *q,
 	if (!rq)
 		return ENOENT;
 	router_metrics(l->c->app->router, rq, mt);
+	mt->contacts_scheduled = callback_scheduled(l->c->app, rq);
 	return 0;
 }
 
@@ -546,6 +548,7 @@ static const struct flow_ops contact_ops = {
 	.stop = op_stop,
 	.disconnect = op_disconnect,
 	.enqueue = op_enqueue,
+	.callback = callback_op,
 	.metrics = op_metrics,
 	.invoke = op_invoke,
 };
