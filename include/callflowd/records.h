@@ -20,6 +20,20 @@ struct cdata;
 struct config;
 struct strmap;
 
+/** A span of a recording: Recordings[].PausedSpans. */
+struct crecord_span {
+	uint64_t start_ms, stop_ms;
+};
+
+/** One part of the contact's call recording: Recordings[]. */
+struct crecord_recording {
+	const char *location;		/* the WAV file's path */
+	const char *participant;	/* "IVR", "AGENT", "CUSTOMER", "ALL" */
+	uint64_t start_ms, stop_ms;
+	const struct crecord_span *pausev;	/* paused: silence */
+	size_t pausec;
+};
+
 /** Timestamps and outcome of a segment that cdata does not hold. */
 struct crecord_info {
 	uint64_t initiated_ms;
@@ -38,6 +52,11 @@ struct crecord_info {
 	char next_contact_id[40];	/* NextContactId, "" when none */
 	char transferred_to[64];	/* TransferredToEndpoint (E.164) */
 	uint64_t transfer_completed_ms;	/* TransferCompletedTimestamp */
+	/* call recording: Recordings[] and Recording{} (none when 0); the
+	 * owner keeps them valid while the record may be encoded */
+	const struct crecord_recording *recordingv;
+	size_t recordingc;
+	const char *recording_status;	/* "AVAILABLE", "FAILED" */
 };
 
 int  records_alloc(struct records **recp, const char *data_dir);

@@ -50,6 +50,33 @@ static json_t *map_obj(const struct strmap *map)
 	return o;
 }
 
+/* Recordings[] (callflowd adds PausedSpans: silence in the file) */
+static json_t *recordings(const struct crecord_info *info)
+{
+	json_t *a = json_array();
+	size_t i, j;
+
+	for (i = 0; a && i < info->recordingc; i++) {
+		const struct crecord_recording *rc = &info->recordingv[i];
+		json_t *paused = json_array();
+
+		for (j = 0; paused && j < rc->pausec; j++)
+			json_array_append_new(paused, json_pack("{s:o, s:o}",
+				"StartTimestamp", ts(rc->pausev[j].start_ms),
+				"StopTimestamp", ts(rc->pausev[j].stop_ms)));
+		json_array_append_new(a, json_pack(
+			"{s:o, s:s, s:s, s:o, s:o, s:o}",
+			"Location", str_or_null(rc->location),
+			"MediaStreamType", "AUDIO",
+			"ParticipantType", rc->participant ? rc->participant :
+				"ALL",
+			"StartTimestamp", ts(rc->start_ms),
+			"StopTimestamp", ts(rc->stop_ms),
+			"PausedSpans", paused ? paused : json_array()));
+	}
+	return a;
+}
+
 int crecord_encode(char **jsonp, const struct cdata *cd,
 		   const struct crecord_info *info)
 {
@@ -125,6 +152,15 @@ int crecord_encode(char **jsonp, const struct cdata *cd,
 	if (info->transfer_completed_ms)
 		json_object_set_new(r, "TransferCompletedTimestamp",
 				    ts(info->transfer_completed_ms));
+
+	if (info->recordingc) {
+		json_object_set_new(r, "Recording", json_pack("{s:o, s:s, s:s}",
+			"Location", str_or_null(info->recordingv[0].location),
+			"Status", info->recording_status ?
+				info->recording_status : "AVAILABLE",
+			"Type", "AUDIO"));
+		json_object_set_new(r, "Recordings", recordings(info));
+	}
 
 	text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(r);
