@@ -6,7 +6,6 @@
  * agent and schedule the callback again, up to the attempts allowed.
  */
 #include <errno.h>
-#include <regex.h>
 #include <string.h>
 #include <callflowd/libre.h>
 #include <callflowd/agent.h>
@@ -18,6 +17,7 @@
 #include <callflowd/journal.h>
 #include <callflowd/log.h>
 #include <callflowd/media.h>
+#include <callflowd/outbound.h>
 #include <callflowd/queue.h>
 #include <callflowd/routing.h>
 #include <callflowd/sdpneg.h>
@@ -61,44 +61,34 @@ static void destructor(void *arg)
 	mem_deref(cb->number);
 }
 
-/* -- the outbound trunk --
- * Until the outbound module (outbound.h) is in the daemon: the
- * "outbound" section's trunk address, caller ID and allowed patterns
- * (POSIX extended regular expressions, a number must match one). */
+/* -- the outbound trunk: the current policy, not the one the callback
+ * was created under (a reload may have tightened it) -- */
 
-static bool number_allowed(const struct config *cfg, const char *number)
+static int outbound_target(char **urip, char **cidp, const struct app *app,
+			   const char *number)
 {
-	json_t *ob = json_object_get(cfg->root, "outbound");
-	json_t *pats = json_object_get(ob, "allowed_patterns");
-	size_t i;
+	struct outbound *ob = NULL;
+	char errbuf[128] = "";
+	const char *cid;
+	int err;
 
-	for (i = 0; i < json_array_size(pats); i++) {
-		const char *p = json_string_value(json_array_get(pats, i));
-		regex_t re;
-		bool match;
-
-		if (!p || regcomp(&re, p, REG_EXTENDED | REG_NOSUB))
-			continue;
-		match = !regexec(&re, number, 0, NULL, 0);
-		regfree(&re);
-		if (match)
-			return true;
-	}
-	return false;
-}
-
-static int outbound_target(char **urip, const char **cidp,
-			   const struct config *cfg, const char *number)
-{
-	json_t *ob = json_object_get(cfg->root, "outbound");
-	const char *trunk = json_string_value(json_object_get(ob, "trunk"));
-
-	if (!trunk)
+	err = outbound_alloc(&ob, app->cfg, errbuf, sizeof(errbuf));
+	if (err) {
+		if (err != ENOENT)
+			log_warn("callback: %s", errbuf);
 		return ENOENT;
-	if (!number_allowed(cfg, number))
-		return EPERM;
-	*cidp = json_string_value(json_object_get(ob, "caller_id"));
-	return re_sdprintf(urip, "sip:%s@%s", number, trunk);
+	}
+	if (!outbound_allowed(ob, number)) {
+		err = EPERM;
+		goto out;
+	}
+	cid = outbound_caller_id(ob);
+	err = outbound_uri(urip, ob, number);
+	if (!err && cid)
+		err = str_dup(cidp, cid);
+ out:
+	mem_deref(ob);
+	return err;
 }
 
 /* -- the schedule -- */
@@ -295,12 +285,11 @@ static int dial(struct callback *cb)
 	struct mstream_conf mconf;
 	struct sdpneg_conf nconf;
 	struct mbuf *offer = NULL;
-	char *uri = NULL, *from = NULL;
-	const char *cid = NULL;
+	char *uri = NULL, *from = NULL, *cid = NULL;
 	struct sa laddr;
 	int err;
 
-	err = outbound_target(&uri, &cid, c->cfg, cb->number);
+	err = outbound_target(&uri, &cid, c->app, cb->number);
 	if (err)
 		goto out;
 
@@ -357,6 +346,7 @@ static int dial(struct callback *cb)
 	mem_deref(offer);
 	mem_deref(uri);
 	mem_deref(from);
+	mem_deref(cid);
 	return err;
 }
 
