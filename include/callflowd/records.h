@@ -57,6 +57,11 @@ struct crecord_info {
 	const struct crecord_recording *recordingv;
 	size_t recordingc;
 	const char *recording_status;	/* "AVAILABLE", "FAILED" */
+	/* hold (Agent section): NumberOfHolds, CustomerHoldDuration,
+	 * LongestHoldDuration */
+	uint32_t holds;
+	uint64_t hold_ms;		/* all holds together */
+	uint64_t longest_hold_ms;
 };
 
 int  records_alloc(struct records **recp, const char *data_dir);

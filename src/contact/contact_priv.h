@@ -7,6 +7,7 @@
 #define CALLFLOWD_CONTACT_PRIV_H
 
 #include <callflowd/libre.h>
+#include <callflowd/cdata.h>
 #include <callflowd/collect.h>
 #include <callflowd/contact.h>
 #include <callflowd/interp.h>
@@ -71,6 +72,16 @@ struct leg {
 	struct httpc_req *http;
 };
 
+/* Hold of a connected contact (contact_hold.c): who is held, since
+ * when, and which legs play a hold flow (theirs to stop on resume). */
+struct chold {
+	enum hold_state st;
+	uint64_t since_ms;
+	bool cust_flow;
+	bool agent_flow;
+	bool whispering;	/* whispers were still playing at hold */
+};
+
 struct contact {
 	struct le le;
 	struct app *app;
@@ -95,6 +106,7 @@ struct contact {
 	struct tmr free_tmr;
 	struct tmr queue_tmr;
 	struct callback *cb;		/* a callback contact (callback.c) */
+	struct chold hold;		/* hold state (contact_hold.c) */
 };
 
 /* contact.c */
@@ -111,6 +123,19 @@ void contact_agent_end(struct contact *c);
 /** The router's events about the contact's entry. */
 void contact_entry_event(struct rentry *e, enum rentry_event ev,
 			 struct ragent *a, void *arg);
+/* contact_hold.c: hold, resume, the disconnect flow */
+/** Hold (st: who) or resume (HOLD_NONE) a connected contact; self is
+ * the run asking (kept running), or NULL. ENOTCONN when not connected. */
+int  contact_hold_set(struct contact *c, enum hold_state st,
+		      const char *by, struct frun *self);
+/** The flow port of UpdatePreviousContactParticipantState. */
+int  contact_hold_op(struct frun *run, enum fparticipant_state st,
+		     void *arg);
+/** The contact ends: close an open hold in the record. */
+void contact_hold_close(struct contact *c);
+/** The agent hung up first: run the CustomerRemaining hook's flow on the
+ * customer's leg (true), or nothing to run (false: end the contact). */
+bool contact_hold_remaining(struct contact *c);
 /* contact_ops.c: a leg's flow ports and media */
 void leg_init(struct leg *l, struct contact *c, const char *who);
 /** Free what the leg holds (its stream, session, run, player). */
@@ -124,5 +149,19 @@ void leg_dtmf(struct leg *l, char key, const char *how);
 /** Join two legs' audio and keys both ways (0), or part them (NULL). */
 int  leg_bridge(struct leg *a, struct leg *b);
 void leg_unbridge(struct leg *l);
+/* contact_transfer.c: dial-out to a third party, blind transfers */
+struct fend;
+int  leg_transfer_phone(struct frun *run, const struct ftransfer *t,
+			void *arg);
+int  leg_transfer_agent(struct frun *run, void *arg);
+/** The customer's flow ended in a transfer: true when handled there. */
+bool contact_transfer_run_end(struct contact *c, const struct fend *end);
+/** A REFER on the agent's leg l (blind transfer). */
+void contact_agent_refer(struct leg *l, struct sip *sip,
+			 const struct sip_msg *msg);
+/* contact.c, for transfers: run flow on the customer, or (queued) start
+ * the customer queue flow */
+int  contact_run_flow(struct contact *c, struct flow *flow);
+void contact_queue_flow(struct contact *c);
 
 #endif
