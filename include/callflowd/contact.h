@@ -50,4 +50,18 @@ const struct mstream *contact_mstream(const struct contact *c);
 /** The list element (app->contacts holds struct contact). */
 struct contact *contact_from_le(struct le *le);
 
+/* Hold (contact_hold.c) */
+/** Put the connected contact's customer on hold (true) or resume: the
+ * bridge stops and the hold flows play, or the legs are joined again.
+ * 0; ENOTCONN when the contact is not connected to an agent. */
+int contact_hold(struct contact *c, bool hold);
+/** Who is on hold now (enum hold_state of cdata.h; 0: nobody). */
+int contact_hold_state(const struct contact *c);
+/** When the current hold began (0: not on hold). */
+uint64_t contact_hold_since(const struct contact *c);
+/** Holds so far (NumberOfHolds). */
+uint32_t contact_holds(const struct contact *c);
+/** The username of the agent connected (or being offered), or NULL. */
+const char *contact_agent(const struct contact *c);
+
 #endif
