@@ -10,6 +10,7 @@
 #ifndef CALLFLOWD_CONTACT_H
 #define CALLFLOWD_CONTACT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <callflowd/libre.h>
 
@@ -49,6 +50,23 @@ struct mstream;
 const struct mstream *contact_mstream(const struct contact *c);
 /** The list element (app->contacts holds struct contact). */
 struct contact *contact_from_le(struct le *le);
+
+/** What a blind transfer (API, agent's REFER) hands the contact to. */
+enum contact_xfer_kind {
+	CONTACT_XFER_QUEUE, CONTACT_XFER_AGENT, CONTACT_XFER_NUMBER
+};
+/**
+ * Transfer a live contact: to a queue or an agent (the segment ends with
+ * NextContactId; the next one, InitiationMethod TRANSFER, runs the
+ * "Default queue transfer"/"Default agent transfer" flow if there is one,
+ * else waits in the queue), or to a phone number (dialled on the outbound
+ * trunk, bridged). An agent on the contact is released (after-contact
+ * work). 0; EINVAL bad target, ENOENT unknown queue/agent, EPERM number
+ * not allowed, EBUSY not now, EOVERFLOW queue full / too many segments;
+ * errbuf says why.
+ */
+int contact_transfer(struct contact *c, enum contact_xfer_kind kind,
+		     const char *target, char *errbuf, size_t errsz);
 
 /* Hold (contact_hold.c) */
 /** Put the connected contact's customer on hold (true) or resume: the

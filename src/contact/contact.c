@@ -365,6 +365,11 @@ static void run_end(struct frun *run, const struct fend *end, void *arg)
 		contact_end(c, "CONTACT_FLOW_DISCONNECT");
 		return;
 
+	case FEND_TRANSFER_PHONE:
+	case FEND_TRANSFER_AGENT:
+		if (contact_transfer_run_end(c, end))	/* contact_transfer.c */
+			return;
+		/* fall through */
 	default:
 		log_warn("contact %s: flow ended with %s, which needs agents "
 			 "and transfers (not available yet): hanging up",
@@ -417,6 +422,17 @@ static void start_queue_flow(void *arg)
 	}
 	if (run_flow(c, f))
 		contact_end(c, "OTHER");
+}
+
+/* For transfers (contact_transfer.c): a new segment's flow, its queue. */
+int contact_run_flow(struct contact *c, struct flow *flow)
+{
+	return run_flow(c, flow);
+}
+
+void contact_queue_flow(struct contact *c)
+{
+	tmr_start(&c->queue_tmr, 0, start_queue_flow, c);
 }
 
 /* -- creation -- */

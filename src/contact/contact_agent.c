@@ -127,6 +127,13 @@ static void info_handler(struct sip *sip, const struct sip_msg *msg,
 	(void)msg;
 }
 
+/* the agent's blind transfer: contact_transfer.c */
+static void refer_handler(struct sip *sip, const struct sip_msg *msg,
+			  void *arg)
+{
+	contact_agent_refer(arg, sip, msg);
+}
+
 static void close_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct leg *l = arg;
@@ -142,9 +149,12 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	}
 
 	/* not answered: declined, busy, unreachable */
-	log_info("contact %s: agent's phone did not answer (%m%s%u)",
-		 c->cd->contact_id, err, msg ? ", status " : "",
-		 msg ? msg->scode : 0);
+	if (msg)
+		log_info("contact %s: agent's phone declined (%u %r)",
+			 c->cd->contact_id, msg->scode, &msg->reason);
+	else
+		log_info("contact %s: agent's phone did not answer (%m)",
+			 c->cd->contact_id, err);
 	release_leg(c);
 	if (a)
 		(void)agent_offer_missed(a);
@@ -234,7 +244,7 @@ int contact_offer(struct contact *c, struct ragent *a)
 			      c->cd->customer_addr, from, "callflowd", NULL, 0,
 			      "application/sdp", offer, NULL, NULL, false,
 			      offer_handler, answer_handler, NULL,
-			      estab_handler, info_handler, NULL,
+			      estab_handler, info_handler, refer_handler,
 			      close_handler, l,
 			      "X-Callflowd-Contact-Id: %s\r\n"
 			      "X-Callflowd-Queue: %s\r\n",
