@@ -187,6 +187,8 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	}
 	if (api_agents(api->app, conn, msg))
 		return;
+	if (api_transfer(api->app, conn, msg))
+		return;
 	if (!pl_strcmp(&msg->path, "/v1/contacts")) {
 		if (get)
 			get_contacts(api, conn);

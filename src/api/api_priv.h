@@ -18,5 +18,9 @@ void api_reply_error(struct http_conn *conn, uint16_t scode,
 /** /v1/agents...: true when the path was one of them (answered). */
 bool api_agents(struct app *app, struct http_conn *conn,
 		const struct http_msg *msg);
+/** POST /v1/contacts/{id}/transfer (api_transfer.c): true when the
+ *  path was it (answered). */
+bool api_transfer(struct app *app, struct http_conn *conn,
+		  const struct http_msg *msg);
 
 #endif
