@@ -10,6 +10,7 @@
 #include <callflowd/agents.h>
 #include <callflowd/app.h>
 #include <callflowd/config.h>
+#include <callflowd/events.h>
 #include <callflowd/log.h>
 #include <callflowd/queue.h>
 #include <callflowd/routing.h>
@@ -39,6 +40,7 @@ static void agent_handler(struct ragent *a, void *arg)
 	(void)arg;
 	log_info("agent %s: %s / %s", agent_username(a), agent_status(a),
 		 agent_display_state(a));
+	events_agent(a);
 }
 
 int agents_init(struct app *app)

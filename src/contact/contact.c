@@ -9,6 +9,7 @@
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/contact.h>
+#include <callflowd/events.h>
 #include <callflowd/flowlog.h>
 #include <callflowd/flowset.h>
 #include <callflowd/interp.h>
@@ -99,6 +100,8 @@ void contact_end(struct contact *c, const char *reason)
 		frun_cancel(c->cust.run);
 	contact_agent_end(c);
 	write_record(c);
+	events_contact("ended", c->cd, c->info.queue_name, c->reason[0] ?
+		       c->reason : "OTHER");
 	log_info("contact %s: ended (%s) after %llu ms", c->cd->contact_id,
 		 c->reason[0] ? c->reason : "OTHER", (unsigned long long)
 		 (c->info.disconnected_ms - c->info.initiated_ms));
@@ -339,6 +342,7 @@ static void run_end(struct frun *run, const struct fend *end, void *arg)
 		c->state = CONTACT_QUEUED;
 		log_info("contact %s: queued in %s", c->cd->contact_id,
 			 end->target ? end->target : "?");
+		events_contact("queued", c->cd, c->info.queue_name, NULL);
 		tmr_start(&c->queue_tmr, 0, start_queue_flow, c);
 		return;
 
@@ -609,6 +613,7 @@ int contact_inbound(struct contact **cp, struct app *app,
 	c->listed = true;
 	++app->ncontacts;
 	c->state = CONTACT_IN_FLOW;
+	events_contact("initiated", c->cd, NULL, NULL);
 
 	log_info("contact %s: %s -> %s (trunk %s), flow '%s'",
 		 c->cd->contact_id, c->cd->customer_addr, number, trunk->name,

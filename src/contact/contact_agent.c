@@ -12,6 +12,7 @@
 #include <callflowd/callback.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
+#include <callflowd/events.h>
 #include <callflowd/flowset.h>
 #include <callflowd/log.h>
 #include <callflowd/media.h>
@@ -103,6 +104,8 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 		(void)agent_hold(a, hold);
 	log_info("contact %s: agent %s the call", c->cd->contact_id,
 		 hold ? "holds" : "resumes");
+	events_contact(hold ? "held" : "resumed", c->cd, c->info.queue_name,
+		       NULL);
 	return 0;
 }
 
@@ -359,6 +362,7 @@ static void connected(struct contact *c, struct ragent *a)
 	(void)cdata_set_str(&c->cd->agent_last, agent_last_name(a));
 	log_info("contact %s: connected to agent %s", c->cd->contact_id,
 		 agent_username(a));
+	events_contact("connected", c->cd, c->info.queue_name, NULL);
 	if (c->cb) {
 		callback_agent_answered(c);	/* now dial the customer */
 		return;
