@@ -20,6 +20,9 @@
 struct api {
 	struct app *app;
 	struct http_sock *sock;
+	struct crindex *records;	/* api_records.c */
+	struct api_events *events;	/* api_events.c */
+	char *token;			/* api.token: Bearer token */
 };
 
 static const char *reason_of(uint16_t scode)
@@ -27,6 +30,7 @@ static const char *reason_of(uint16_t scode)
 	switch (scode) {
 	case 200: return "OK";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
@@ -158,12 +162,50 @@ static void get_metrics(struct api *api, struct http_conn *conn)
 	mem_deref(text);
 }
 
+/* Same time whatever the first difference: a token is a secret. */
+static bool token_equal(const struct pl *got, const char *want)
+{
+	size_t i, n = strlen(want);
+	unsigned diff = got->l != n;
+
+	for (i = 0; i < got->l; i++)
+		diff |= (unsigned)(uint8_t)got->p[i] ^
+			(unsigned)(uint8_t)want[i % (n ? n : 1)];
+	return !diff;
+}
+
+/* "Authorization: Bearer <api.token>" when a token is configured. */
+static bool authorized(const struct api *api, const struct http_msg *msg)
+{
+	const struct http_hdr *h;
+	struct pl tok;
+
+	if (!api->token)
+		return true;
+	h = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
+	if (!h || re_regex(h->val.p, h->val.l, "[Bb]earer[ ]+[^ ]+", NULL,
+			   &tok))
+		return false;
+	return token_equal(&tok, api->token);
+}
+
 static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 			void *arg)
 {
 	struct api *api = arg;
 	bool get = !pl_strcmp(&msg->met, "GET");
 
+	if (!authorized(api, msg)) {
+		static const char body[] = "{\"error\":\"a valid Authorization:"
+			" Bearer token is required\"}";
+
+		(void)http_reply(conn, 401, "Unauthorized",
+				 "WWW-Authenticate: Bearer\r\n"
+				 "Content-Type: application/json\r\n"
+				 "Content-Length: %zu\r\n\r\n%s",
+				 sizeof(body) - 1, body);
+		return;
+	}
 	if (!pl_strcmp(&msg->path, "/health")) {
 		if (get)
 			get_health(api, conn);
@@ -189,6 +231,12 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		return;
 	if (api_transfer(api->app, conn, msg))
 		return;
+	if (api_records(api->records, conn, msg))
+		return;
+	if (api_queues(api->app, api->records, conn, msg))
+		return;
+	if (api_events(api->events, conn, msg))
+		return;
 	if (!pl_strcmp(&msg->path, "/v1/contacts")) {
 		if (get)
 			get_contacts(api, conn);
@@ -204,6 +252,44 @@ static void destructor(void *arg)
 	struct api *api = arg;
 
 	mem_deref(api->sock);
+	mem_deref(api->events);
+	mem_deref(api->records);
+	mem_deref(api->token);
+}
+
+/* The "api" section: {"token": "..."}; a token is a must off loopback. */
+static int api_configure(struct api *api, const json_t *sect,
+			 const struct sa *laddr, const char *listen)
+{
+	const json_t *tok;
+	const char *key;
+	json_t *v;
+
+	if (sect && !json_is_object(sect)) {
+		log_error("config: api: must be an object");
+		return EINVAL;
+	}
+	json_object_foreach((json_t *)sect, key, v) {
+		if (strcmp(key, "token")) {
+			log_error("config: api.%s: unknown key", key);
+			return EINVAL;
+		}
+	}
+	tok = json_object_get(sect, "token");
+	if (tok && (!json_is_string(tok) || json_string_length(tok) < 16 ||
+		    strpbrk(json_string_value(tok), " \t\r\n"))) {
+		log_error("config: api.token: expected a string of at least "
+			  "16 characters without blanks");
+		return EINVAL;
+	}
+	if (!tok && !sa_is_loopback(laddr)) {
+		log_error("config: http.listen %s is not a loopback address: "
+			  "set api.token so that requests must carry it "
+			  "(refusing to serve the API unauthenticated)",
+			  listen);
+		return EACCES;
+	}
+	return tok ? str_dup(&api->token, json_string_value(tok)) : 0;
 }
 
 int api_alloc(struct api **apip, struct app *app)
@@ -231,6 +317,18 @@ int api_alloc(struct api **apip, struct app *app)
 	if (!api)
 		return ENOMEM;
 	api->app = app;
+
+	err = api_configure(api, json_object_get(app->cfg->root, "api"),
+			    &laddr, listen);
+	if (!err && app->records)
+		err = crindex_alloc(&api->records,
+				    records_path(app->records));
+	if (!err)
+		err = api_events_alloc(&api->events);
+	if (err) {
+		mem_deref(api);
+		return err;
+	}
 
 	err = http_listen(&api->sock, &laddr, req_handler, api);
 	if (err) {

@@ -5,6 +5,8 @@
 #define CALLFLOWD_API_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <callflowd/libre.h>
 
 struct app;
@@ -22,5 +24,49 @@ bool api_agents(struct app *app, struct http_conn *conn,
  *  path was it (answered). */
 bool api_transfer(struct app *app, struct http_conn *conn,
 		  const struct http_msg *msg);
+
+/* -- records, queues, events (api_records.c, api_queues.c,
+ * api_events.c) -- */
+
+/**
+ * The value of query parameter key (percent-decoded) into buf: 0, ENOENT
+ * when absent, EINVAL when it is malformed or does not fit.
+ */
+int  api_query(const struct http_msg *msg, const char *key, char *buf,
+	       size_t sz);
+/** The first query parameter not in keys (NULL-ended), into buf; false
+ *  when every parameter is known. */
+bool api_query_unknown(const struct http_msg *msg,
+		       const char *const *keys, char *buf, size_t sz);
+
+struct crindex;
+
+/** Today's (UTC day) figures of one queue, from its contact records. */
+struct crq_today {
+	uint32_t handled;		/* connected to an agent */
+	uint32_t abandoned;		/* left the queue with no agent */
+	uint32_t within_sl;		/* handled within the threshold */
+	uint64_t answer_ms_sum;		/* queue time of handled ones */
+};
+
+/** Index the record file at path (read now; appended ones on update). */
+int  crindex_alloc(struct crindex **ixp, const char *path);
+/** Index what was appended since (a bounded read). */
+void crindex_update(struct crindex *ix);
+/** Today's figures of queue name with the threshold sl_ms. */
+void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
+		   struct crq_today *t);
+/** /v1/contact-records...: true when the path was one of them. */
+bool api_records(struct crindex *ix, struct http_conn *conn,
+		 const struct http_msg *msg);
+/** /v1/queues...: true when the path was one of them. */
+bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
+		const struct http_msg *msg);
+
+struct api_events;
+int  api_events_alloc(struct api_events **aep);
+/** /v1/events (WebSocket): true when the path was it. */
+bool api_events(struct api_events *ae, struct http_conn *conn,
+		const struct http_msg *msg);
 
 #endif

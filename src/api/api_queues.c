@@ -1,0 +1,141 @@
+/**
+ * @file api_queues.c  Queues over the API: real-time figures from the
+ * router, today's (UTC day) figures from the contact records.
+ *
+ *   GET /v1/queues                  every configured queue with metrics
+ *   GET /v1/queues/{name}/metrics   one queue (name, id or ARN)
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/app.h>
+#include <callflowd/config.h>
+#include <callflowd/interp.h>
+#include <callflowd/queue.h>
+#include <callflowd/routing.h>
+#include <callflowd/util.h>
+#include "api_priv.h"
+
+static json_t *ratio(uint64_t num, uint64_t den, double scale)
+{
+	if (!den)
+		return json_null();
+	return json_real((double)num * scale / (double)den);
+}
+
+static json_t *queue_json(struct app *app, struct crindex *ix,
+			  const struct cfg_queue *cq)
+{
+	struct rqueue *rq = app->router ?
+		router_queue(app->router, cq->ident.name) : NULL;
+	uint32_t sl_s = cq->service_level_seconds ?
+		cq->service_level_seconds : 20;
+	struct crq_today t;
+	struct fmetrics m;
+	char date[40];
+
+	memset(&m, 0, sizeof(m));
+	if (rq)
+		router_metrics(app->router, rq, &m);
+	crindex_today(ix, cq->ident.name, (uint64_t)sl_s * 1000, &t);
+	util_iso8601(date, sizeof(date), util_now_ms());
+	date[10] = '\0';
+
+	return json_pack("{s:s, s:s?, s:I, s:I, s:f, s:I,"
+			 " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I},"
+			 " s:{s:s, s:I, s:I, s:o, s:I, s:o}}",
+		"name", cq->ident.name,
+		"id", cq->ident.id,
+		"contacts_in_queue", (json_int_t)m.contacts_in_queue,
+		"oldest_contact_age_ms", (json_int_t)m.oldest_contact_age_ms,
+		"oldest_contact_age_seconds",
+			(double)m.oldest_contact_age_ms / 1000.0,
+		"contacts_scheduled", (json_int_t)m.contacts_scheduled,
+		"agents",
+			"online", (json_int_t)m.agents_online,
+			"available", (json_int_t)m.agents_available,
+			"staffed", (json_int_t)m.agents_staffed,
+			"on_contact", (json_int_t)m.agents_busy,
+			"acw", (json_int_t)m.agents_acw,
+			"non_productive", (json_int_t)m.agents_non_productive,
+			"missed", (json_int_t)m.agents_missed,
+			"error", (json_int_t)m.agents_error,
+		"today",
+			"date", date,
+			"handled", (json_int_t)t.handled,
+			"abandoned", (json_int_t)t.abandoned,
+			"average_answer_seconds",
+				ratio(t.answer_ms_sum, t.handled, 0.001),
+			"service_level_seconds", (json_int_t)sl_s,
+			"service_level_percent",
+				ratio(t.within_sl, t.handled, 100.0));
+}
+
+static void get_list(struct app *app, struct crindex *ix,
+		     struct http_conn *conn)
+{
+	const struct config *cfg = app->cfg;
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr && cfg && i < cfg->queuec; i++)
+		json_array_append_new(arr, queue_json(app, ix,
+						      &cfg->queues[i]));
+	api_reply_json(conn, 200, json_pack("{s:o}", "queues", arr));
+}
+
+bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
+		const struct http_msg *msg)
+{
+	static const char pre[] = "/v1/queues/";
+	bool get = !pl_strcmp(&msg->met, "GET");
+	const struct cfg_queue *cq;
+	struct pl name, verb;
+	const char *slash;
+	char ref[256];
+
+	if (!pl_strcmp(&msg->path, "/v1/queues")) {
+		if (!get) {
+			api_reply_error(conn, 405, "use GET");
+			return true;
+		}
+		crindex_update(ix);
+		get_list(app, ix, conn);
+		return true;
+	}
+	if (msg->path.l <= sizeof(pre) - 1 ||
+	    strncmp(msg->path.p, pre, sizeof(pre) - 1))
+		return false;
+
+	name.p = msg->path.p + sizeof(pre) - 1;
+	name.l = msg->path.l - (sizeof(pre) - 1);
+	slash = memchr(name.p, '/', name.l);
+	verb.p = slash ? slash + 1 : "";
+	verb.l = slash ? name.l - (size_t)(slash - name.p) - 1 : 0;
+	if (slash)
+		name.l = (size_t)(slash - name.p);
+
+	if (!slash || !name.l || name.l >= sizeof(ref) ||
+	    pl_strcmp(&verb, "metrics")) {
+		api_reply_error(conn, 404, "no such resource");
+		return true;
+	}
+	if (!get) {
+		api_reply_error(conn, 405, "use GET");
+		return true;
+	}
+	/* names may hold spaces: %20 */
+	if (re_snprintf(ref, sizeof(ref), "%H", uri_param_unescape,
+			&name) < 0) {
+		api_reply_error(conn, 404, "no such queue");
+		return true;
+	}
+	cq = config_queue(app->cfg, ref);
+	if (!cq) {
+		api_reply_error(conn, 404, "no such queue");
+		return true;
+	}
+	crindex_update(ix);
+	api_reply_json(conn, 200, queue_json(app, ix, cq));
+	return true;
+}

@@ -1,0 +1,740 @@
+/**
+ * @file api_records.c  Contact records over the API, from the JSONL file.
+ *
+ *   GET /v1/contact-records?from=&to=&time=&queue=&agent=&limit=&cursor=
+ *   GET /v1/contact-records/{ContactId}
+ *
+ * An in-memory index of the record file: per record its offset and
+ * length, a hash of its ContactId, its times, queue and agent (names
+ * interned). It is read whole when the API starts and catches up with
+ * what the appender wrote before every request (at most CATCHUP_MAX
+ * bytes a request, so a burst never stalls the loop for long); records
+ * themselves are read back by offset, at most a page of them. A file
+ * that shrank or was replaced is indexed anew (old cursors then fail).
+ * Today's queue figures (api_queues.c) are counted as records are
+ * indexed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <callflowd/libre.h>
+#include <callflowd/log.h>
+#include <callflowd/util.h>
+#include "api_priv.h"
+
+enum {
+	CATCHUP_MAX = 8 << 20,	/* bytes indexed per request */
+	CHUNK = 64 << 10,
+	LINE_MAX_SZ = 4 << 20,	/* longer lines are skipped */
+	LIMIT_DEFAULT = 100,
+	LIMIT_MAX = 1000,
+	DAY_MS = 86400000,
+};
+
+struct crent {
+	uint64_t off;
+	uint64_t init_ms, disc_ms;
+	uint32_t len;
+	uint32_t idhash;
+	uint32_t queue;		/* interned name + 1, 0: none */
+	uint32_t agent;		/* likewise */
+};
+
+struct qday {
+	uint64_t day;		/* UTC day number these figures are of */
+	uint32_t handled, abandoned;
+	uint32_t *waits;	/* queue time (ms) of each handled one */
+	size_t nwaits, capw;
+};
+
+struct crindex {
+	char *path;
+	uint64_t end;		/* bytes indexed */
+	uint64_t ino;
+	uint32_t gen;		/* bumped when indexed anew */
+	struct crent *v;
+	size_t n, cap;
+	char **names;		/* interned queue and agent names */
+	struct qday *days;	/* per name, used for queues */
+	size_t nnames;
+	uint64_t skipped;	/* lines that were not records */
+	char *buf;		/* partial line between reads */
+	size_t buflen, bufcap;
+};
+
+static void reset(struct crindex *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->nnames; i++) {
+		mem_deref(ix->names[i]);
+		mem_deref(ix->days[i].waits);
+	}
+	ix->names = mem_deref(ix->names);
+	ix->days = mem_deref(ix->days);
+	ix->nnames = 0;
+	ix->v = mem_deref(ix->v);
+	ix->n = ix->cap = 0;
+	ix->end = 0;
+	ix->buflen = 0;
+	++ix->gen;
+}
+
+static void destructor(void *arg)
+{
+	struct crindex *ix = arg;
+
+	reset(ix);
+	mem_deref(ix->buf);
+	mem_deref(ix->path);
+}
+
+/* The interned index + 1 of name (0 for none or on no memory). */
+static uint32_t intern(struct crindex *ix, const char *name)
+{
+	size_t i;
+	char **nv;
+	struct qday *dv;
+
+	if (!name || !*name)
+		return 0;
+	for (i = 0; i < ix->nnames; i++) {
+		if (!strcmp(ix->names[i], name))
+			return (uint32_t)i + 1;
+	}
+	nv = mem_realloc(ix->names, (ix->nnames + 1) * sizeof(*nv));
+	if (!nv)
+		return 0;
+	ix->names = nv;
+	dv = mem_realloc(ix->days, (ix->nnames + 1) * sizeof(*dv));
+	if (!dv)
+		return 0;
+	ix->days = dv;
+	memset(&dv[ix->nnames], 0, sizeof(*dv));
+	nv[ix->nnames] = NULL;
+	if (str_dup(&nv[ix->nnames], name))
+		return 0;
+	return (uint32_t)++ix->nnames;
+}
+
+static uint32_t lookup(const struct crindex *ix, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < ix->nnames; i++) {
+		if (!strcmp(ix->names[i], name))
+			return (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static uint64_t ts_of(const json_t *o, const char *key)
+{
+	uint64_t ms = 0;
+
+	if (util_iso8601_parse(&ms, json_string_value(json_object_get(o, key))))
+		return 0;
+	return ms;
+}
+
+/* Today's queue figures, as each record is indexed. */
+static void count_day(struct crindex *ix, uint32_t q, const json_t *queue,
+		      const json_t *agent, uint64_t disc_ms)
+{
+	uint64_t enq = ts_of(queue, "EnqueueTimestamp");
+	uint64_t deq = ts_of(queue, "DequeueTimestamp");
+	uint64_t conn = ts_of(agent, "ConnectedToAgentTimestamp");
+	uint64_t left = conn ? conn : deq ? deq : disc_ms;
+	uint64_t day = left / DAY_MS;
+	struct qday *d = &ix->days[q - 1];
+
+	if (day != util_now_ms() / DAY_MS || !left)
+		return;		/* only today's count */
+	if (d->day != day) {
+		d->waits = mem_deref(d->waits);
+		memset(d, 0, sizeof(*d));
+		d->day = day;
+	}
+	if (!agent) {
+		++d->abandoned;
+		return;
+	}
+	++d->handled;
+	if (d->nwaits == d->capw) {
+		size_t cap = d->capw ? d->capw * 2 : 64;
+		uint32_t *w = mem_realloc(d->waits, cap * sizeof(*w));
+
+		if (!w)
+			return;
+		d->waits = w;
+		d->capw = cap;
+	}
+	d->waits[d->nwaits++] = (uint32_t)(enq && conn > enq ?
+		(conn - enq > UINT32_MAX ? UINT32_MAX : conn - enq) : 0);
+}
+
+static void index_line(struct crindex *ix, const char *line, size_t len,
+		       uint64_t off)
+{
+	const json_t *queue, *agent;
+	const char *id;
+	struct crent *e;
+	json_t *r;
+
+	r = json_loadb(line, len, 0, NULL);
+	id = json_string_value(json_object_get(r, "ContactId"));
+	if (!r || !id) {
+		++ix->skipped;
+		json_decref(r);
+		return;
+	}
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 1024;
+		struct crent *v = mem_realloc(ix->v, cap * sizeof(*v));
+
+		if (!v) {
+			json_decref(r);
+			return;
+		}
+		ix->v = v;
+		ix->cap = cap;
+	}
+	e = &ix->v[ix->n++];
+	memset(e, 0, sizeof(*e));
+	e->off = off;
+	e->len = (uint32_t)len;
+	e->idhash = hash_joaat_str(id);
+	e->init_ms = ts_of(r, "InitiationTimestamp");
+	e->disc_ms = ts_of(r, "DisconnectTimestamp");
+	queue = json_object_get(r, "Queue");
+	agent = json_object_get(r, "Agent");
+	if (!json_is_object(agent))
+		agent = NULL;
+	e->queue = intern(ix, json_string_value(json_object_get(queue,
+								"Name")));
+	e->agent = intern(ix, json_string_value(json_object_get(agent,
+								"Username")));
+	if (e->queue)
+		count_day(ix, e->queue, queue, agent, e->disc_ms);
+	json_decref(r);
+}
+
+/* Index complete lines of buf (from file offset base); returns the bytes
+ * used (the rest is a line still being written). */
+static size_t index_buf(struct crindex *ix, const char *buf, size_t len,
+			uint64_t base)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t l;
+
+		if (!nl)
+			break;
+		l = (size_t)(nl - (buf + pos));
+		if (l)
+			index_line(ix, buf + pos, l, base + pos);
+		pos += l + 1;
+	}
+	return pos;
+}
+
+static int read_more(struct crindex *ix, int fd, size_t max)
+{
+	size_t total = 0;
+	int err = 0;
+
+	while (total < max) {
+		size_t want = CHUNK, used;
+		ssize_t n;
+
+		if (ix->buflen + want > ix->bufcap) {
+			size_t cap = ix->buflen + want;
+			char *b = mem_realloc(ix->buf, cap);
+
+			if (!b)
+				return ENOMEM;
+			ix->buf = b;
+			ix->bufcap = cap;
+		}
+		n = pread(fd, ix->buf + ix->buflen, want,
+			  (off_t)(ix->end + ix->buflen));
+		if (n < 0) {
+			err = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		ix->buflen += (size_t)n;
+		total += (size_t)n;
+		used = index_buf(ix, ix->buf, ix->buflen, ix->end);
+		ix->end += used;
+		ix->buflen -= used;
+		memmove(ix->buf, ix->buf + used, ix->buflen);
+		if (ix->buflen > LINE_MAX_SZ) {
+			/* a line this long is no record: step over it */
+			ix->end += ix->buflen;
+			ix->buflen = 0;
+			++ix->skipped;
+		}
+	}
+	return err;
+}
+
+static void update(struct crindex *ix, size_t max)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(ix->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (ix->n)
+			reset(ix);	/* the file went away */
+		return;
+	}
+	if (fstat(fd, &st)) {
+		(void)close(fd);
+		return;
+	}
+	if ((uint64_t)st.st_size < ix->end + ix->buflen ||
+	    (ix->ino && (uint64_t)st.st_ino != ix->ino)) {
+		log_info("records: %s was replaced; indexing it anew",
+			 ix->path);
+		reset(ix);
+	}
+	ix->ino = (uint64_t)st.st_ino;
+	if ((uint64_t)st.st_size > ix->end + ix->buflen) {
+		err = read_more(ix, fd, max);
+		if (err)
+			log_warn("records: reading %s: %m", ix->path, err);
+	}
+	(void)close(fd);
+}
+
+int crindex_alloc(struct crindex **ixp, const char *path)
+{
+	struct crindex *ix;
+	int err;
+
+	if (!ixp || !path)
+		return EINVAL;
+
+	ix = mem_zalloc(sizeof(*ix), destructor);
+	if (!ix)
+		return ENOMEM;
+	err = str_dup(&ix->path, path);
+	if (err) {
+		mem_deref(ix);
+		return err;
+	}
+	/* at start-up the whole file, before the API serves */
+	update(ix, SIZE_MAX);
+	log_info("records: %zu contact records indexed", ix->n);
+	*ixp = ix;
+	return 0;
+}
+
+void crindex_update(struct crindex *ix)
+{
+	if (ix)
+		update(ix, CATCHUP_MAX);
+}
+
+void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
+		   struct crq_today *t)
+{
+	uint32_t q;
+	const struct qday *d;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	q = ix ? lookup(ix, queue) : 0;
+	if (!q)
+		return;
+	d = &ix->days[q - 1];
+	if (d->day != util_now_ms() / DAY_MS)
+		return;
+	t->handled = d->handled;
+	t->abandoned = d->abandoned;
+	for (i = 0; i < d->nwaits; i++) {
+		t->answer_ms_sum += d->waits[i];
+		if (d->waits[i] <= sl_ms)
+			++t->within_sl;
+	}
+}
+
+/* -- query strings -- */
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode pl into buf ('+' stays '+': time zones keep it). */
+static int decode(char *buf, size_t sz, const struct pl *pl)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < pl->l; i++) {
+		char ch = pl->p[i];
+
+		if (ch == '%') {
+			int hi, lo;
+
+			if (i + 2 >= pl->l)
+				return EINVAL;
+			hi = hexval(pl->p[i + 1]);
+			lo = hexval(pl->p[i + 2]);
+			if (hi < 0 || lo < 0)
+				return EINVAL;
+			ch = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (!ch || o + 1 >= sz)
+			return EINVAL;
+		buf[o++] = ch;
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+/* Next "k=v" of the query; false at the end. */
+static bool next_param(struct pl *rest, struct pl *k, struct pl *v)
+{
+	const char *amp, *eq;
+	struct pl item;
+
+	while (rest->l) {
+		amp = memchr(rest->p, '&', rest->l);
+		item.p = rest->p;
+		item.l = amp ? (size_t)(amp - rest->p) : rest->l;
+		rest->p += item.l + (amp ? 1 : 0);
+		rest->l -= item.l + (amp ? 1 : 0);
+		if (!item.l)
+			continue;
+		eq = memchr(item.p, '=', item.l);
+		k->p = item.p;
+		k->l = eq ? (size_t)(eq - item.p) : item.l;
+		v->p = eq ? eq + 1 : item.p + item.l;
+		v->l = eq ? item.l - k->l - 1 : 0;
+		return true;
+	}
+	return false;
+}
+
+static struct pl query_of(const struct http_msg *msg)
+{
+	struct pl q = msg->prm;
+
+	if (q.l && q.p[0] == '?') {
+		++q.p;
+		--q.l;
+	}
+	return q;
+}
+
+int api_query(const struct http_msg *msg, const char *key, char *buf,
+	      size_t sz)
+{
+	struct pl rest, k, v;
+
+	if (!msg || !key || !buf || !sz)
+		return EINVAL;
+	rest = query_of(msg);
+	while (next_param(&rest, &k, &v)) {
+		if (!pl_strcmp(&k, key))
+			return decode(buf, sz, &v);
+	}
+	return ENOENT;
+}
+
+bool api_query_unknown(const struct http_msg *msg, const char *const *keys,
+		       char *buf, size_t sz)
+{
+	struct pl rest, k, v;
+	size_t i;
+
+	rest = query_of(msg);
+	while (next_param(&rest, &k, &v)) {
+		bool known = false;
+
+		for (i = 0; keys[i] && !known; i++)
+			known = !pl_strcmp(&k, keys[i]);
+		if (!known) {
+			if (decode(buf, sz, &k))
+				str_ncpy(buf, "?", sz);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* -- the routes -- */
+
+struct filter {
+	uint64_t from, to;	/* [from, to); to 0: open */
+	bool by_initiation;
+	uint32_t queue, agent;	/* interned; UINT32_MAX: matches nothing */
+	bool want_queue, want_agent;
+	size_t limit;
+	size_t pos;		/* first entry to look at */
+};
+
+static bool matches(const struct filter *f, const struct crent *e)
+{
+	uint64_t t = f->by_initiation || !e->disc_ms ? e->init_ms : e->disc_ms;
+
+	if (f->from && t < f->from)
+		return false;
+	if (f->to && t >= f->to)
+		return false;
+	if (f->want_queue && e->queue != f->queue)
+		return false;
+	if (f->want_agent && e->agent != f->agent)
+		return false;
+	return true;
+}
+
+/* The record at e, parsed back from the file. */
+static json_t *read_record(const struct crindex *ix, int fd,
+			   const struct crent *e)
+{
+	char *line;
+	json_t *r = NULL;
+	ssize_t n;
+
+	line = mem_alloc(e->len ? e->len : 1, NULL);
+	if (!line)
+		return NULL;
+	n = pread(fd, line, e->len, (off_t)e->off);
+	if (n == (ssize_t)e->len)
+		r = json_loadb(line, e->len, 0, NULL);
+	if (!r)
+		log_warn("records: %s: record at %llu unreadable", ix->path,
+			 (unsigned long long)e->off);
+	mem_deref(line);
+	return r;
+}
+
+static int parse_time(uint64_t *msp, const struct http_msg *msg,
+		      const char *key, struct http_conn *conn)
+{
+	char buf[64], err[96];
+	int e = api_query(msg, key, buf, sizeof(buf));
+
+	if (e == ENOENT)
+		return 0;
+	if (!e && !util_iso8601_parse(msp, buf))
+		return 0;
+	re_snprintf(err, sizeof(err), "%s: expected an ISO-8601 time such "
+		    "as 2026-01-31T09:00:00Z", key);
+	api_reply_error(conn, 400, err);
+	return EINVAL;
+}
+
+static int parse_filter(struct filter *f, struct crindex *ix,
+			const struct http_msg *msg, struct http_conn *conn)
+{
+	static const char *const keys[] = {
+		"from", "to", "time", "queue", "agent", "limit", "cursor",
+		NULL
+	};
+	char buf[256], err[320];
+	unsigned gen, pos;
+	int e;
+
+	memset(f, 0, sizeof(*f));
+	f->limit = LIMIT_DEFAULT;
+
+	if (api_query_unknown(msg, keys, buf, sizeof(buf))) {
+		re_snprintf(err, sizeof(err), "unknown parameter '%s'", buf);
+		api_reply_error(conn, 400, err);
+		return EINVAL;
+	}
+	if (parse_time(&f->from, msg, "from", conn) ||
+	    parse_time(&f->to, msg, "to", conn))
+		return EINVAL;
+
+	e = api_query(msg, "time", buf, sizeof(buf));
+	if (!e && !strcmp(buf, "initiation"))
+		f->by_initiation = true;
+	else if (e != ENOENT && (e || strcmp(buf, "disconnect"))) {
+		api_reply_error(conn, 400, "time: expected disconnect "
+				"(default) or initiation");
+		return EINVAL;
+	}
+
+	e = api_query(msg, "queue", buf, sizeof(buf));
+	if (e != ENOENT) {
+		if (e || !buf[0]) {
+			api_reply_error(conn, 400, "queue: expected a name");
+			return EINVAL;
+		}
+		f->want_queue = true;
+		f->queue = lookup(ix, buf);
+		if (!f->queue)
+			f->queue = UINT32_MAX;
+	}
+	e = api_query(msg, "agent", buf, sizeof(buf));
+	if (e != ENOENT) {
+		if (e || !buf[0]) {
+			api_reply_error(conn, 400, "agent: expected a "
+					"username");
+			return EINVAL;
+		}
+		f->want_agent = true;
+		f->agent = lookup(ix, buf);
+		if (!f->agent)
+			f->agent = UINT32_MAX;
+	}
+
+	e = api_query(msg, "limit", buf, sizeof(buf));
+	if (e != ENOENT) {
+		char *endp = NULL;
+		long v = e ? 0 : strtol(buf, &endp, 10);
+
+		if (e || !buf[0] || *endp || v < 1 || v > LIMIT_MAX) {
+			api_reply_error(conn, 400, "limit: expected a whole "
+					"number from 1 to 1000");
+			return EINVAL;
+		}
+		f->limit = (size_t)v;
+	}
+
+	/* the cursor: "c<gen>.<position>" in hex, opaque to clients */
+	e = api_query(msg, "cursor", buf, sizeof(buf));
+	if (e != ENOENT) {
+		char tail;
+
+		if (e || sscanf(buf, "c%x.%x%c", &gen, &pos, &tail) != 2 ||
+		    gen != ix->gen || pos > ix->n) {
+			api_reply_error(conn, 400, "cursor: not valid (or the "
+					"record file was replaced)");
+			return EINVAL;
+		}
+		f->pos = pos;
+	}
+	return 0;
+}
+
+static void get_list(struct crindex *ix, struct http_conn *conn,
+		     const struct http_msg *msg)
+{
+	json_t *arr, *next = json_null();
+	struct filter f;
+	size_t i, got = 0;
+	int fd;
+
+	if (parse_filter(&f, ix, msg, conn))
+		return;
+
+	arr = json_array();
+	fd = open(ix->path, O_RDONLY | O_CLOEXEC);
+	for (i = f.pos; fd >= 0 && arr && i < ix->n; i++) {
+		const struct crent *e = &ix->v[i];
+		json_t *r;
+
+		if (!matches(&f, e))
+			continue;
+		if (got == f.limit) {
+			char cur[32];
+
+			re_snprintf(cur, sizeof(cur), "c%x.%x", ix->gen,
+				    (unsigned)i);
+			json_decref(next);
+			next = json_string(cur);
+			break;
+		}
+		r = read_record(ix, fd, e);
+		if (r) {
+			json_array_append_new(arr, r);
+			++got;
+		}
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	api_reply_json(conn, 200, json_pack("{s:o, s:o}", "records", arr,
+					    "next_cursor", next));
+}
+
+static void get_one(struct crindex *ix, struct http_conn *conn,
+		    const char *id)
+{
+	uint32_t h = hash_joaat_str(id);
+	json_t *found = NULL;
+	size_t i;
+	int fd;
+
+	fd = open(ix->path, O_RDONLY | O_CLOEXEC);
+	/* newest first: a ContactId is one record, but be sure of it */
+	for (i = ix->n; fd >= 0 && !found && i-- > 0;) {
+		const struct crent *e = &ix->v[i];
+		const char *rid;
+		json_t *r;
+
+		if (e->idhash != h)
+			continue;
+		r = read_record(ix, fd, e);
+		rid = json_string_value(json_object_get(r, "ContactId"));
+		if (rid && !strcmp(rid, id))
+			found = r;
+		else
+			json_decref(r);
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	if (!found)
+		api_reply_error(conn, 404, "no record of that contact");
+	else
+		api_reply_json(conn, 200, found);
+}
+
+bool api_records(struct crindex *ix, struct http_conn *conn,
+		 const struct http_msg *msg)
+{
+	static const char pre[] = "/v1/contact-records";
+	bool get = !pl_strcmp(&msg->met, "GET");
+	char id[64];
+	struct pl rest;
+
+	if (msg->path.l < sizeof(pre) - 1 ||
+	    strncmp(msg->path.p, pre, sizeof(pre) - 1))
+		return false;
+	rest.p = msg->path.p + sizeof(pre) - 1;
+	rest.l = msg->path.l - (sizeof(pre) - 1);
+	if (rest.l && rest.p[0] != '/')
+		return false;
+
+	if (!get) {
+		api_reply_error(conn, 405, "use GET");
+		return true;
+	}
+	if (!ix) {
+		api_reply_error(conn, 503, "records unavailable");
+		return true;
+	}
+	crindex_update(ix);
+
+	if (rest.l <= 1) {
+		get_list(ix, conn, msg);
+		return true;
+	}
+	++rest.p;
+	--rest.l;
+	if (decode(id, sizeof(id), &rest) || memchr(rest.p, '/', rest.l)) {
+		api_reply_error(conn, 404, "no record of that contact");
+		return true;
+	}
+	get_one(ix, conn, id);
+	return true;
+}
