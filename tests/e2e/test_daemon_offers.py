@@ -154,6 +154,12 @@ class Offers(unittest.TestCase):
             return None
         return wait_for(find, timeout, "the record of " + name)
 
+    def ringing_uri(self, user):
+        """The URI the daemon rings for user (its registered contact)."""
+        mark = "ringing agent %s at " % user
+        log = self.d.wait_log(mark) and self.d.log()
+        return log[log.rindex(mark) + len(mark):].split("\n", 1)[0]
+
     # -- 1. no answer, decline: Missed, the next agent takes it --
 
     def test_ring_timeout_then_next_agent(self):
@@ -223,7 +229,8 @@ class Offers(unittest.TestCase):
         picky.hangup()                       # declines: 486
         missed = self.wait_state("agent1", "Missed", 5)
         self.assertEqual(missed["misses"], 1)
-        self.d.wait_log("agent's phone did not answer")
+        self.assertRegex(self.d.wait_log("agent's phone declined") and
+                         self.d.log(), r"phone declined \((486|603) ")
 
         quick.wait_event("CALL_ESTABLISHED", 15)
         self.wait_state("agent2", "OnContact")
@@ -349,8 +356,8 @@ class Offers(unittest.TestCase):
         self.assertGreaterEqual(waited[-1] - t0, delay - 1.5)
         p3.wait_event("CALL_ESTABLISHED", 15)
         self.assertEqual(self.agent("agent1")["state"], "Available")
-        self.assertEqual(p1.events(), [e for e in p1.events()
-                                       if "CALL" not in e.get("type", "")])
+        self.assertFalse([e for e in p1.events()
+                          if e.get("type", "").startswith("CALL")])
         caller.hangup()
         rec = self.record_of("caller1")
         self.assertEqual(rec["Agent"]["Username"], "agent3")
@@ -372,10 +379,15 @@ class Offers(unittest.TestCase):
         phone.wait_event("CALL_INCOMING", 15)
         self.assertEqual(self.agent("agent1")["state"], "Incoming")
 
-        # the same agent registers again (its phone refreshing, and a
-        # second device) while ringing
+        # the ringing phone's binding is refreshed, then a second device
+        # registers, while it rings
+        uri = self.ringing_uri("agent1")
         reg = Client(self.d.sip_port)
         try:
+            status, text = reg.login("agent1", PASSWORDS["agent1"],
+                                     contact="<%s>" % uri)
+            self.assertEqual(status, 200, text)
+            self.assertIn(uri, text)
             status, text = reg.login("agent1", PASSWORDS["agent1"])
             self.assertEqual(status, 200, text)
         finally:
@@ -394,6 +406,46 @@ class Offers(unittest.TestCase):
         self.assertEqual(rec["AgentConnectionAttempts"], 1)
         self.assertEqual(rec["Agent"]["Username"], "agent1")
         self.assertEqual(self.agent("agent1")["misses"], 0)
+
+    def test_unregister_while_ringing_is_no_miss(self):
+        self.start_daemon(
+            [{"name": "Sales", "hours": "Always"}],
+            [profile("Sales", [("Sales", 1, 0)], ring=20)],
+            agents(("agent1", "Sales")))
+        phone = self.start_agent("agent1", auto=False)
+        caller = self.call(SALES, "caller1")
+        phone.wait_event("CALL_INCOMING", 15)
+        uri = self.ringing_uri("agent1")
+
+        # the phone's binding goes away: the offer is withdrawn (CANCEL),
+        # not missed; the contact waits for the agent's next device
+        reg = Client(self.d.sip_port)
+        try:
+            status, text = reg.login("agent1", PASSWORDS["agent1"],
+                                     expires=0, contact="<%s>" % uri)
+            self.assertEqual(status, 200, text)
+            phone.wait_event("CALL_CLOSED", 10)
+            a = self.wait_state("agent1", "Available", 5)
+            self.assertFalse(a["device"])
+            self.assertEqual(a["misses"], 0)
+            self.assertEqual(self.contact_of("caller1")["state"], "Queued")
+            self.assertIn("offer withdrawn (device)", self.d.log())
+
+            # registered again: the same contact is offered again
+            status, text = reg.login("agent1", PASSWORDS["agent1"],
+                                     contact="<%s>" % uri)
+            self.assertEqual(status, 200, text)
+        finally:
+            reg.close()
+        phone.wait_event("CALL_INCOMING", 15)
+        self.assertTrue(phone.command("accept").get("ok"))
+        phone.wait_event("CALL_ESTABLISHED", 10)
+        a = self.wait_state("agent1", "OnContact")
+        self.assertEqual(a["misses"], 0)
+        caller.hangup()
+        rec = self.record_of("caller1")
+        self.assertEqual(rec["AgentConnectionAttempts"], 2)
+        self.assertEqual(rec["Agent"]["Username"], "agent1")
 
     # -- 5, 6. the flow's branches: queue full, hours closed --
 
