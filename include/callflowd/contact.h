@@ -82,4 +82,14 @@ uint32_t contact_holds(const struct contact *c);
 /** The username of the agent connected (or being offered), or NULL. */
 const char *contact_agent(const struct contact *c);
 
+/* Call recording (contact_record.c) */
+/** Pause (true) or resume the recording: the paused span is silence in
+ * both channels and listed in the record (Recordings[].PausedSpans).
+ * 0 (also when already so); ENOENT when nothing is being recorded,
+ * EOVERFLOW past 32 pauses. */
+int contact_recording_pause(struct contact *c, bool pause);
+/** The recording's file, or NULL when the contact is not recorded. */
+const char *contact_recording_location(const struct contact *c);
+bool contact_recording_paused(const struct contact *c);
+
 #endif

@@ -23,6 +23,7 @@
 #include <callflowd/strmap.h>
 #include <callflowd/util.h>
 #include "contact_priv.h"
+#include "contact_record.h"
 
 static const char *state_names[] = {
 	"New", "InFlow", "Queued", "Ending", "Ended", "Connected"
@@ -64,7 +65,9 @@ static void destructor(void *arg)
 	tmr_cancel(&c->queue_tmr);
 	c->cb = mem_deref(c->cb);
 	leg_media_stop(&c->cust);
+	contact_record_end(c);
 	write_record(c);
+	c->rec = mem_deref(c->rec);
 	list_unlink(&c->le);
 	if (c->app && c->listed)
 		--c->app->ncontacts;
@@ -99,6 +102,7 @@ void contact_end(struct contact *c, const char *reason)
 	if (c->cust.run)
 		frun_cancel(c->cust.run);
 	contact_agent_end(c);
+	contact_record_end(c);
 	write_record(c);
 	events_contact("ended", c->cd, c->info.queue_name, c->reason[0] ?
 		       c->reason : "OTHER");

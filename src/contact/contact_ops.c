@@ -27,6 +27,7 @@
 #include <callflowd/routing.h>
 #include <callflowd/util.h>
 #include "contact_priv.h"
+#include "contact_record.h"
 
 static void free_audio(struct leg *l)
 {
@@ -71,6 +72,8 @@ void leg_media_src(int16_t *frame, size_t n, void *arg)
 		afifo_read(l->in, frame, n);
 	else
 		memset(frame, 0, n * sizeof(*frame));
+	if (l == &l->c->cust)
+		contact_record_tx(l->c, frame, n);
 }
 
 void leg_media_sink(const int16_t *frame, size_t n, void *arg)
@@ -79,6 +82,8 @@ void leg_media_sink(const int16_t *frame, size_t n, void *arg)
 
 	if (l->peer && l->peer->in)
 		afifo_write(l->peer->in, frame, n);
+	if (l == &l->c->cust)
+		contact_record_rx(l->c, frame, n);
 }
 
 int leg_bridge(struct leg *a, struct leg *b)

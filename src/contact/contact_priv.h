@@ -103,6 +103,7 @@ struct contact {
 	char reason[32];
 	char sip_status[8];
 	bool recorded;
+	struct crec *rec;		/* call recording (contact_record.c) */
 	struct tmr free_tmr;
 	struct tmr queue_tmr;
 	struct callback *cb;		/* a callback contact (callback.c) */
