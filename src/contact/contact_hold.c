@@ -1,0 +1,320 @@
+/**
+ * @file contact_hold.c  Hold and resume of a connected contact, and the
+ * disconnect flow.
+ *
+ * Hold comes from the agent's phone (a re-INVITE making the stream
+ * sendonly or inactive), the API, or a flow running while connected
+ * (UpdatePreviousContactParticipantState through the hold op). It parts
+ * the bridge, plays the customer hold flow on the customer's leg and the
+ * agent hold flow on the agent's, tells the router (OnHold) and counts
+ * the hold for the record. Resume stops the hold flows and joins the legs
+ * again. A leg whose own flow is still running (a whisper, the flow that
+ * asked for the hold) keeps it: no hold flow replaces a live run.
+ *
+ * When the agent hangs up first and the contact has a CustomerRemaining
+ * hook, that flow runs on the customer's leg before the contact ends; the
+ * disconnect reason stays AGENT_DISCONNECT.
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/agent.h>
+#include <callflowd/app.h>
+#include <callflowd/cdata.h>
+#include <callflowd/contact.h>
+#include <callflowd/flowlog.h>
+#include <callflowd/flowset.h>
+#include <callflowd/interp.h>
+#include <callflowd/log.h>
+#include <callflowd/queue.h>
+#include <callflowd/util.h>
+#include "contact_priv.h"
+
+static struct ragent *the_agent(const struct contact *c)
+{
+	return c->entry ? rentry_agent(c->entry) : NULL;
+}
+
+/* The hook's flow, else the default of that kind, else none. */
+static struct flow *hook_flow(const struct contact *c, enum cdata_hook hook,
+			      const char *def)
+{
+	const char *ref = c->cd->hooks[hook];
+	struct flow *f = ref ? flowset_find(c->flows, ref) : NULL;
+
+	if (ref && !f)
+		log_warn("contact %s: %s flow '%s' not found",
+			 c->cd->contact_id, cdata_hook_name(hook), ref);
+	return f || !def ? f : flowset_find(c->flows, def);
+}
+
+static void run_step(struct frun *run, const struct fstep *st, void *arg)
+{
+	struct leg *l = arg;
+
+	flowlog_step(l->c->app->flowlog, run, st);
+}
+
+static void hold_flow_end(struct frun *run, const struct fend *end,
+			  void *arg)
+{
+	struct leg *l = arg;
+	struct contact *c = l->c;
+
+	log_debug("contact %s: %s hold flow '%s' ended: %s",
+		  c->cd->contact_id, l->who, frun_flow(run)->name,
+		  fend_kind_name(end->kind));
+	/* a hold flow that ends plainly leaves silence until resume */
+	if (end->kind == FEND_DISCONNECT && c->state == CONTACT_CONNECTED)
+		contact_end(c, l == &c->cust ? "CONTACT_FLOW_DISCONNECT" :
+			    "AGENT_DISCONNECT");
+}
+
+/* Start f on leg l unless a run of its own still plays there. */
+static bool hold_flow_start(struct leg *l, struct flow *f)
+{
+	int err;
+
+	if (!l || !f || (l->run && !frun_ended(l->run)))
+		return false;
+	leg_media_stop(l);
+	l->run = mem_deref(l->run);
+	err = frun_alloc(&l->run, f, l->c->cd, &l->env, hold_flow_end, l);
+	if (!err) {
+		frun_set_step_handler(l->run, run_step, l);
+		err = frun_start(l->run, NULL);
+	}
+	if (err) {
+		log_warn("contact %s: %s hold flow '%s' did not start: %m",
+			 l->c->cd->contact_id, l->who, f->name, err);
+		return false;
+	}
+	log_debug("contact %s: %s hold flow '%s'", l->c->cd->contact_id,
+		  l->who, f->name);
+	return true;
+}
+
+/* Stop the hold flow we started on l (never the run asking: self). */
+static void hold_flow_stop(struct leg *l, bool *mine, struct frun *self)
+{
+	if (!*mine)
+		return;
+	*mine = false;
+	if (!l || !l->run || l->run == self)
+		return;
+	leg_media_stop(l);
+	/* the ended run stays: a whisper's end looks at it */
+	frun_cancel(l->run);
+}
+
+/* Count the hold that ends now. */
+static void hold_count(struct contact *c)
+{
+	uint64_t now = util_now_ms(), d;
+
+	if (!c->hold.since_ms)
+		return;
+	d = now > c->hold.since_ms ? now - c->hold.since_ms : 0;
+	c->info.hold_ms += d;
+	if (d > c->info.longest_hold_ms)
+		c->info.longest_hold_ms = d;
+	c->hold.since_ms = 0;
+}
+
+static void hold_begin(struct contact *c)
+{
+	struct flow *cf, *af;
+
+	c->hold.since_ms = util_now_ms();
+	++c->info.holds;
+
+	/* whispers still playing must not join the legs meanwhile */
+	c->hold.whispering = c->whispering;
+	c->whispering = false;
+	leg_unbridge(&c->cust);
+
+	cf = hook_flow(c, HOOK_CUSTOMER_HOLD, "Default customer hold");
+	af = hook_flow(c, HOOK_AGENT_HOLD, "Default agent hold");
+	c->hold.cust_flow = hold_flow_start(&c->cust, cf);
+	c->hold.agent_flow = hold_flow_start(c->agent, af);
+}
+
+static bool run_live(const struct leg *l)
+{
+	return l && l->run && !frun_ended(l->run);
+}
+
+static void hold_end(struct contact *c, struct frun *self)
+{
+	hold_count(c);
+	hold_flow_stop(&c->cust, &c->hold.cust_flow, self);
+	hold_flow_stop(c->agent, &c->hold.agent_flow, self);
+
+	/* a whisper still playing joins them when it ends */
+	if (c->hold.whispering && (run_live(&c->cust) || run_live(c->agent))) {
+		c->hold.whispering = false;
+		c->whispering = true;
+		return;
+	}
+	c->hold.whispering = false;
+	if (!c->agent || leg_bridge(&c->cust, c->agent)) {
+		log_error("contact %s: cannot join the legs again",
+			  c->cd->contact_id);
+		return;
+	}
+	log_info("contact %s: customer and agent joined again",
+		 c->cd->contact_id);
+}
+
+int contact_hold_set(struct contact *c, enum hold_state st, const char *by,
+		     struct frun *self)
+{
+	enum hold_state old;
+	struct ragent *a;
+
+	if (!c || (unsigned)st > HOLD_CUSTOMER)
+		return EINVAL;
+	if (c->state != CONTACT_CONNECTED || !c->agent)
+		return ENOTCONN;
+
+	old = c->hold.st;
+	if (old == st)
+		return 0;
+	c->hold.st = st;
+	c->cd->hold = st;
+
+	if (old == HOLD_NONE)
+		hold_begin(c);
+	else if (st == HOLD_NONE)
+		hold_end(c, self);
+	/* else: the other participant is held now; the hold goes on */
+
+	a = the_agent(c);
+	if (a)
+		(void)agent_hold(a, st != HOLD_NONE);
+	log_info("contact %s: %s (%s)", c->cd->contact_id,
+		 st == HOLD_NONE ? "resumed" : st == HOLD_CUSTOMER ?
+		 "customer on hold" : "agent on hold", by);
+	return 0;
+}
+
+int contact_hold_op(struct frun *run, enum fparticipant_state st, void *arg)
+{
+	struct leg *l = arg;
+	enum hold_state hs;
+
+	switch (st) {
+	case FPS_AGENT_ON_HOLD:    hs = HOLD_AGENT;    break;
+	case FPS_CUSTOMER_ON_HOLD: hs = HOLD_CUSTOMER; break;
+	case FPS_OFF_HOLD:         hs = HOLD_NONE;     break;
+	default:                   return EINVAL;
+	}
+	if (!l)
+		return EINVAL;
+	return contact_hold_set(l->c, hs, "flow", run);
+}
+
+void contact_hold_close(struct contact *c)
+{
+	if (!c || c->hold.st == HOLD_NONE)
+		return;
+	hold_count(c);
+	c->hold.st = HOLD_NONE;
+	c->hold.cust_flow = false;
+	c->hold.agent_flow = false;
+	c->hold.whispering = false;
+}
+
+/* -- the disconnect flow -- */
+
+static void remaining_end(struct frun *run, const struct fend *end,
+			  void *arg)
+{
+	struct contact *c = arg;
+
+	log_debug("contact %s: disconnect flow '%s' ended: %s",
+		  c->cd->contact_id, frun_flow(run)->name,
+		  fend_kind_name(end->kind));
+	/* the reason was set when the agent hung up */
+	contact_end(c, "AGENT_DISCONNECT");
+}
+
+static void remaining_step(struct frun *run, const struct fstep *st,
+			   void *arg)
+{
+	struct contact *c = arg;
+
+	flowlog_step(c->app->flowlog, run, st);
+}
+
+bool contact_hold_remaining(struct contact *c)
+{
+	struct flow *f;
+	int err;
+
+	if (!c || c->state != CONTACT_CONNECTED ||
+	    !c->cd->hooks[HOOK_CUSTOMER_REMAINING])
+		return false;
+	f = hook_flow(c, HOOK_CUSTOMER_REMAINING, NULL);
+	if (!f)
+		return false;
+
+	/* the agent is gone: the record says so whatever happens next */
+	str_ncpy(c->reason, "AGENT_DISCONNECT", sizeof(c->reason));
+	contact_hold_close(c);
+	c->cd->hold = HOLD_NONE;
+	/* leave the router: the agent goes to after-contact work now */
+	contact_agent_end(c);
+	c->state = CONTACT_IN_FLOW;
+
+	leg_unbridge(&c->cust);
+	leg_media_stop(&c->cust);
+	if (c->cust.run)
+		frun_cancel(c->cust.run);
+	c->cust.run = mem_deref(c->cust.run);
+	err = frun_alloc(&c->cust.run, f, c->cd, &c->cust.env, remaining_end,
+			 c);
+	if (!err) {
+		frun_set_step_handler(c->cust.run, remaining_step, c);
+		err = frun_start(c->cust.run, NULL);
+	}
+	if (err) {
+		log_warn("contact %s: disconnect flow '%s' did not start: %m",
+			 c->cd->contact_id, f->name, err);
+		contact_end(c, "AGENT_DISCONNECT");
+		return true;
+	}
+	log_info("contact %s: agent hung up; disconnect flow '%s'",
+		 c->cd->contact_id, f->name);
+	return true;
+}
+
+/* -- public views and the API's hold -- */
+
+int contact_hold(struct contact *c, bool hold)
+{
+	return contact_hold_set(c, hold ? HOLD_CUSTOMER : HOLD_NONE, "API",
+				NULL);
+}
+
+int contact_hold_state(const struct contact *c)
+{
+	return c ? (int)c->hold.st : HOLD_NONE;
+}
+
+uint64_t contact_hold_since(const struct contact *c)
+{
+	return c && c->hold.st != HOLD_NONE ? c->hold.since_ms : 0;
+}
+
+uint32_t contact_holds(const struct contact *c)
+{
+	return c ? c->info.holds : 0;
+}
+
+const char *contact_agent(const struct contact *c)
+{
+	struct ragent *a = c ? the_agent(c) : NULL;
+
+	return a ? agent_username(a) : NULL;
+}
