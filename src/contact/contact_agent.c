@@ -90,7 +90,6 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	struct leg *l = arg;
 	struct contact *c = l->c;
 	const struct sdpneg_result *r;
-	struct ragent *a = the_agent(c);
 	bool hold;
 	int err;
 
@@ -100,8 +99,9 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	r = sdpneg_result(l->neg);
 	mstream_set_dir(l->ms, r->dir);
 	hold = r->dir == SDP_RECVONLY || r->dir == SDP_INACTIVE;
-	if (a)
-		(void)agent_hold(a, hold);
+	/* the bridge stops and the hold flows play (contact_hold.c) */
+	(void)contact_hold_set(c, hold ? HOLD_CUSTOMER : HOLD_NONE,
+			       "agent's phone", NULL);
 	log_info("contact %s: agent %s the call", c->cd->contact_id,
 		 hold ? "holds" : "resumes");
 	events_contact(hold ? "held" : "resumed", c->cd, c->info.queue_name,
@@ -147,7 +147,8 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	if (connected) {
 		log_info("contact %s: agent hung up", c->cd->contact_id);
 		release_leg(c);
-		contact_end(c, "AGENT_DISCONNECT");
+		if (!contact_hold_remaining(c))	/* the disconnect flow */
+			contact_end(c, "AGENT_DISCONNECT");
 		return;
 	}
 
@@ -410,6 +411,7 @@ void contact_agent_end(struct contact *c)
 {
 	if (!c)
 		return;
+	contact_hold_close(c);	/* an open hold counts until now */
 	/* leaving the router ends the agent's contact (after-contact work)
 	 * or withdraws the offer */
 	c->entry = mem_deref(c->entry);
