@@ -557,6 +557,7 @@ static const struct flow_ops contact_ops = {
 	.transfer_phone = leg_transfer_phone,
 	.callback = callback_op,
 	.metrics = op_metrics,
+	.hold = contact_hold_op,	/* contact_hold.c */
 	.invoke = op_invoke,
 };
 
