@@ -440,6 +440,9 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 		goto out;
 	}
 
+	/* the caller's record points at its callback */
+	str_ncpy(orig->info.next_contact_id, c->cd->contact_id,
+		 sizeof(orig->info.next_contact_id));
 	list_append(&app->contacts, &c->le, c);
 	c->listed = true;
 	++app->ncontacts;
