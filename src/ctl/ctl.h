@@ -10,5 +10,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 /** health, flows, contacts, api: the running daemon's HTTP API. */
 int cmd_api(int argc, char **argv);
+/** records: contact records from the daemon, one JSON line each. */
+int cmd_records(int argc, char **argv);
 
 #endif

@@ -21,6 +21,8 @@ static void usage(FILE *fp)
 		"      ask a running callflowd (default 127.0.0.1:8080)\n"
 		"  api [--api HOST:PORT] METHOD PATH [JSON]\n"
 		"      any request to the daemon's API\n"
+		"  records [--api HOST:PORT] [--token T] [filters]\n"
+		"      contact records as JSON lines (see 'records --help')\n"
 		"  help\n");
 }
 
@@ -50,6 +52,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "health") || !strcmp(argv[1], "flows") ||
 		 !strcmp(argv[1], "contacts") || !strcmp(argv[1], "api"))
 		rc = cmd_api(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "records"))
+		rc = cmd_records(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "callflowctl: unknown command '%s'\n", argv[1]);
 		usage(stderr);
