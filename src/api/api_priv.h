@@ -24,6 +24,10 @@ bool api_agents(struct app *app, struct http_conn *conn,
  *  path was it (answered). */
 bool api_transfer(struct app *app, struct http_conn *conn,
 		  const struct http_msg *msg);
+/** POST /v1/contacts/{id}/recording/pause|resume (api_recording.c):
+ *  true when the path was one of them (answered). */
+bool api_recording(struct app *app, struct http_conn *conn,
+		   const struct http_msg *msg);
 
 /* -- records, queues, events (api_records.c, api_queues.c,
  * api_events.c) -- */
