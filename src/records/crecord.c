@@ -135,11 +135,18 @@ int crecord_encode(char **jsonp, const struct cdata *cd,
 	json_object_set_new(r, "AgentConnectionAttempts",
 			    json_integer((json_int_t)info->agent_attempts));
 	if (cd && cd->agent_username && info->agent_connected_ms) {
-		json_object_set_new(r, "Agent", json_pack("{s:s, s:o, s:o}",
+		json_object_set_new(r, "Agent", json_pack("{s:s, s:o, s:o,"
+							  " s:I, s:I, s:I}",
 			"Username", cd->agent_username,
 			"ARN", str_or_null(cd->agent_arn),
 			"ConnectedToAgentTimestamp",
-			ts(info->agent_connected_ms)));
+			ts(info->agent_connected_ms),
+			/* hold durations in whole seconds, as Connect */
+			"NumberOfHolds", (json_int_t)info->holds,
+			"CustomerHoldDuration",
+			(json_int_t)((info->hold_ms + 500) / 1000),
+			"LongestHoldDuration",
+			(json_int_t)((info->longest_hold_ms + 500) / 1000)));
 	}
 
 	/* transfers: the segment that follows, where the caller went */
