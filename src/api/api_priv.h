@@ -28,6 +28,10 @@ bool api_transfer(struct app *app, struct http_conn *conn,
  *  true when the path was one of them (answered). */
 bool api_recording(struct app *app, struct http_conn *conn,
 		   const struct http_msg *msg);
+/** GET /v1/contacts/{id}, POST .../hold and .../resume
+ *  (api_contacts.c): true when the path was one of them (answered). */
+bool api_contacts(struct app *app, struct http_conn *conn,
+		  const struct http_msg *msg);
 
 /* -- records, queues, events (api_records.c, api_queues.c,
  * api_events.c) -- */
