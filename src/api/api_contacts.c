@@ -1,0 +1,155 @@
+/**
+ * @file api_contacts.c  One live contact over the API, and its hold:
+ *
+ *   GET  /v1/contacts/{id}          the contact, its agent, queue, state
+ *                                   and hold state
+ *   POST /v1/contacts/{id}/hold     put the customer on hold
+ *   POST /v1/contacts/{id}/resume   take the contact off hold
+ *
+ * 404 unknown contact, 405 wrong method, 409 hold/resume of a contact not
+ * connected to an agent. Hold and resume answer with the contact.
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/agent.h>
+#include <callflowd/app.h>
+#include <callflowd/cdata.h>
+#include <callflowd/contact.h>
+#include <callflowd/routing.h>
+#include <callflowd/util.h>
+#include "api_priv.h"
+
+static json_t *ts(uint64_t ms)
+{
+	char buf[40];
+
+	if (!ms)
+		return json_null();
+	util_iso8601(buf, sizeof(buf), ms);
+	return json_string(buf);
+}
+
+static const char *hold_name(int st)
+{
+	switch (st) {
+	case HOLD_NONE:     return "None";
+	case HOLD_AGENT:    return "AgentOnHold";
+	case HOLD_CUSTOMER: return "CustomerOnHold";
+	default:            return "?";
+	}
+}
+
+/* "/v1/contacts/<id>[/<verb>]" -> id, verb (empty when none) */
+static bool split(const struct pl *path, struct pl *id, struct pl *verb)
+{
+	static const char pre[] = "/v1/contacts/";
+	const size_t prel = sizeof(pre) - 1;
+	const char *p, *end = path->p + path->l;
+
+	if (path->l <= prel || strncmp(path->p, pre, prel))
+		return false;
+	id->p = path->p + prel;
+	p = memchr(id->p, '/', (size_t)(end - id->p));
+	id->l = (size_t)((p ? p : end) - id->p);
+	if (!id->l)
+		return false;
+	if (!p) {
+		*verb = pl_null;
+		return true;
+	}
+	verb->p = p + 1;
+	verb->l = (size_t)(end - verb->p);
+	/* only ours: other routes live under /v1/contacts/{id}/ too */
+	return !pl_strcmp(verb, "hold") || !pl_strcmp(verb, "resume");
+}
+
+static struct contact *find(struct app *app, const struct pl *id)
+{
+	struct le *le;
+
+	for (le = list_head(&app->contacts); le; le = le->next) {
+		struct contact *c = contact_from_le(le);
+		const struct cdata *cd = contact_cdata(c);
+
+		if (cd && !pl_strcmp(id, cd->contact_id))
+			return c;
+	}
+	return NULL;
+}
+
+static json_t *agent_json(struct app *app, const struct contact *c)
+{
+	const char *user = contact_agent(c);
+	struct ragent *a = user && app->router ?
+		router_agent(app->router, user) : NULL;
+
+	if (!user)
+		return json_null();
+	return json_pack("{s:s, s:s?}", "username", user,
+			 "state", a ? agent_display_state(a) : NULL);
+}
+
+static json_t *contact_json(struct app *app, const struct contact *c)
+{
+	const struct cdata *cd = contact_cdata(c);
+	int hold = contact_hold_state(c);
+
+	return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:s?, s:o,"
+			 " s:{s:s, s:o, s:I}}",
+		"ContactId", cd->contact_id,
+		"flow", contact_flow_name(c),
+		"action", contact_action_id(c),
+		"caller", cd->customer_addr,
+		"dialled", cd->system_addr,
+		"state", contact_state_name(contact_state(c)),
+		"started", ts(contact_started_ms(c)),
+		"queue", cd->queue_name,
+		"agent", agent_json(app, c),
+		"hold",
+			"state", hold_name(hold),
+			"since", ts(contact_hold_since(c)),
+			"holds", (json_int_t)contact_holds(c));
+}
+
+bool api_contacts(struct app *app, struct http_conn *conn,
+		  const struct http_msg *msg)
+{
+	struct pl id, verb;
+	struct contact *c;
+	bool post = !pl_strcmp(&msg->met, "POST");
+	int err;
+
+	if (!split(&msg->path, &id, &verb))
+		return false;
+
+	if (!pl_isset(&verb) && pl_strcmp(&msg->met, "GET")) {
+		api_reply_error(conn, 405, "use GET");
+		return true;
+	}
+	if (pl_isset(&verb) && !post) {
+		api_reply_error(conn, 405, "use POST");
+		return true;
+	}
+
+	c = find(app, &id);
+	if (!c) {
+		api_reply_error(conn, 404, "no such live contact");
+		return true;
+	}
+
+	if (pl_isset(&verb)) {
+		err = contact_hold(c, !pl_strcmp(&verb, "hold"));
+		if (err == ENOTCONN) {
+			api_reply_error(conn, 409, "the contact is not "
+					"connected to an agent");
+			return true;
+		}
+		if (err) {
+			api_reply_error(conn, 500, "hold failed");
+			return true;
+		}
+	}
+	api_reply_json(conn, 200, contact_json(app, c));
+	return true;
+}
