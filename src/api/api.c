@@ -233,6 +233,8 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		return;
 	if (api_recording(api->app, conn, msg))
 		return;
+	if (api_contacts(api->app, conn, msg))
+		return;
 	if (api_records(api->records, conn, msg))
 		return;
 	if (api_queues(api->app, api->records, conn, msg))
