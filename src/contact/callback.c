@@ -160,6 +160,8 @@ static void attempt_failed(struct callback *cb, const char *why)
 	char buf[96];
 
 	tmr_cancel(&cb->ring_tmr);
+	if (c->state == CONTACT_ENDED)
+		return;
 	leg_reset(&c->cust);	/* a ringing session is cancelled */
 	contact_agent_end(c);	/* the agent goes to after-contact work */
 	c->info.dequeued_ms = 0;
