@@ -386,6 +386,7 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 	struct app *app = orig ? orig->app : NULL;
 	struct contact *c = NULL;
 	struct callback *cb;
+	char *uri = NULL, *cid = NULL;
 	char id[40];
 	int err;
 
@@ -415,6 +416,16 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 		err = ENOENT;
 	if (err)
 		goto out;
+
+	/* the toll-fraud guard now, so the flow can tell the caller; it is
+	 * asked again when dialling (the policy may change meanwhile) */
+	err = outbound_target(&uri, &cid, app, cb->number);
+	if (err) {
+		log_info("callback to %s refused: %s", cb->number,
+			 err == EPERM ? "number not allowed on the outbound "
+			 "trunk" : "no outbound trunk configured");
+		goto out;
+	}
 
 	err = contact_alloc_bare(&c, app);
 	if (err)
@@ -461,6 +472,8 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 	schedule(c->cb, fcb->initial_delay_s);
 
  out:
+	mem_deref(uri);
+	mem_deref(cid);
 	mem_deref(cb);
 	if (err) {
 		/* nothing was listed or journaled: no record of it either */

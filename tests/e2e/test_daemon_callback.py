@@ -42,6 +42,8 @@ class Callback(unittest.TestCase):
     def tearDown(self):
         for s in self.sipps:
             s.kill()
+            if getattr(s, "out", None) and not s.out.closed:
+                s.out.close()
         for p in self.peers:
             p.stop()
             p.cleanup()
@@ -51,7 +53,7 @@ class Callback(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertNotIn("ERROR: AddressSanitizer", log)
 
-    def start(self, uas_scenario, attempts):
+    def start(self, uas_scenario, attempts, allowed="^\\+1555"):
         """The customer's UAS on the outbound trunk, then the daemon."""
         uas = Sipp(self.d, uas_scenario, "customer", calls=attempts,
                    timeout=90)
@@ -59,7 +61,7 @@ class Callback(unittest.TestCase):
         self.d.config["outbound"] = {
             "trunk": {"address": "127.0.0.1:%d" % uas.port},
             "caller_id": CALLER_ID,
-            "allowed_patterns": ["^\\+1555"],
+            "allowed_patterns": [allowed],
         }
         self.d.write_config()
         uas.start()
@@ -182,6 +184,26 @@ class Callback(unittest.TestCase):
         # the agent was released each time: back to Available
         wait_for(lambda: self.agent_state()["state"] == "Available", 10,
                  "agent Available again")
+
+    def test_number_not_allowed_no_callback(self):
+        # the toll-fraud guard: only +44 may be dialled
+        uas = self.start("uas_callback_answer.xml", 1, allowed="^\\+44")
+        caller = Sipp(self.d, "uac_callback_request.xml", NUMBER)
+        self.sipps.append(caller)
+        self.assertEqual(caller.run(), 0, caller.errors())
+        rec = self.d.wait_records(1)[0]
+        self.assertEqual(rec["InitiationMethod"], "INBOUND")
+        # the flow took CreateCallbackContact's error branch and hung up
+        self.assertEqual(rec["DisconnectReason"], "CONTACT_FLOW_DISCONNECT")
+        self.assertIsNone(rec.get("NextContactId"))
+        self.assertIn("callback to %s refused: number not allowed" %
+                      CUSTOMER, self.d.log())
+        code, body = self.d.http("GET", "/v1/contacts")
+        self.assertEqual(body["contacts"], [])
+        self.assertEqual(len(self.d.records()), 1)
+        # the customer's trunk was never dialled
+        self.assertIsNone(uas.proc.poll())
+        self.assertNotIn("callback dialling", self.d.log())
 
 
 if __name__ == "__main__":
