@@ -59,6 +59,44 @@ def iso_ms(text):
     return datetime.datetime.fromisoformat(text).timestamp() * 1000
 
 
+class RawPhone(Client):
+    """An agent's phone in raw SIP over UDP (registers through Client),
+    for what baresip will not do: answer an INVITE the daemon has just
+    cancelled (the 200 crossing the CANCEL)."""
+
+    def recv(self, timeout):
+        """The next request as (method, headers dict, raw text)."""
+        self.s.settimeout(timeout)
+        while True:
+            data = self.s.recvfrom(65535)[0].decode(errors="replace")
+            head = data.split("\r\n\r\n", 1)[0].split("\r\n")
+            if head[0].startswith("SIP/2.0"):
+                continue        # a response to us: not wanted here
+            hdrs = {}
+            for line in head[1:]:
+                name, _, val = line.partition(":")
+                hdrs.setdefault(name.strip().lower(), val.strip())
+            return head[0].split(" ", 1)[0], hdrs, data
+
+    def reply(self, req, status, reason, tag="", body=""):
+        method, h, _ = req
+        to = h["to"] + (";tag=" + tag if tag and "tag=" not in h["to"]
+                        else "")
+        lines = ["SIP/2.0 %d %s" % (status, reason), "Via: " + h["via"],
+                 "From: " + h["from"], "To: " + to,
+                 "Call-ID: " + h["call-id"], "CSeq: " + h["cseq"]]
+        if method == "INVITE" and status == 200:
+            lines.append("Contact: <sip:raw@127.0.0.1:%d>" % self.lport)
+        if body:
+            lines.append("Content-Type: application/sdp")
+        lines += ["Content-Length: %d" % len(body), "", ""]
+        via = h["via"]
+        port = int(via.split("rport=")[1].split(";")[0]) \
+            if "rport=" in via else self.port
+        self.s.sendto(("\r\n".join(lines) + body).encode(),
+                      ("127.0.0.1", port))
+
+
 class Offers(unittest.TestCase):
 
     def setUp(self):
@@ -239,6 +277,52 @@ class Offers(unittest.TestCase):
         self.assertEqual(rec["AgentConnectionAttempts"], 2)
         self.assertEqual(rec["Agent"]["Username"], "agent2")
         self.assertEqual(rec["DisconnectReason"], "CUSTOMER_DISCONNECT")
+
+    def test_answer_crossing_the_cancel(self):
+        """The agent's 200 OK crosses the daemon's CANCEL at the ring
+        timeout: a miss all the same; the late session is ended (ACK,
+        BYE) and the next agent gets the contact."""
+        self.start_daemon(
+            [{"name": "Sales", "hours": "Always"}],
+            [profile("Sales", [("Sales", 1, 0)], ring=2, missed=60)],
+            agents(("agent1", "Sales"), ("agent2", "Sales")))
+        raw = RawPhone(self.d.sip_port)
+        try:
+            status, text = raw.login("agent1", PASSWORDS["agent1"])
+            self.assertEqual(status, 200, text)
+            self.set_status("agent1", "Available")
+            quick = self.start_agent("agent2")
+            caller = self.call(SALES, "caller1")
+
+            invite = raw.recv(10)
+            self.assertEqual(invite[0], "INVITE")
+            raw.reply(invite, 180, "Ringing", tag="late")
+            cancel = raw.recv(10)        # the ring timeout
+            self.assertEqual(cancel[0], "CANCEL")
+            sdp = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                   "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                   "m=audio %d RTP/AVP 0\r\n"
+                   "a=rtpmap:0 PCMU/8000\r\n" % (raw.lport + 2))
+            raw.reply(invite, 200, "OK", tag="late", body=sdp)
+            raw.reply(cancel, 200, "OK", tag="late")
+            seen = []
+            while "BYE" not in seen:
+                req = raw.recv(10)
+                seen.append(req[0])
+                if req[0] == "BYE":
+                    raw.reply(req, 200, "OK")
+            self.assertIn("ACK", seen)
+
+            a = self.wait_state("agent1", "Missed", 5)
+            self.assertEqual(a["misses"], 1)
+            quick.wait_event("CALL_ESTABLISHED", 15)
+            self.wait_state("agent2", "OnContact")
+            caller.hangup()
+            rec = self.record_of("caller1")
+            self.assertEqual(rec["AgentConnectionAttempts"], 2)
+            self.assertEqual(rec["Agent"]["Username"], "agent2")
+        finally:
+            raw.close()
 
     # -- 2. the caller hangs up while the agent rings --
 
