@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <callflowd/libre.h>
 #include <callflowd/api.h>
 #include "api_priv.h"
@@ -183,10 +184,15 @@ static bool authorized(const struct api *api, const struct http_msg *msg)
 	if (!api->token)
 		return true;
 	h = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
-	if (!h || re_regex(h->val.p, h->val.l, "[Bb]earer[ ]+[^ ]+", NULL,
-			   &tok))
+	if (!h || h->val.l < 8 || strncasecmp(h->val.p, "Bearer ", 7))
 		return false;
-	return token_equal(&tok, api->token);
+	tok.p = h->val.p + 7;
+	tok.l = h->val.l - 7;
+	while (tok.l && *tok.p == ' ') {
+		++tok.p;
+		--tok.l;
+	}
+	return tok.l && token_equal(&tok, api->token);
 }
 
 static void req_handler(struct http_conn *conn, const struct http_msg *msg,

@@ -65,6 +65,12 @@ struct crindex {
 	size_t buflen, bufcap;
 };
 
+/* libre's mem_realloc() wants an existing object */
+static void *grow(void *p, size_t sz)
+{
+	return p ? mem_realloc(p, sz) : mem_alloc(sz, NULL);
+}
+
 static void reset(struct crindex *ix)
 {
 	size_t i;
@@ -105,11 +111,11 @@ static uint32_t intern(struct crindex *ix, const char *name)
 		if (!strcmp(ix->names[i], name))
 			return (uint32_t)i + 1;
 	}
-	nv = mem_realloc(ix->names, (ix->nnames + 1) * sizeof(*nv));
+	nv = grow(ix->names, (ix->nnames + 1) * sizeof(*nv));
 	if (!nv)
 		return 0;
 	ix->names = nv;
-	dv = mem_realloc(ix->days, (ix->nnames + 1) * sizeof(*dv));
+	dv = grow(ix->days, (ix->nnames + 1) * sizeof(*dv));
 	if (!dv)
 		return 0;
 	ix->days = dv;
@@ -165,7 +171,7 @@ static void count_day(struct crindex *ix, uint32_t q, const json_t *queue,
 	++d->handled;
 	if (d->nwaits == d->capw) {
 		size_t cap = d->capw ? d->capw * 2 : 64;
-		uint32_t *w = mem_realloc(d->waits, cap * sizeof(*w));
+		uint32_t *w = grow(d->waits, cap * sizeof(*w));
 
 		if (!w)
 			return;
@@ -193,7 +199,7 @@ static void index_line(struct crindex *ix, const char *line, size_t len,
 	}
 	if (ix->n == ix->cap) {
 		size_t cap = ix->cap ? ix->cap * 2 : 1024;
-		struct crent *v = mem_realloc(ix->v, cap * sizeof(*v));
+		struct crent *v = grow(ix->v, cap * sizeof(*v));
 
 		if (!v) {
 			json_decref(r);
@@ -254,7 +260,7 @@ static int read_more(struct crindex *ix, int fd, size_t max)
 
 		if (ix->buflen + want > ix->bufcap) {
 			size_t cap = ix->buflen + want;
-			char *b = mem_realloc(ix->buf, cap);
+			char *b = grow(ix->buf, cap);
 
 			if (!b)
 				return ENOMEM;

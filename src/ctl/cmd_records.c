@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -64,26 +65,27 @@ static int put_escaped(struct mbuf *mb, const char *s)
 static int header(const struct mbuf *mb, size_t *hlenp, size_t *clenp,
 		  unsigned *statusp)
 {
-	struct pl text, cl;
-	const uint8_t *end;
-	size_t i;
+	char text[8192], *line, *save = NULL;
+	size_t i, len = 0;
 
-	end = NULL;
-	for (i = 0; i + 3 < mb->end && !end; i++) {
+	for (i = 0; i + 3 < mb->end && !len; i++) {
 		if (!memcmp(mb->buf + i, "\r\n\r\n", 4))
-			end = mb->buf + i + 4;
+			len = i + 4;
 	}
-	if (!end)
-		return 0;
-	text.p = (const char *)mb->buf;
-	text.l = (size_t)(end - mb->buf);
-	if (re_regex(text.p, text.l, "HTTP/1.[0-9] [0-9]+", NULL, &cl))
+	if (!len)
+		return mb->end > sizeof(text) ? EBADMSG : 0;
+	if (len >= sizeof(text))
 		return EBADMSG;
-	*statusp = pl_u32(&cl);
-	if (!re_regex(text.p, text.l, "[Cc]ontent-[Ll]ength:[ ]*[0-9]+",
-		      NULL, &cl))
-		*clenp = pl_u32(&cl);
-	*hlenp = text.l;
+	memcpy(text, mb->buf, len);
+	text[len] = '\0';
+	if (sscanf(text, "HTTP/1.%*u %u", statusp) != 1)
+		return EBADMSG;
+	for (line = strtok_r(text, "\r\n", &save); line;
+	     line = strtok_r(NULL, "\r\n", &save)) {
+		if (!strncasecmp(line, "Content-Length:", 15))
+			*clenp = (size_t)strtoul(line + 15, NULL, 10);
+	}
+	*hlenp = len;
 	return 0;
 }
 

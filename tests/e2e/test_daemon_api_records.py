@@ -1,0 +1,349 @@
+"""Contact records and queue metrics over the API, and API access.
+
+The daemon starts on a records file written here (old and today's
+records, one torn line); the API must give back exactly those records,
+filtered and paged with cursors, one by ContactId, and count today's
+handled/abandoned/answer time/service level per queue. A real call
+(SIPp, queued in Sales, hangs up) is appended while the daemon runs and
+must show up in both. `callflowctl records` prints the same records as
+JSON lines. Off loopback the API needs a Bearer token, and the daemon
+refuses to start without one."""
+import datetime
+import json
+import os
+import socket
+import subprocess
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import cfd
+from daemon import Daemon, Sipp, free_port, wait_for
+
+FLOWS = [cfd.data("e2e", "agent-flows", f) for f in
+         ("inbound.json", "queue.json")]
+NUMBER = "+18005550100"
+CONFIG = {
+    "queues": [{"name": "Sales", "service_level_seconds": 10},
+               {"name": "Support"}],
+    "routing_profiles": [{"name": "Sales profile",
+                          "queues": [{"queue": "Sales", "priority": 1}]}],
+    "agents": [{"username": "agent1", "password": "s3cret-One",
+                "routing_profile": "Sales profile"}],
+}
+TOKEN = "e2e-token-0123456789abcdef"
+
+
+def iso(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + \
+        "%03dZ" % (dt.microsecond // 1000)
+
+
+def record(n, init, disc, queue=None, agent=None, wait=0):
+    r = {"ContactId": "00000000-0000-4000-8000-%012d" % n,
+         "Channel": "VOICE", "InitiationMethod": "INBOUND",
+         "InitiationTimestamp": iso(init),
+         "DisconnectTimestamp": iso(disc),
+         "DisconnectReason": "CUSTOMER_DISCONNECT",
+         "Queue": None, "AgentConnectionAttempts": 1 if agent else 0}
+    if queue:
+        enq = init + datetime.timedelta(seconds=1)
+        deq = enq + datetime.timedelta(seconds=wait)
+        r["Queue"] = {"Name": queue, "EnqueueTimestamp": iso(enq),
+                      "DequeueTimestamp": iso(deq), "Duration": wait}
+        if agent:
+            r["Agent"] = {"Username": agent, "ARN": None,
+                          "ConnectedToAgentTimestamp": iso(deq)}
+    return r
+
+
+def seed():
+    """Old records (2020) and today's; today's end a minute ago at most,
+    so they stay within today's UTC day unless run at 00:00-00:01."""
+    old = datetime.datetime(2020, 1, 1, 10, 0, 0)
+    recs = []
+    for i in range(6):
+        init = old + datetime.timedelta(hours=i)
+        recs.append(record(i + 1, init, init + datetime.timedelta(
+            minutes=5), queue=("Sales", "Support", None)[i % 3],
+            agent=("agent1", "agent2", None)[i % 3], wait=20))
+    now = datetime.datetime.utcnow().replace(microsecond=0)
+    start = now - datetime.timedelta(seconds=50)
+    if start.date() != now.date():
+        start = now.replace(hour=0, minute=0, second=0)
+    recs.append(record(7, start, now, "Sales", "agent1", wait=5))
+    recs.append(record(8, start, now, "Sales", "agent2", wait=30))
+    recs.append(record(9, start, now, "Sales", None, wait=12))
+    return recs
+
+
+class Records(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon(flows=FLOWS, numbers={NUMBER: "E2E To Sales"},
+                       config=CONFIG)
+        cls.seeded = seed()
+        os.makedirs(os.path.dirname(cls.d.records_path))
+        with open(cls.d.records_path, "w") as f:
+            for i, r in enumerate(cls.seeded):
+                f.write(json.dumps(r) + "\n")
+                if i == 2:
+                    f.write("{torn line from a crash\n")
+        try:
+            cls.d.start()
+        except Exception:
+            cls.d.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.d.stop()
+        log = cls.d.log()
+        cls.d.cleanup()
+        assert rc == 0, log[-3000:]
+        assert "ERROR: AddressSanitizer" not in log
+
+    def file_records(self, n):
+        """The records in the file (the torn line skipped), once n."""
+        out = []
+        with open(self.d.records_path) as f:
+            for line in f:
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+        return out if len(out) >= n else None
+
+    def get(self, path, **params):
+        q = urllib.parse.urlencode(params)
+        return self.d.http("GET", path + ("?" + q if q else ""))
+
+    def all_pages(self, **params):
+        out, cursor = [], None
+        while True:
+            p = dict(params)
+            if cursor:
+                p["cursor"] = cursor
+            code, doc = self.get("/v1/contact-records", **p)
+            self.assertEqual(code, 200, doc)
+            self.assertLessEqual(len(doc["records"]),
+                                 int(params.get("limit", 100)))
+            out += doc["records"]
+            cursor = doc["next_cursor"]
+            if not cursor:
+                return out
+
+    def ids(self, recs):
+        return [r["ContactId"] for r in recs]
+
+    def test_list_filters_and_pages(self):
+        seeded = self.seeded
+        code, doc = self.get("/v1/contact-records")
+        self.assertEqual(code, 200)
+        got = [r for r in doc["records"]
+               if r["ContactId"].startswith("00000000-")]
+        self.assertEqual(got, seeded)   # the torn line is skipped
+        self.assertEqual(self.all_pages(limit=2)[:len(seeded)], got)
+
+        code, doc = self.get("/v1/contact-records", limit=4)
+        self.assertEqual(len(doc["records"]), 4)
+        self.assertIsInstance(doc["next_cursor"], str)
+
+        sales = [r for r in seeded if r["Queue"] and
+                 r["Queue"]["Name"] == "Sales"]
+        self.assertEqual(self.ids(self.all_pages(queue="Sales", limit=1)
+                                  [:len(sales)]), self.ids(sales))
+        agent2 = [r for r in seeded if r.get("Agent", {}).get(
+            "Username") == "agent2"]
+        self.assertEqual(self.ids(self.all_pages(agent="agent2")),
+                         self.ids(agent2))
+        self.assertEqual(self.all_pages(agent="nobody"), [])
+        self.assertEqual(self.all_pages(queue="Nowhere"), [])
+
+        # by DisconnectTimestamp (default) or InitiationTimestamp
+        lo, hi = seeded[1], seeded[4]
+        by_disc = [r for r in seeded if lo["DisconnectTimestamp"] <=
+                   r["DisconnectTimestamp"] < hi["DisconnectTimestamp"]]
+        self.assertEqual(self.ids(self.all_pages(
+            **{"from": lo["DisconnectTimestamp"],
+               "to": hi["DisconnectTimestamp"]})), self.ids(by_disc))
+        by_init = [r for r in seeded if lo["DisconnectTimestamp"] <=
+                   r["InitiationTimestamp"] < hi["DisconnectTimestamp"]]
+        self.assertNotEqual(by_init, by_disc)
+        self.assertEqual(self.ids(self.all_pages(
+            time="initiation", **{"from": lo["DisconnectTimestamp"],
+                                  "to": hi["DisconnectTimestamp"]})),
+            self.ids(by_init))
+
+    def test_one_record(self):
+        r = self.seeded[4]
+        code, doc = self.get("/v1/contact-records/" + r["ContactId"])
+        self.assertEqual((code, doc), (200, r))
+        code, doc = self.get("/v1/contact-records/"
+                             "00000000-0000-4000-8000-999999999999")
+        self.assertEqual(code, 404)
+        self.assertIn("error", doc)
+
+    def test_bad_queries(self):
+        for params in ({"limit": 0}, {"limit": 1001}, {"limit": "ten"},
+                       {"from": "yesterday"}, {"to": "2026-13-01"},
+                       {"time": "answer"}, {"cursor": "c0.zz"},
+                       {"cursor": "garbage"}, {"colour": "blue"},
+                       {"queue": ""}):
+            code, doc = self.get("/v1/contact-records", **params)
+            self.assertEqual(code, 400, params)
+            self.assertIn("error", doc)
+        code, _ = self.d.http("POST", "/v1/contact-records", {})
+        self.assertEqual(code, 405)
+
+    def sales_today(self):
+        code, m = self.get("/v1/queues/Sales/metrics")
+        self.assertEqual(code, 200, m)
+        return m
+
+    def test_queue_metrics_and_a_live_call(self):
+        today = [r for r in self.seeded if r["ContactId"][-1] in "789"]
+        handled = [r for r in today if "Agent" in r]
+        waits = [r["Queue"]["Duration"] for r in handled]
+        m = self.sales_today()
+        self.assertEqual(m["name"], "Sales")
+        self.assertEqual(m["today"]["handled"], len(handled))
+        self.assertEqual(m["today"]["abandoned"], 1)
+        self.assertAlmostEqual(m["today"]["average_answer_seconds"],
+                               sum(waits) / len(waits), places=2)
+        self.assertEqual(m["today"]["service_level_seconds"], 10)
+        self.assertAlmostEqual(m["today"]["service_level_percent"],
+                               100.0 * sum(w <= 10 for w in waits) /
+                               len(waits), places=2)
+        self.assertEqual(m["contacts_in_queue"], 0)
+        self.assertEqual(m["contacts_scheduled"], 0)
+        self.assertEqual(m["agents"]["online"], 0)   # agent1 is Offline
+        for k in ("available", "staffed", "on_contact", "acw",
+                  "non_productive", "missed"):
+            self.assertEqual(m["agents"][k], 0, k)
+
+        code, doc = self.get("/v1/queues")
+        self.assertEqual(code, 200)
+        self.assertEqual([q["name"] for q in doc["queues"]],
+                         ["Sales", "Support"])
+        self.assertEqual(doc["queues"][1]["today"]["service_level_seconds"],
+                         20)
+        self.assertEqual(self.get("/v1/queues/Nowhere/metrics")[0], 404)
+        self.assertEqual(self.get("/v1/queues/Sales")[0], 404)
+
+        # a live call: queued in Sales, the caller hangs up (abandoned)
+        sipp = Sipp(self.d, "uac_caller_bye.xml", NUMBER)
+        try:
+            self.assertEqual(sipp.run(), 0, sipp.errors())
+        finally:
+            sipp.kill()
+        rec = wait_for(lambda: self.file_records(len(self.seeded) + 1),
+                       20, "the call's record")[-1]
+        self.assertEqual(rec["Queue"]["Name"], "Sales")
+        code, doc = self.get("/v1/contact-records/" + rec["ContactId"])
+        self.assertEqual((code, doc), (200, rec))
+        self.assertEqual(self.all_pages()[-1], rec)
+        m = self.sales_today()
+        self.assertEqual(m["today"]["abandoned"], 2)
+        self.assertEqual(m["today"]["handled"], len(handled))
+
+    def test_callflowctl_records(self):
+        api = "127.0.0.1:%d" % self.d.http_port
+        p = cfd.callflowctl(["records", "--api", api, "--queue", "Sales",
+                             "--limit", "1"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = [json.loads(x) for x in p.stdout.splitlines()]
+        self.assertEqual(lines, self.all_pages(queue="Sales"))
+        p = cfd.callflowctl(["records", "--api", api, "--max", "2"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([json.loads(x) for x in p.stdout.splitlines()],
+                         self.seeded[:2])
+        p = cfd.callflowctl(["records", "--api", api, "--id",
+                             self.seeded[3]["ContactId"]])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout), self.seeded[3])
+        p = cfd.callflowctl(["records", "--api", api, "--limit", "0"])
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("limit", p.stderr)
+        p = cfd.callflowctl(["records", "--bogus"])
+        self.assertEqual(p.returncode, 2)
+
+
+def http(port, path, token=None):
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path))
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return r.status, json.loads(r.read().decode())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read().decode() or "null")
+
+
+class Access(unittest.TestCase):
+
+    def daemon(self, api=None):
+        d = Daemon(config=CONFIG)
+        self.addCleanup(d.cleanup)
+        d.config["http"]["listen"] = "0.0.0.0:%d" % d.http_port
+        if api is not None:
+            d.config["api"] = api
+        d.write_config()
+        return d
+
+    def run_to_exit(self, d):
+        with open(d.log_path, "w") as log:
+            p = subprocess.run([cfd.DAEMON, "--config", d.config_path],
+                               stdout=log, stderr=subprocess.STDOUT,
+                               cwd=d.dir, timeout=30)
+        return p.returncode
+
+    def test_off_loopback_without_token_refuses_to_start(self):
+        d = self.daemon()
+        self.assertNotEqual(self.run_to_exit(d), 0)
+        self.assertIn("not a loopback address", d.log())
+        d = self.daemon({"token": "short"})
+        self.assertNotEqual(self.run_to_exit(d), 0)
+        self.assertIn("api.token", d.log())
+        d = self.daemon({"token": TOKEN, "extra": 1})
+        self.assertNotEqual(self.run_to_exit(d), 0)
+        self.assertIn("api.extra: unknown key", d.log())
+
+    def test_token_required(self):
+        d = self.daemon({"token": TOKEN})
+        d._healthy = lambda: (d.proc.poll() is None and
+                              self.try_health(d.http_port))
+        d.start()
+        try:
+            for path in ("/health", "/v1/contact-records", "/v1/queues",
+                         "/v1/agents", "/metrics"):
+                code, doc = http(d.http_port, path)
+                self.assertEqual(code, 401, path)
+                self.assertIn("error", doc)
+                self.assertEqual(http(d.http_port, path, "wrong-" +
+                                      TOKEN)[0], 401)
+            self.assertEqual(http(d.http_port, "/v1/queues", TOKEN)[0],
+                             200)
+            api = "127.0.0.1:%d" % d.http_port
+            p = cfd.callflowctl(["records", "--api", api])
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("401", p.stderr)
+            p = cfd.callflowctl(["records", "--api", api, "--token",
+                                 TOKEN])
+            self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
+        finally:
+            self.assertEqual(d.stop(), 0)
+        self.assertNotIn("ERROR: AddressSanitizer", d.log())
+
+    @staticmethod
+    def try_health(port):
+        try:
+            return http(port, "/health", TOKEN)[0] == 200
+        except OSError:
+            return False
+
+
+if __name__ == "__main__":
+    unittest.main()
