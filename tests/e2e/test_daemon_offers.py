@@ -118,12 +118,12 @@ class Offers(unittest.TestCase):
 
     # -- helpers --
 
-    def start_daemon(self, queues, profiles, agent_list, hours=(ALWAYS,)):
-        self.d = Daemon(flows=FLOWS, numbers=NUMBERS, config={
-            "hours_of_operation": list(hours),
-            "queues": queues,
-            "routing_profiles": profiles,
-            "agents": agent_list})
+    def start_daemon(self, queues, profiles, agent_list, hours=(ALWAYS,),
+                     extra=None):
+        config = {"hours_of_operation": list(hours), "queues": queues,
+                  "routing_profiles": profiles, "agents": agent_list}
+        config.update(extra or {})
+        self.d = Daemon(flows=FLOWS, numbers=NUMBERS, config=config)
         self.d.start()
 
     def agent(self, user):
@@ -252,6 +252,40 @@ class Offers(unittest.TestCase):
         self.assertEqual(rec["AgentConnectionAttempts"], 1)
         self.assertEqual(rec["Agent"]["Username"], "agent2")
         self.assertEqual(self.agent("agent1")["state"], "Missed")
+
+    def test_missed_again_then_status(self):
+        """Missed ends after missed_seconds and the same contact rings
+        again; max_in_a_row misses set the configured status."""
+        sales = profile("Sales", [("Sales", 1, 0)], ring=2)
+        sales["missed_offer"] = {"missed_seconds": 1, "max_in_a_row": 2,
+                                 "status": "Lunch"}
+        self.start_daemon(
+            [{"name": "Sales", "hours": "Always"}], [sales],
+            agents(("agent1", "Sales")),
+            extra={"agent_statuses": [{"name": "Lunch",
+                                       "type": "CUSTOM"}]})
+        phone = self.start_agent("agent1", auto=False)
+        caller = self.call(SALES, "caller1")
+        phone.wait_event("CALL_INCOMING", 15)
+        a = self.wait_state("agent1", "Missed", 6)
+        self.assertEqual(a["misses"], 1)
+        self.assertEqual(a["status"], "Available")
+        phone.wait_event("CALL_CLOSED", 5)
+        # back to Available after 1 s, and rung again for the same caller
+        phone.wait_event("CALL_INCOMING", 10)
+        self.assertEqual(self.agent("agent1")["contact"],
+                         self.contact_of("caller1")["ContactId"])
+        phone.wait_event("CALL_CLOSED", 6)
+        a = wait_for(lambda: self.agent("agent1")["status"] == "Lunch" and
+                     self.agent("agent1"), 5, "agent1 on Lunch")
+        self.assertFalse(a["routable"])
+        self.assertEqual(self.wait_state("agent1", "Lunch", 5)["misses"],
+                         0)
+        self.assertEqual(self.contact_of("caller1")["state"], "Queued")
+        caller.hangup()
+        rec = self.record_of("caller1")
+        self.assertEqual(rec["AgentConnectionAttempts"], 2)
+        self.assertNotIn("Agent", rec)
 
     def test_decline_then_next_agent(self):
         self.start_daemon(
