@@ -198,6 +198,17 @@ int contact_hold_set(struct contact *c, enum hold_state st, const char *by,
 	return 0;
 }
 
+int contact_hold_phone(struct contact *c, bool hold)
+{
+	if (!c)
+		return EINVAL;
+	if (hold == c->hold.phone)
+		return 0;	/* a session refresh: the API's hold stays */
+	c->hold.phone = hold;
+	return contact_hold_set(c, hold ? HOLD_CUSTOMER : HOLD_NONE,
+				"agent's phone", NULL);
+}
+
 int contact_hold_op(struct frun *run, enum fparticipant_state st, void *arg)
 {
 	struct leg *l = arg;
