@@ -80,6 +80,7 @@ struct chold {
 	bool cust_flow;
 	bool agent_flow;
 	bool whispering;	/* whispers were still playing at hold */
+	bool phone;		/* the agent's phone holds (its last SDP) */
 };
 
 struct contact {
@@ -129,6 +130,9 @@ void contact_entry_event(struct rentry *e, enum rentry_event ev,
  * the run asking (kept running), or NULL. ENOTCONN when not connected. */
 int  contact_hold_set(struct contact *c, enum hold_state st,
 		      const char *by, struct frun *self);
+/** The agent's phone's re-INVITE: a change of its hold (sendonly or
+ * inactive) holds or resumes; the same again (a refresh) does nothing. */
+int  contact_hold_phone(struct contact *c, bool hold);
 /** The flow port of UpdatePreviousContactParticipantState. */
 int  contact_hold_op(struct frun *run, enum fparticipant_state st,
 		     void *arg);
