@@ -100,8 +100,7 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	mstream_set_dir(l->ms, r->dir);
 	hold = r->dir == SDP_RECVONLY || r->dir == SDP_INACTIVE;
 	/* the bridge stops and the hold flows play (contact_hold.c) */
-	(void)contact_hold_set(c, hold ? HOLD_CUSTOMER : HOLD_NONE,
-			       "agent's phone", NULL);
+	(void)contact_hold_phone(c, hold);
 	log_info("contact %s: agent %s the call", c->cd->contact_id,
 		 hold ? "holds" : "resumes");
 	events_contact(hold ? "held" : "resumed", c->cd, c->info.queue_name,
