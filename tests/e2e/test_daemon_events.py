@@ -228,6 +228,14 @@ class Events(unittest.TestCase):
         self.d.wait_log("event stream closed")
         self.assertEqual(self.d.http("GET", "/health")[0], 200)
 
+    def test_stop_with_a_listener(self):
+        ws, _ = self.listen()
+        self.assertEqual(self.d.stop(), 0)
+        # told it is going away (1001), or the connection just ends
+        with self.assertRaises(AssertionError) as cm:
+            ws.message(10)
+        self.assertRegex(str(cm.exception), "closed")
+        self.assertNotIn("Sanitizer", self.d.log())
 
 if __name__ == "__main__":
     unittest.main()
