@@ -17,6 +17,7 @@
 #include <callflowd/cdata.h>
 #include <callflowd/collect.h>
 #include <callflowd/config.h>
+#include <callflowd/events.h>
 #include <callflowd/contact.h>
 #include <callflowd/httpc.h>
 #include <callflowd/interp.h>
@@ -495,6 +496,8 @@ static int op_enqueue(struct frun *run, const struct cfg_queue *q,
 	if (err)
 		return err;	/* EOVERFLOW: QueueAtCapacity */
 
+	if (c->info.queue_name)	/* it was in a queue: a transfer */
+		events_contact("transferred", c->cd, rqueue_name(rq), NULL);
 	c->info.queue_name = rqueue_name(rq);
 	c->info.enqueued_ms = util_now_ms();
 	c->info.dequeued_ms = 0;

@@ -16,6 +16,7 @@
 #include <callflowd/app.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
+#include <callflowd/events.h>
 #include <callflowd/flowset.h>
 #include <callflowd/journal.h>
 #include <callflowd/log.h>
@@ -469,6 +470,7 @@ bool contact_transfer_run_end(struct contact *c, const struct fend *end)
 		c->state = CONTACT_CONNECTED;
 		log_info("contact %s: transferred to %s", c->cd->contact_id,
 			 end->target ? end->target : "?");
+		events_contact("transferred", c->cd, NULL, NULL);
 		return true;
 
 	case FEND_TRANSFER_AGENT:
@@ -514,6 +516,7 @@ static int next_segment(struct contact *c, const char *reason)
 	journal_end(c->app->journal, c->cd->contact_id);
 	log_info("contact %s: transferred, next segment %s",
 		 c->cd->contact_id, id);
+	events_contact("transferred", c->cd, info.queue_name, reason);
 
 	mem_deref(c->cd);
 	c->cd = nd;
