@@ -29,6 +29,7 @@
 #include <callflowd/loop.h>
 #include <callflowd/media.h>
 #include <callflowd/notify.h>
+#include <callflowd/outbound.h>
 #include <callflowd/records.h>
 #include <callflowd/routing.h>
 #include <callflowd/sipserver.h>
@@ -133,6 +134,8 @@ static int check_sections(const struct config *cfg)
 		return EINVAL;
 	}
 	err = routing_config_check(cfg, errbuf, sizeof(errbuf));
+	if (!err)
+		err = outbound_check(cfg, errbuf, sizeof(errbuf));
 	if (err)
 		log_error("config: %s", errbuf);
 	return err;
