@@ -8,13 +8,15 @@ import cfd
 from daemon import Daemon, Sipp
 
 IVR = cfd.data("e2e", "flows", "ivr.json")
+WHO = cfd.data("e2e", "flows", "who.json")
 NUMBER = "+18005550100"
 
 
 class Ivr(unittest.TestCase):
 
     def setUp(self):
-        self.d = Daemon(flows=[IVR], numbers={NUMBER: "E2E IVR"})
+        self.d = Daemon(flows=[IVR, WHO],
+                        numbers={NUMBER: "E2E IVR", "+18005550177": "E2E Who"})
         self.d.start()
 
     def tearDown(self):
@@ -49,6 +51,16 @@ class Ivr(unittest.TestCase):
                                 rec["InitiationTimestamp"])
         # stored input never reaches a record unless a flow copies it
         self.assertNotIn("StoredCustomerInput", str(rec))
+
+    def test_caller_from_p_asserted_identity(self):
+        # the carrier's asserted identity wins over From
+        sipp = Sipp(self.d, "uac_pai.xml", "1-800-555-0177")
+        self.assertEqual(sipp.run(), 0, sipp.errors())
+        rec = self.d.wait_records(1)[-1]
+        self.assertEqual(rec["Attributes"]["Caller"], "+15557654321")
+        self.assertEqual(rec["CustomerEndpoint"]["Address"], "+15557654321")
+        # the dialled number, written with separators, is E.164 here
+        self.assertEqual(rec["Attributes"]["Dialled"], "+18005550177")
 
     def test_live_contact_visible_in_api(self):
         sipp = Sipp(self.d, "uac_ivr.xml", "18005550100").start()
