@@ -231,6 +231,7 @@ void contact_hold_close(struct contact *c)
 		return;
 	hold_count(c);
 	c->hold.st = HOLD_NONE;
+	c->cd->hold = HOLD_NONE;
 	c->hold.cust_flow = false;
 	c->hold.agent_flow = false;
 	c->hold.whispering = false;
@@ -273,7 +274,6 @@ bool contact_hold_remaining(struct contact *c)
 	/* the agent is gone: the record says so whatever happens next */
 	str_ncpy(c->reason, "AGENT_DISCONNECT", sizeof(c->reason));
 	contact_hold_close(c);
-	c->cd->hold = HOLD_NONE;
 	/* leave the router: the agent goes to after-contact work now */
 	contact_agent_end(c);
 	c->state = CONTACT_IN_FLOW;
