@@ -313,7 +313,7 @@ static void whisper_end(struct frun *run, const struct fend *end, void *arg)
 		return;
 	}
 	/* both whispers done: join them */
-	if (c->whispering && c->cust.run && frun_ended(c->cust.run) &&
+	if (c->whispering && (!c->cust.run || frun_ended(c->cust.run)) &&
 	    c->agent && (!c->agent->run || frun_ended(c->agent->run)))
 		tmr_start(&c->queue_tmr, 0, bridge_tmr, c);
 }

@@ -201,21 +201,30 @@ static void drain_check(void *arg)
 	tmr_start(&d.drain_tmr, 50, drain_check, NULL);
 }
 
+/* Ending a contact writes its record on the loop thread (tens of us):
+ * a mass hang-up goes in slices so the loop keeps serving in between. */
+#define HANGUP_SLICE 50
+
+static void hangup_slice(void *arg)
+{
+	unsigned n = 0;
+
+	(void)arg;
+	while (list_head(&d.app.contacts) && n++ < HANGUP_SLICE)
+		contact_hangup(contact_from_le(list_head(&d.app.contacts)),
+			       "OTHER");
+	if (list_head(&d.app.contacts))
+		tmr_start(&d.grace_tmr, 1, hangup_slice, NULL);
+	else
+		drain_check(NULL);
+}
+
 static void grace_expired(void *arg)
 {
-	struct le *le;
-
 	(void)arg;
 	log_info("shutdown: grace period over, ending %u live call%s",
 		 d.app.ncontacts, d.app.ncontacts == 1 ? "" : "s");
-	le = list_head(&d.app.contacts);
-	while (le) {
-		struct contact *c = contact_from_le(le);
-
-		le = le->next;
-		contact_hangup(c, "OTHER");
-	}
-	drain_check(NULL);
+	hangup_slice(NULL);
 }
 
 static void begin_drain(void)
