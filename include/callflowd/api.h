@@ -11,6 +11,10 @@
 struct app;
 struct api;
 
+struct config;
+
+/** Check the http and api sections (start, reload, --check-config). */
+int api_config_check(const struct config *cfg);
 /** Listen on the config's http.listen ("127.0.0.1:8080" default). */
 int api_alloc(struct api **apip, struct app *app);
 

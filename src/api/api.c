@@ -302,6 +302,27 @@ static int api_configure(struct api *api, const json_t *sect,
 	return tok ? str_dup(&api->token, json_string_value(tok)) : 0;
 }
 
+int api_config_check(const struct config *cfg)
+{
+	const char *listen = json_string_value(json_object_get(
+		json_object_get(cfg->root, "http"), "listen"));
+	struct api tmp;
+	struct sa laddr;
+	int err;
+
+	if (!listen)
+		listen = "127.0.0.1:8080";
+	if (sa_decode(&laddr, listen, strlen(listen))) {
+		log_error("config: http.listen: '%s' is not host:port", listen);
+		return EINVAL;
+	}
+	memset(&tmp, 0, sizeof(tmp));
+	err = api_configure(&tmp, json_object_get(cfg->root, "api"), &laddr,
+			    listen);
+	mem_deref(tmp.token);
+	return err;
+}
+
 int api_alloc(struct api **apip, struct app *app)
 {
 	const char *listen = NULL;

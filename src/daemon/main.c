@@ -136,9 +136,11 @@ static int check_sections(const struct config *cfg)
 	err = routing_config_check(cfg, errbuf, sizeof(errbuf));
 	if (!err)
 		err = outbound_check(cfg, errbuf, sizeof(errbuf));
-	if (err)
+	if (err) {
 		log_error("config: %s", errbuf);
-	return err;
+		return err;
+	}
+	return api_config_check(cfg);
 }
 
 static int load_flows(struct flowset **fsp, const struct config *cfg)
