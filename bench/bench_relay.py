@@ -339,11 +339,12 @@ def report(out):
               r.get("bridged_in_window"), r.get("contacts_min"),
               r.get("contacts_max")))
     print("  window %.1f s: CPU daemon %.1f%%, SIPp callers %.1f%%, SIPp "
-          "agents %.1f%%, bench %.1f%%, machine %.1f%% (of %d cores x "
-          "100%%)" % (
+          "agents %.1f%%, bench %.1f%%, other processes %.1f%%, machine "
+          "%.1f%% (of %d cores x 100%%)" % (
               r.get("window_seconds", 0), cpu.get("daemon", 0),
               cpu.get("sipp_callers", 0), cpu.get("sipp_agents", 0),
-              cpu.get("self", 0), cpu.get("machine", 0), os.cpu_count()))
+              cpu.get("self", 0), cpu.get("other", 0),
+              cpu.get("machine", 0), os.cpu_count()))
     n = max(1, r["calls"])
     print("  daemon RSS: idle %.1f MiB, with the calls %.1f MiB (%.1f KiB "
           "per call)" % (r["rss_idle_kib"] / 1024.0,
