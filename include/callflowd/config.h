@@ -33,6 +33,7 @@ struct cfg_queue {
 	char *queue_flow;	/* default customer queue flow, or NULL */
 	char *outbound_caller_id;
 	char *description;
+	char *quick_connect;	/* extension an agent transfers to, or NULL */
 	uint32_t service_level_seconds;	/* answered within: default 20 */
 };
 
@@ -108,6 +109,9 @@ const struct cfg_function *config_function(const struct config *cfg,
 					   const char *ref);
 const struct cfg_agent    *config_agent(const struct config *cfg,
 					const char *ref);
+/** The queue whose quick_connect extension is ext, or NULL. */
+const struct cfg_queue *config_queue_quick(const struct config *cfg,
+					   const char *ext);
 /** Flow name/ARN for an E.164 number, or NULL. */
 const char *config_number_flow(const struct config *cfg, const char *e164);
 /** True when ref names ident (shared matching rule above). */

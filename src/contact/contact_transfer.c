@@ -713,8 +713,8 @@ static void rjob_run(void *arg)
 	mem_deref(j);
 }
 
-/* Refer-To's user: a queue (name, id), else an agent (username), else a
- * phone number. */
+/* Refer-To's user: a queue's quick-connect extension, a queue (name, id),
+ * else an agent (username), else a phone number. */
 static int refer_target(enum contact_xfer_kind *kp, char **targetp,
 			const struct contact *c, const struct sip_msg *msg)
 {
@@ -732,7 +732,17 @@ static int refer_target(enum contact_xfer_kind *kp, char **targetp,
 	if (err)
 		return err;
 
-	if (r && router_queue(r, user))
+	if (config_queue_quick(c->cfg, user)) {
+		/* a quick-connect extension: the queue by its name */
+		const char *name = config_queue_quick(c->cfg,
+						      user)->ident.name;
+
+		mem_deref(user);
+		user = NULL;
+		err = str_dup(&user, name);
+		*kp = CONTACT_XFER_QUEUE;
+	}
+	else if (r && router_queue(r, user))
 		*kp = CONTACT_XFER_QUEUE;
 	else if (r && router_agent(r, user))
 		*kp = CONTACT_XFER_AGENT;

@@ -85,6 +85,7 @@ static void config_destructor(void *arg)
 		mem_deref(q->queue_flow);
 		mem_deref(q->outbound_caller_id);
 		mem_deref(q->description);
+		mem_deref(q->quick_connect);
 	}
 	mem_deref(cfg->queues);
 

@@ -97,6 +97,21 @@ const struct cfg_queue *config_queue(const struct config *cfg,
 }
 
 
+const struct cfg_queue *config_queue_quick(const struct config *cfg,
+					   const char *ext)
+{
+	size_t i;
+
+	for (i = 0; cfg && ext && i < cfg->queuec; i++) {
+		if (cfg->queues[i].quick_connect &&
+		    !strcmp(cfg->queues[i].quick_connect, ext))
+			return &cfg->queues[i];
+	}
+
+	return NULL;
+}
+
+
 const struct hours *config_hours(const struct config *cfg, const char *ref)
 {
 	size_t i;

@@ -141,7 +141,7 @@ static int queue_parse(struct ctx *c, struct cfg_queue *q, const json_t *obj,
 	static const char *const keys[] = {
 		"name", "id", "arn", "arns", "hours", "max_contacts",
 		"queue_flow", "outbound_caller_id", "description",
-		"service_level_seconds", NULL
+		"service_level_seconds", "quick_connect", NULL
 	};
 	char path[PATH_SZ], top[PATH_SZ];
 	char num[24];
@@ -221,6 +221,21 @@ static int queue_parse(struct ctx *c, struct cfg_queue *q, const json_t *obj,
 		if (err)
 			return err;
 	}
+
+	err = cfg_get_str(c, &q->quick_connect, obj, path, "quick_connect",
+			  false);
+	if (err)
+		return err;
+	if (q->quick_connect &&
+	    (!*q->quick_connect ||
+	     strspn(q->quick_connect, "0123456789*#") !=
+	     strlen(q->quick_connect) || strlen(q->quick_connect) > 16))
+		return cfg_fail(c, "%squick_connect: expected 1 to 16 of "
+				"0-9 * #", path);
+	if (q->quick_connect &&
+	    config_queue_quick(c->cfg, q->quick_connect) != q)
+		return cfg_fail(c, "%squick_connect: \"%s\" is already "
+				"another queue's", path, q->quick_connect);
 
 	return cfg_get_str(c, &q->description, obj, path, "description", false);
 }

@@ -33,7 +33,7 @@ NUMBERS = {
 }
 
 ROUTING = {
-    "queues": [{"name": "Sales"}, {"name": "Support"}],
+    "queues": [{"name": "Sales"}, {"name": "Support", "quick_connect": "2002"}],
     "routing_profiles": [{"name": "Sales profile",
                           "queues": [{"queue": "Sales", "priority": 1}],
                           "after_contact_work_seconds": 30,
@@ -316,7 +316,7 @@ class Transfer(unittest.TestCase):
 
     # -- the agent's REFER --
 
-    def test_agent_refer_to_queue(self):
+    def refer_to_support(self, user):
         self.daemon(flows("to_sales.json") + [QUEUE_FLOW] + WHISPERS)
         agent = Baresip(self.d.dir, "agent1", register_to=self.d.sip_port,
                         password="s3cret-One")
@@ -333,8 +333,8 @@ class Transfer(unittest.TestCase):
         self.d.wait_log("customer and agent joined")
         cid = self.d.http("GET", "/v1/contacts")[1]["contacts"][0][
             "ContactId"]
-        r = agent.command("transfer", "sip:Support@127.0.0.1:%d" %
-                          self.d.sip_port)
+        r = agent.command("transfer", "sip:%s@127.0.0.1:%d" %
+                          (user, self.d.sip_port))
         self.assertTrue(r.get("ok"), r)
         # the agent's call ends; the agent goes to after-contact work
         agent.wait_event("CALL_CLOSED", 20)
@@ -354,6 +354,13 @@ class Transfer(unittest.TestCase):
         self.assertEqual(second["InitiationMethod"], "TRANSFER")
         self.assertEqual(second["Queue"]["Name"], "Support")
 
+
+    def test_agent_refer_to_queue(self):
+        self.refer_to_support("Support")
+
+    def test_agent_refer_to_quick_connect(self):
+        # the queue's quick-connect extension reaches the same queue
+        self.refer_to_support("2002")
 
 if __name__ == "__main__":
     unittest.main()

@@ -452,3 +452,32 @@ TEST(every_flow_type)
 		mem_deref(cfg);
 	}
 }
+
+TEST(queue_quick_connect)
+{
+	struct config *cfg = NULL;
+	char err[256] = "";
+
+	ASSERT_INT_EQ(config_parse(&cfg, "{\"queues\":["
+		"{\"name\":\"Sales\",\"quick_connect\":\"1001\"},"
+		"{\"name\":\"Support\",\"quick_connect\":\"*2\"},"
+		"{\"name\":\"Billing\"}]}", NULL, err, sizeof(err)), 0);
+	ASSERT_STR_EQ(config_queue_quick(cfg, "1001")->ident.name, "Sales");
+	ASSERT_STR_EQ(config_queue_quick(cfg, "*2")->ident.name, "Support");
+	ASSERT_NULL(config_queue_quick(cfg, "1002"));
+	ASSERT_NULL(config_queue_quick(cfg, NULL));
+	cfg = mem_deref(cfg);
+
+	/* the same extension twice, or not a keypad string: errors */
+	ASSERT_INT_EQ(config_parse(&cfg, "{\"queues\":["
+		"{\"name\":\"A\",\"quick_connect\":\"7\"},"
+		"{\"name\":\"B\",\"quick_connect\":\"7\"}]}", NULL, err,
+		sizeof(err)), EINVAL);
+	ASSERT_STR_EQ(err, "queues[1].quick_connect: \"7\" is already "
+		      "another queue's");
+	ASSERT_INT_EQ(config_parse(&cfg, "{\"queues\":["
+		"{\"name\":\"A\",\"quick_connect\":\"sales\"}]}", NULL, err,
+		sizeof(err)), EINVAL);
+	ASSERT_STR_EQ(err, "queues[0].quick_connect: expected 1 to 16 of "
+		      "0-9 * #");
+}
