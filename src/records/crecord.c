@@ -135,8 +135,11 @@ int crecord_encode(char **jsonp, const struct cdata *cd,
 	json_object_set_new(r, "AgentConnectionAttempts",
 			    json_integer((json_int_t)info->agent_attempts));
 	if (cd && cd->agent_username && info->agent_connected_ms) {
-		json_object_set_new(r, "Agent", json_pack("{s:s, s:o, s:o,"
-							  " s:I, s:I, s:I}",
+		uint64_t end = info->disconnected_ms > info->agent_connected_ms ?
+			info->disconnected_ms : info->agent_connected_ms;
+		json_t *agent;
+
+		agent = json_pack("{s:s, s:o, s:o, s:I, s:I, s:I}",
 			"Username", cd->agent_username,
 			"ARN", str_or_null(cd->agent_arn),
 			"ConnectedToAgentTimestamp",
@@ -146,7 +149,18 @@ int crecord_encode(char **jsonp, const struct cdata *cd,
 			"CustomerHoldDuration",
 			(json_int_t)((info->hold_ms + 500) / 1000),
 			"LongestHoldDuration",
-			(json_int_t)((info->longest_hold_ms + 500) / 1000)));
+			(json_int_t)((info->longest_hold_ms + 500) / 1000));
+		/* the agent's part ends with the contact; after-contact work
+		 * starts then (its end is the agent's, in the event stream) */
+		if (agent) {
+			json_object_set_new(agent, "AgentInteractionDuration",
+				json_integer((json_int_t)
+				((end - info->agent_connected_ms + 500) /
+				 1000)));
+			json_object_set_new(agent,
+				"AfterContactWorkStartTimestamp", ts(end));
+		}
+		json_object_set_new(r, "Agent", agent);
 	}
 
 	/* transfers: the segment that follows, where the caller went */

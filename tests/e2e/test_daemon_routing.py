@@ -141,6 +141,10 @@ class Routing(unittest.TestCase):
         self.assertEqual(rec["Agent"]["Username"], "agent1")
         self.assertIsNotNone(rec["Agent"]["ConnectedToAgentTimestamp"])
         self.assertEqual(rec["AgentConnectionAttempts"], 1)
+        # the caller's file is 12 s: most of it was talk with the agent
+        self.assertGreater(rec["Agent"]["AgentInteractionDuration"], 5)
+        self.assertEqual(rec["Agent"]["AfterContactWorkStartTimestamp"],
+                         rec["DisconnectTimestamp"])
 
         # the agent heard its whisper (1500 Hz), then the caller (800 Hz)
         heard = agent.received()
