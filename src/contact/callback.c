@@ -181,37 +181,16 @@ static void attempt_failed(struct callback *cb, const char *why)
 static int answer_handler(const struct sip_msg *msg, void *arg)
 {
 	struct contact *c = arg;
-	struct leg *l = &c->cust;
-	const struct sdpneg_result *r;
-	int err;
 
-	err = sdpneg_accept(l->neg, msg->mb);
-	if (err) {
-		log_warn("contact %s: customer's answer SDP refused: %m",
-			 c->cd->contact_id, err);
-		return err;
-	}
-	r = sdpneg_result(l->neg);
-	l->codec = r->codec;
-	l->raddr = r->raddr;
-	mstream_set_dir(l->ms, r->dir);
-	return mstream_start(l->ms, r->codec, r->te_pt, &r->raddr,
-			     &r->raddr_rtcp);
+	return leg_media_answer(&c->cust, msg);
 }
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
 {
 	struct contact *c = arg;
-	const struct sdpneg_result *r;
-	int err;
 
-	err = sdpneg_answer(c->cust.neg, descp, msg->mb);
-	if (err)
-		return err;
-	r = sdpneg_result(c->cust.neg);
-	mstream_set_dir(c->cust.ms, r->dir);
-	return 0;
+	return leg_media_reoffer(&c->cust, descp, msg);
 }
 
 static void estab_handler(const struct sip_msg *msg, void *arg)
@@ -283,9 +262,6 @@ static int dial(struct callback *cb)
 {
 	struct contact *c = cb->c;
 	struct leg *l = &c->cust;
-	struct mstream_handlers mh;
-	struct mstream_conf mconf;
-	struct sdpneg_conf nconf;
 	struct mbuf *offer = NULL;
 	char *uri = NULL, *from = NULL, *cid = NULL;
 	struct sa laddr;
@@ -296,26 +272,7 @@ static int dial(struct callback *cb)
 		goto out;
 
 	leg_reset(l);
-	memset(&mh, 0, sizeof(mh));
-	mh.srch = leg_media_src;
-	mh.sinkh = leg_media_sink;
-	mh.dtmfh = leg_media_dtmf;
-	mh.timeouth = rtp_timeout;
-	mh.arg = l;
-	media_rtp_conf(&mconf, c->cfg);
-	err = mstream_alloc(&l->ms, media_clock(), &mconf, &mh);
-	if (err)
-		goto out;
-
-	memset(&nconf, 0, sizeof(nconf));
-	nconf.codecv[nconf.codecc++] = MSTREAM_PCMU;
-	nconf.codecv[nconf.codecc++] = MSTREAM_PCMA;
-	nconf.te = true;
-	nconf.srtp = SDES_OFF;
-	nconf.ptime = 20;
-	err = sdpneg_alloc(&l->neg, &nconf, mstream_laddr(l->ms));
-	if (!err)
-		err = sdpneg_offer(l->neg, &offer);
+	err = leg_media_offer(l, rtp_timeout, &offer);
 	if (err)
 		goto out;
 

@@ -65,22 +65,7 @@ static struct ragent *the_agent(const struct contact *c)
 
 static int answer_handler(const struct sip_msg *msg, void *arg)
 {
-	struct leg *l = arg;
-	const struct sdpneg_result *r;
-	int err;
-
-	err = sdpneg_accept(l->neg, msg->mb);
-	if (err) {
-		log_warn("contact %s: agent's answer SDP refused: %m",
-			 l->c->cd->contact_id, err);
-		return err;
-	}
-	r = sdpneg_result(l->neg);
-	l->codec = r->codec;
-	l->raddr = r->raddr;
-	mstream_set_dir(l->ms, r->dir);
-	return mstream_start(l->ms, r->codec, r->te_pt, &r->raddr,
-			     &r->raddr_rtcp);
+	return leg_media_answer(arg, msg);
 }
 
 /* re-INVITE from the agent's phone (hold, resume): answer it */
@@ -189,9 +174,6 @@ static int from_uri(char **urip, struct contact *c)
 int contact_offer(struct contact *c, struct ragent *a)
 {
 	const struct reg_binding *b;
-	struct mstream_handlers mh;
-	struct mstream_conf mconf;
-	struct sdpneg_conf nconf;
 	struct mbuf *offer = NULL;
 	char *from = NULL;
 	const char *uri;
@@ -218,26 +200,7 @@ int contact_offer(struct contact *c, struct ragent *a)
 	leg_init(l, c, "agent");
 	leg_env_init(l);
 
-	memset(&mh, 0, sizeof(mh));
-	mh.srch = leg_media_src;
-	mh.sinkh = leg_media_sink;
-	mh.dtmfh = leg_media_dtmf;
-	mh.timeouth = rtp_timeout;
-	mh.arg = l;
-	media_rtp_conf(&mconf, c->cfg);
-	err = mstream_alloc(&l->ms, media_clock(), &mconf, &mh);
-	if (err)
-		goto out;
-
-	memset(&nconf, 0, sizeof(nconf));
-	nconf.codecv[nconf.codecc++] = MSTREAM_PCMU;
-	nconf.codecv[nconf.codecc++] = MSTREAM_PCMA;
-	nconf.te = true;
-	nconf.srtp = SDES_OFF;
-	nconf.ptime = 20;
-	err = sdpneg_alloc(&l->neg, &nconf, mstream_laddr(l->ms));
-	if (!err)
-		err = sdpneg_offer(l->neg, &offer);
+	err = leg_media_offer(l, rtp_timeout, &offer);
 	if (!err)
 		err = from_uri(&from, c);
 	if (err)

@@ -26,6 +26,7 @@
 #include <callflowd/player.h>
 #include <callflowd/queue.h>
 #include <callflowd/routing.h>
+#include <callflowd/sdpneg.h>
 #include <callflowd/util.h>
 #include "contact_priv.h"
 #include "contact_record.h"
@@ -118,6 +119,71 @@ void leg_unbridge(struct leg *l)
 	}
 	l->peer = NULL;
 	l->in = mem_deref(l->in);
+}
+
+int leg_media_offer(struct leg *l, mstream_timeout_h *timeouth,
+		    struct mbuf **offerp)
+{
+	struct mstream_handlers mh;
+	struct mstream_conf mconf;
+	struct sdpneg_conf nconf;
+	int err;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.srch = leg_media_src;
+	mh.sinkh = leg_media_sink;
+	mh.dtmfh = leg_media_dtmf;
+	mh.timeouth = timeouth;
+	mh.arg = l;
+	media_rtp_conf(&mconf, l->c->cfg);
+	err = mstream_alloc(&l->ms, media_clock(), &mconf, &mh);
+	if (err)
+		return err;
+
+	/* legs we dial: G.711 either way, keys as events, plain RTP */
+	memset(&nconf, 0, sizeof(nconf));
+	nconf.codecv[nconf.codecc++] = MSTREAM_PCMU;
+	nconf.codecv[nconf.codecc++] = MSTREAM_PCMA;
+	nconf.te = true;
+	nconf.srtp = SDES_OFF;
+	nconf.ptime = 20;
+	err = sdpneg_alloc(&l->neg, &nconf, mstream_laddr(l->ms));
+	if (!err)
+		err = sdpneg_offer(l->neg, offerp);
+	return err;
+}
+
+int leg_media_answer(struct leg *l, const struct sip_msg *msg)
+{
+	const struct sdpneg_result *r;
+	int err;
+
+	err = sdpneg_accept(l->neg, msg->mb);
+	if (err) {
+		log_warn("contact %s: the %s's answer SDP refused: %m",
+			 l->c->cd->contact_id, l->who, err);
+		return err;
+	}
+	r = sdpneg_result(l->neg);
+	l->codec = r->codec;
+	l->raddr = r->raddr;
+	mstream_set_dir(l->ms, r->dir);
+	return mstream_start(l->ms, r->codec, r->te_pt, &r->raddr,
+			     &r->raddr_rtcp);
+}
+
+int leg_media_reoffer(struct leg *l, struct mbuf **descp,
+		      const struct sip_msg *msg)
+{
+	const struct sdpneg_result *r;
+	int err;
+
+	err = sdpneg_answer(l->neg, descp, msg->mb);
+	if (err)
+		return err;
+	r = sdpneg_result(l->neg);
+	mstream_set_dir(l->ms, r->dir);
+	return 0;
 }
 
 void leg_init(struct leg *l, struct contact *c, const char *who)

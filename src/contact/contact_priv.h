@@ -146,6 +146,14 @@ void leg_init(struct leg *l, struct contact *c, const char *who);
 /** Free what the leg holds (its stream, session, run, player). */
 void leg_reset(struct leg *l);
 void leg_env_init(struct leg *l);
+/** A leg we dial: its RTP stream and sdpneg, and the SDP offer to send. */
+int  leg_media_offer(struct leg *l, mstream_timeout_h *timeouth,
+		     struct mbuf **offerp);
+/** The dialled party's answer SDP: start sending. */
+int  leg_media_answer(struct leg *l, const struct sip_msg *msg);
+/** A re-INVITE from the dialled party: answer it, follow its direction. */
+int  leg_media_reoffer(struct leg *l, struct mbuf **descp,
+		       const struct sip_msg *msg);
 void leg_media_stop(struct leg *l);
 void leg_media_src(int16_t *frame, size_t n, void *arg);
 void leg_media_sink(const int16_t *frame, size_t n, void *arg);

@@ -152,36 +152,16 @@ static void dtmf_next(void *arg)
 static int answer_handler(const struct sip_msg *msg, void *arg)
 {
 	struct xleg *x = arg;
-	const struct sdpneg_result *r;
-	int err;
 
-	err = sdpneg_accept(x->l.neg, msg->mb);
-	if (err) {
-		log_warn("contact %s: third party's answer SDP refused: %m",
-			 x->l.c->cd->contact_id, err);
-		return err;
-	}
-	r = sdpneg_result(x->l.neg);
-	x->l.codec = r->codec;
-	x->l.raddr = r->raddr;
-	mstream_set_dir(x->l.ms, r->dir);
-	return mstream_start(x->l.ms, r->codec, r->te_pt, &r->raddr,
-			     &r->raddr_rtcp);
+	return leg_media_answer(&x->l, msg);
 }
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
 {
 	struct xleg *x = arg;
-	const struct sdpneg_result *r;
-	int err;
 
-	err = sdpneg_answer(x->l.neg, descp, msg->mb);
-	if (err)
-		return err;
-	r = sdpneg_result(x->l.neg);
-	mstream_set_dir(x->l.ms, r->dir);
-	return 0;
+	return leg_media_reoffer(&x->l, descp, msg);
 }
 
 static void estab_handler(const struct sip_msg *msg, void *arg)
@@ -309,9 +289,6 @@ static int dial(struct xleg **xp, struct contact *c,
 		const struct outbound *ob, const char *number,
 		const char *cid_num, const char *cid_name, uint32_t timeout_s)
 {
-	struct mstream_handlers mh;
-	struct mstream_conf mconf;
-	struct sdpneg_conf nconf;
 	struct mbuf *offer = NULL;
 	char *uri = NULL, *from = NULL;
 	struct xleg *x;
@@ -328,26 +305,7 @@ static int dial(struct xleg **xp, struct contact *c,
 	tmr_init(&x->tmr);
 	str_ncpy(x->number, number, sizeof(x->number));
 
-	memset(&mh, 0, sizeof(mh));
-	mh.srch = leg_media_src;
-	mh.sinkh = leg_media_sink;
-	mh.dtmfh = leg_media_dtmf;
-	mh.timeouth = rtp_timeout;
-	mh.arg = &x->l;
-	media_rtp_conf(&mconf, c->cfg);
-	err = mstream_alloc(&x->l.ms, media_clock(), &mconf, &mh);
-	if (err)
-		goto out;
-
-	memset(&nconf, 0, sizeof(nconf));
-	nconf.codecv[nconf.codecc++] = MSTREAM_PCMU;
-	nconf.codecv[nconf.codecc++] = MSTREAM_PCMA;
-	nconf.te = true;
-	nconf.srtp = SDES_OFF;
-	nconf.ptime = 20;
-	err = sdpneg_alloc(&x->l.neg, &nconf, mstream_laddr(x->l.ms));
-	if (!err)
-		err = sdpneg_offer(x->l.neg, &offer);
+	err = leg_media_offer(&x->l, rtp_timeout, &offer);
 	if (!err)
 		err = outbound_uri(&uri, ob, number);
 	if (!err)
