@@ -88,8 +88,6 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	(void)contact_hold_phone(c, hold);
 	log_info("contact %s: agent %s the call", c->cd->contact_id,
 		 hold ? "holds" : "resumes");
-	events_contact(hold ? "held" : "resumed", c->cd, c->info.queue_name,
-		       NULL);
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include <callflowd/log.h>
 #include <callflowd/queue.h>
 #include <callflowd/util.h>
+#include <callflowd/events.h>
 #include "contact_priv.h"
 
 static struct ragent *the_agent(const struct contact *c)
@@ -188,6 +189,11 @@ int contact_hold_set(struct contact *c, enum hold_state st, const char *by,
 	else if (st == HOLD_NONE)
 		hold_end(c, self);
 	/* else: the other participant is held now; the hold goes on */
+
+	/* one place for the event, whoever holds: phone, API or flow */
+	if (old == HOLD_NONE || st == HOLD_NONE)
+		events_contact(st == HOLD_NONE ? "resumed" : "held", c->cd,
+			       c->info.queue_name, by);
 
 	a = the_agent(c);
 	if (a)

@@ -165,23 +165,33 @@ class Events(unittest.TestCase):
         self.assertIn(st.get("previous"), ("Offline", None))
 
         wav = os.path.join(self.d.dir, "caller.wav")
-        tone(wav, 800, 4)      # aufile hangs up at its end
+        tone(wav, 800, 6)      # aufile hangs up at its end
         caller = Baresip(self.d.dir, "caller", audio_source=wav)
         self.phones.append(caller)
         caller.start()
         caller.dial("sip:%s@127.0.0.1:%d" % (NUMBER, self.d.sip_port))
 
-        seen = everything.until(lambda m: m["type"] == "contact.ended", 60)
+        seen = everything.until(lambda m: m["type"] == "contact.connected",
+                                60)
+        # a hold and a resume through the API are on the stream too
+        held = seen[-1]["ContactId"]
+        for verb in ("hold", "resume"):
+            code, body = self.d.http("POST", "/v1/contacts/%s/%s" %
+                                     (held, verb))
+            self.assertEqual(code, 200, body)
+        seen += everything.until(lambda m: m["type"] == "contact.ended", 60)
         contact = [m for m in seen if m["type"].startswith("contact.")]
         self.assertEqual([m["type"] for m in contact],
                          ["contact.initiated", "contact.queued",
-                          "contact.connected", "contact.ended"])
+                          "contact.connected", "contact.held",
+                          "contact.resumed", "contact.ended"])
+        self.assertEqual(contact[3]["reason"], "API")
         cid = contact[0]["ContactId"]
         self.assertTrue(all(m["ContactId"] == cid for m in contact))
         self.assertEqual(contact[0]["dialled"], NUMBER)
         self.assertEqual(contact[1]["queue"], "Sales")
         self.assertEqual(contact[2]["agent"], "agent1")
-        self.assertEqual(contact[3]["reason"], "CUSTOMER_DISCONNECT")
+        self.assertEqual(contact[5]["reason"], "CUSTOMER_DISCONNECT")
         stamps = [m["timestamp"] for m in contact]
         self.assertEqual(stamps, sorted(stamps))
         # the agent's transitions are on the same stream, between them
@@ -199,12 +209,13 @@ class Events(unittest.TestCase):
         # (an agent seen for the first time has no "previous")
         order = [m["state"] for m in states if m["type"] == "agent.state"
                  and m.get("previous")]
-        self.assertEqual(order, ["Incoming", "OnContact",
-                                 "AfterContactWork", "Available"])
-        for prev, cur in zip(order, order[1:]):
-            m = [x for x in states if x.get("state") == cur and
-                 x["type"] == "agent.state"][0]
-            self.assertEqual(m["previous"], prev)
+        self.assertEqual(order, ["Incoming", "OnContact", "OnHold",
+                                 "OnContact", "AfterContactWork",
+                                 "Available"])
+        chain = [m for m in states if m["type"] == "agent.state"
+                 and m.get("previous")]
+        for before, m in zip(chain, chain[1:]):
+            self.assertEqual(m["previous"], before["state"])
 
         # ?type=contact.ended: nothing before the end
         end = ended_ws.message(10)
