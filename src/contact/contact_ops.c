@@ -555,15 +555,36 @@ static int op_enqueue(struct frun *run, const struct cfg_queue *q,
 		return ENOENT;
 
 	/* DequeueContactAndTransferToQueue: leave the old queue first */
-	c->entry = mem_deref(c->entry);
+	if (c->entry) {
+		struct rentry *old = c->entry;
+
+		c->entry = NULL;
+		err = router_enqueue(&c->entry, c->app->router, rq,
+				     c->cd->queue_priority,
+				     c->cd->queue_time_adjust_s,
+				     contact_entry_event, c);
+		if (err) {
+			c->entry = old;	/* at capacity: it stays queued */
+			return err;
+		}
+		mem_deref(old);
+		/* a new segment, as Connect does (QUEUE_TRANSFER) */
+		err = contact_next_segment(c, INIT_QUEUE_TRANSFER,
+					   "CONTACT_FLOW_DISCONNECT");
+		if (err)
+			log_warn("contact %s: queue transfer without a new "
+				 "segment: %m", c->cd->contact_id, err);
+		c->info.queue_name = rqueue_name(rq);
+		c->info.enqueued_ms = util_now_ms();
+		c->info.dequeued_ms = 0;
+		return 0;
+	}
+
 	err = router_enqueue(&c->entry, c->app->router, rq,
 			     c->cd->queue_priority, c->cd->queue_time_adjust_s,
 			     contact_entry_event, c);
 	if (err)
 		return err;	/* EOVERFLOW: QueueAtCapacity */
-
-	if (c->info.queue_name)	/* it was in a queue: a transfer */
-		events_contact("transferred", c->cd, rqueue_name(rq), NULL);
 	c->info.queue_name = rqueue_name(rq);
 	c->info.enqueued_ms = util_now_ms();
 	c->info.dequeued_ms = 0;

@@ -169,6 +169,10 @@ int  leg_transfer_phone(struct frun *run, const struct ftransfer *t,
 int  leg_transfer_agent(struct frun *run, void *arg);
 /** The customer's flow ended in a transfer: true when handled there. */
 bool contact_transfer_run_end(struct contact *c, const struct fend *end);
+/** Close this segment's record (NextContactId, reason) and go on as a new
+ *  segment of the same contact (PreviousContactId = this one). */
+int  contact_next_segment(struct contact *c, enum initiation_method m,
+			  const char *reason);
 /** A REFER on the agent's leg l (blind transfer). */
 void contact_agent_refer(struct leg *l, struct sip *sip,
 			 const struct sip_msg *msg);

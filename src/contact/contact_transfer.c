@@ -448,7 +448,8 @@ bool contact_transfer_run_end(struct contact *c, const struct fend *end)
 /* -- blind transfers: a new segment -- */
 
 /* Close this segment's record and carry on as the next segment. */
-static int next_segment(struct contact *c, const char *reason)
+int contact_next_segment(struct contact *c, enum initiation_method m,
+			 const char *reason)
 {
 	struct crecord_info info;
 	struct cdata *nd = NULL;
@@ -457,7 +458,7 @@ static int next_segment(struct contact *c, const char *reason)
 	int err;
 
 	util_uuid(id, &c->app->rng);
-	err = cdata_next_segment(&nd, c->cd, id, INIT_TRANSFER);
+	err = cdata_next_segment(&nd, c->cd, id, m);
 	if (err)
 		return err;
 
@@ -483,7 +484,8 @@ static int next_segment(struct contact *c, const char *reason)
 	c->info.connected_ms = now;
 	c->reason[0] = '\0';
 	c->recorded = false;
-	c->flow = mem_deref(c->flow);
+	if (m != INIT_QUEUE_TRANSFER)	/* a queue transfer keeps its flow */
+		c->flow = mem_deref(c->flow);
 	if (c->app->journal &&
 	    journal_start(c->app->journal, c->cd, &c->info, ""))
 		log_warn("contact %s: not journaled", c->cd->contact_id);
@@ -598,7 +600,7 @@ int contact_transfer(struct contact *c, enum contact_xfer_kind kind,
 				 "%s segments already", "12");
 
 	leave_current(c);
-	err = next_segment(c, reason);
+	err = contact_next_segment(c, INIT_TRANSFER, reason);
 	if (err) {
 		contact_end(c, "OTHER");
 		return xfer_fail(errbuf, errsz, err, "no new segment%s", "");
