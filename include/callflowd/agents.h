@@ -21,5 +21,7 @@ int  agents_reload(struct app *app, const struct config *cfg);
 void agents_close(struct app *app);
 /** An agent's device registered (up) or its last binding went (down). */
 void agents_device(const char *username, bool up, void *arg);
+/** One of an agent's devices went away (registrar_drop_h). */
+void agents_binding_gone(const char *username, const char *uri, void *arg);
 
 #endif

@@ -30,6 +30,11 @@ struct reg_binding {
 typedef void (registrar_change_h)(const char *username, bool reachable,
 				  void *arg);
 
+/** One of an agent's bindings went away (expired, unregistered, evicted);
+ *  called after it is gone, whether or not others remain. */
+typedef void (registrar_drop_h)(const char *username, const char *uri,
+				void *arg);
+
 struct registrar_conf {
 	const char *realm;		/* "callflowd" */
 	uint32_t min_expires_s;		/* 60 */
@@ -50,6 +55,8 @@ bool registrar_handle(struct registrar *reg, const struct sip_msg *msg);
 /** Newest live binding of username, or NULL. */
 const struct reg_binding *registrar_lookup(const struct registrar *reg,
 					   const char *username);
+void registrar_set_drop_handler(struct registrar *reg, registrar_drop_h *h,
+				void *arg);
 /** Number of live bindings of username. */
 uint32_t registrar_count(const struct registrar *reg, const char *username);
 

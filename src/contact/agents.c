@@ -13,7 +13,9 @@
 #include <callflowd/events.h>
 #include <callflowd/log.h>
 #include <callflowd/queue.h>
+#include <callflowd/registrar.h>
 #include <callflowd/routing.h>
+#include <callflowd/sipserver.h>
 #include "contact_priv.h"
 
 static int offer_handler(struct ragent *a, struct rentry *e, void *arg)
@@ -89,4 +91,22 @@ void agents_device(const char *username, bool up, void *arg)
 		 "gone");
 	if (a)
 		(void)agent_set_device(a, up);
+}
+
+void agents_binding_gone(const char *username, const char *uri, void *arg)
+{
+	struct app *app = arg;
+	struct ragent *a = app && app->router ?
+		router_agent(app->router, username) : NULL;
+	struct rentry *e = a ? agent_entry(a) : NULL;
+
+	/* the device being rung went away but the agent has others: take
+	 * the offer back (no miss) so that it rings the newest one left */
+	if (!e || agent_state(a) != AGENT_INCOMING ||
+	    !contact_rings(rentry_arg(e), uri) ||
+	    !registrar_count(sipserver_registrar(app->sip), username))
+		return;
+	log_info("agent %s: the ringing device %s went away", username, uri);
+	(void)agent_set_device(a, false);
+	(void)agent_set_device(a, true);
 }

@@ -220,6 +220,7 @@ int contact_offer(struct contact *c, struct ragent *a)
 		goto out;
 	}
 
+	(void)str_dup(&l->uri, uri);
 	++c->info.agent_attempts;
 	c->agent = l;
 	log_info("contact %s: ringing agent %s at %s", c->cd->contact_id,
@@ -231,6 +232,12 @@ int contact_offer(struct contact *c, struct ragent *a)
 	if (err)
 		mem_deref(l);
 	return err;
+}
+
+bool contact_rings(const struct contact *c, const char *uri)
+{
+	return c && c->agent && c->state != CONTACT_CONNECTED &&
+		c->agent->uri && uri && !strcmp(c->agent->uri, uri);
 }
 
 void contact_offer_cancel(struct contact *c, struct ragent *a)

@@ -208,6 +208,7 @@ void leg_reset(struct leg *l)
 	l->ms = mem_deref(l->ms);
 	l->neg = mem_deref(l->neg);
 	l->player = mem_deref(l->player);
+	l->uri = mem_deref(l->uri);
 }
 
 /* -- digit collection -- */
@@ -557,12 +558,17 @@ static int op_enqueue(struct frun *run, const struct cfg_queue *q,
 	/* DequeueContactAndTransferToQueue: leave the old queue first */
 	if (c->entry) {
 		struct rentry *old = c->entry;
+		const char *oldq = c->info.queue_name;
 
+		/* an offer may be made inside router_enqueue(): it names
+		 * the queue it is for */
+		c->info.queue_name = rqueue_name(rq);
 		c->entry = NULL;
 		err = router_enqueue(&c->entry, c->app->router, rq,
 				     c->cd->queue_priority,
 				     c->cd->queue_time_adjust_s,
 				     contact_entry_event, c);
+		c->info.queue_name = oldq;
 		if (err) {
 			c->entry = old;	/* at capacity: it stays queued */
 			return err;
@@ -580,11 +586,14 @@ static int op_enqueue(struct frun *run, const struct cfg_queue *q,
 		return 0;
 	}
 
+	c->info.queue_name = rqueue_name(rq);	/* an offer may come now */
 	err = router_enqueue(&c->entry, c->app->router, rq,
 			     c->cd->queue_priority, c->cd->queue_time_adjust_s,
 			     contact_entry_event, c);
-	if (err)
+	if (err) {
+		c->info.queue_name = NULL;
 		return err;	/* EOVERFLOW: QueueAtCapacity */
+	}
 	c->info.queue_name = rqueue_name(rq);
 	c->info.enqueued_ms = util_now_ms();
 	c->info.dequeued_ms = 0;

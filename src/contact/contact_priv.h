@@ -40,6 +40,7 @@ struct rentry;
 struct leg {
 	struct contact *c;
 	const char *who;		/* "customer" or "agent", for logs */
+	char *uri;			/* the URI we dialled, if we did */
 	struct sipsess *sess;
 	struct sdpneg *neg;
 	struct mstream *ms;
@@ -120,6 +121,8 @@ int  contact_alloc_bare(struct contact **cp, struct app *app);
 struct ragent;
 int  contact_offer(struct contact *c, struct ragent *a);
 void contact_offer_cancel(struct contact *c, struct ragent *a);
+/** Is the contact ringing an agent's device at uri? */
+bool contact_rings(const struct contact *c, const char *uri);
 /** The contact ends: hang up the agent's leg, leave the router. */
 void contact_agent_end(struct contact *c);
 /** The router's events about the contact's entry. */

@@ -42,7 +42,9 @@ struct registrar {
 	struct fail_slot fails[FAIL_SLOTS];
 	struct tmr purge;
 	registrar_change_h *changeh;
+	registrar_drop_h *droph;
 	void *arg;
+	void *drop_arg;
 };
 
 static void binding_destructor(void *arg)
@@ -84,6 +86,21 @@ static struct reg_agent *agent_find(const struct registrar *reg,
 	return NULL;
 }
 
+/* Forget one binding; tell who cares which device went. */
+static void binding_drop(struct registrar *reg, struct reg_agent *a,
+			 struct reg_binding *b)
+{
+	char *uri;
+
+	if (!b)
+		return;
+	uri = mem_ref(b->uri);
+	mem_deref(b);
+	if (reg->droph)
+		reg->droph(a->user, uri, reg->drop_arg);
+	mem_deref(uri);
+}
+
 /* Drop expired bindings; tell when an agent lost its last one. */
 static void purge(struct registrar *reg, struct reg_agent *a, uint64_t now)
 {
@@ -95,7 +112,7 @@ static void purge(struct registrar *reg, struct reg_agent *a, uint64_t now)
 
 		le = le->next;
 		if (b->expires_ms <= now)
-			mem_deref(b);
+			binding_drop(reg, a, b);
 	}
 	if (had && list_isempty(&a->bindings) && reg->changeh)
 		reg->changeh(a->user, false, reg->arg);
@@ -351,7 +368,9 @@ static int bind_contacts(struct registrar *reg, struct reg_agent *a,
 				*scodep = 400;
 				return EINVAL;
 			}
-			list_flush(&a->bindings);
+			while (list_head(&a->bindings))
+				binding_drop(reg, a, list_ledata(
+						     list_head(&a->bindings)));
 			continue;
 		}
 		if (sip_addr_decode(&addr, &h->val)) {
@@ -373,14 +392,15 @@ static int bind_contacts(struct registrar *reg, struct reg_agent *a,
 			}
 		}
 		if (!exp) {
-			mem_deref(b);
+			binding_drop(reg, a, b);
 			continue;
 		}
 		if (!b) {
 			if (list_count(&a->bindings) >=
 			    reg->conf.max_bindings) {
 				/* the oldest device makes room */
-				mem_deref(list_ledata(list_tail(&a->bindings)));
+				binding_drop(reg, a, list_ledata(
+						     list_tail(&a->bindings)));
 			}
 			b = mem_zalloc(sizeof(*b), binding_destructor);
 			if (!b || pl_strdup(&b->uri, &addr.auri)) {
@@ -526,6 +546,15 @@ const struct reg_binding *registrar_lookup(const struct registrar *reg,
 			return b;
 	}
 	return NULL;
+}
+
+void registrar_set_drop_handler(struct registrar *reg, registrar_drop_h *h,
+				void *arg)
+{
+	if (!reg)
+		return;
+	reg->droph = h;
+	reg->drop_arg = arg;
 }
 
 uint32_t registrar_count(const struct registrar *reg, const char *username)

@@ -522,6 +522,8 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 
 	err = registrar_alloc(&srv->reg, srv->sip, NULL, agents_device, app);
 	if (!err)
+		registrar_set_drop_handler(srv->reg, agents_binding_gone, app);
+	if (!err)
 		err = registrar_set_agents(srv->reg, json_object_get(
 						   app->cfg->root, "agents"));
 
