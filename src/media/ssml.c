@@ -10,351 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <re.h>
+#include <callflowd/libre.h>
 #include <callflowd/ssml.h>
+#include "ssml_priv.h"
 
-enum {
-	MAX_DEPTH = 64,
-	MAX_IGNORED = 16,
-	PAUSE_P = 750,		/* after a paragraph */
-	PAUSE_S = 350,		/* after a sentence */
-};
-
-enum mode {
-	MODE_TEXT,
-	MODE_DIGITS,
-	MODE_PHONE,
-	MODE_SPELL,
-};
-
-struct state {
-	unsigned rate;
-	enum mode mode;
-	bool skip;		/* inside <sub>: the alias was spoken */
-};
-
-struct elem {
-	struct pl name;
-	struct state saved;
-	uint32_t pause;		/* pause after the end tag (p, s) */
-};
-
-struct parser {
-	const char *start, *p, *end;
-	struct list *segs;
-	struct mbuf *cur;	/* text of the segment being gathered */
-	struct state st;
-	struct state cur_st;	/* state the gathered text was spoken in */
-	struct elem stack[MAX_DEPTH];
-	unsigned depth;
-	bool phone_sep;		/* a separator may follow in telephone mode */
-	uint32_t tail_soft;	/* p/s pause at the tail, trimmed at the end */
-	char *err;
-	char ignored[MAX_IGNORED][40];
-	unsigned nignored;
-};
-
-
-static void seg_destructor(void *arg)
-{
-	struct ssml_seg *seg = arg;
-
-	list_unlink(&seg->le);
-	mem_deref(seg->text);
-}
-
-
-static int seg_add(struct list *segs, struct ssml_seg **segp)
-{
-	struct ssml_seg *seg = mem_zalloc(sizeof(*seg), seg_destructor);
-
-	if (!seg)
-		return ENOMEM;
-
-	seg->rate_pct = SSML_RATE_DEFAULT;
-	list_append(segs, &seg->le, seg);
-	*segp = seg;
-
-	return 0;
-}
-
-
-static int perr(struct parser *ps, const char *fmt, const char *arg)
-{
-	unsigned line = 1;
-	const char *q;
-
-	for (q = ps->start; q < ps->p && q < ps->end; q++)
-		if (*q == '\n')
-			++line;
-
-	ps->err = mem_deref(ps->err);
-	(void)re_sdprintf(&ps->err, "SSML line %u (offset %zu): ", line,
-			  (size_t)(ps->p - ps->start));
-	if (ps->err) {
-		char *msg = NULL;
-
-		(void)re_sdprintf(&msg, "%s%s%s", ps->err, fmt, arg ? arg : "");
-		mem_deref(ps->err);
-		ps->err = msg;
-	}
-
-	return EBADMSG;
-}
-
-
-static void note_ignored(struct parser *ps, const char *what, size_t len)
-{
-	unsigned i;
-
-	if (len >= sizeof(ps->ignored[0]))
-		len = sizeof(ps->ignored[0]) - 1;
-
-	for (i = 0; i < ps->nignored; i++)
-		if (strlen(ps->ignored[i]) == len &&
-		    !strncmp(ps->ignored[i], what, len))
-			return;
-
-	if (ps->nignored == MAX_IGNORED)
-		return;
-
-	memcpy(ps->ignored[ps->nignored], what, len);
-	ps->ignored[ps->nignored][len] = '\0';
-	++ps->nignored;
-}
-
-
-/* Emit the gathered text (trimmed) as one segment. */
-static int flush(struct parser *ps)
-{
-	struct ssml_seg *seg;
-	size_t len = ps->cur->end;
-	const char *b = (const char *)ps->cur->buf;
-	int err;
-
-	while (len && (b[len - 1] == ' ' || b[len - 1] == ','))
-		--len;
-	while (len && (*b == ' ' || *b == ',')) {
-		++b;
-		--len;
-	}
-
-	if (len) {
-		err = seg_add(ps->segs, &seg);
-		if (err)
-			return err;
-		seg->rate_pct = ps->cur_st.rate;
-		seg->spell = ps->cur_st.mode == MODE_SPELL;
-		err = re_sdprintf(&seg->text, "%b", b, len);
-		if (err)
-			return err;
-		ps->tail_soft = 0;
-	}
-
-	mbuf_reset(ps->cur);
-	return 0;
-}
-
-
-static int add_pause(struct parser *ps, uint32_t ms, bool soft)
-{
-	struct le *last;
-	struct ssml_seg *seg;
-	int err;
-
-	err = flush(ps);
-	if (err || !ms)
-		return err;
-
-	last = list_tail(ps->segs);
-	seg = last ? last->data : NULL;
-	if (seg && !seg->text) {
-		seg->pause_ms += ms;
-		ps->tail_soft += soft ? ms : 0;
-		return 0;
-	}
-
-	err = seg_add(ps->segs, &seg);
-	if (err)
-		return err;
-	seg->pause_ms = ms;
-	ps->tail_soft = soft ? ms : 0;
-
-	return 0;
-}
-
-
-static bool last_is(const struct parser *ps, char c)
-{
-	return ps->cur->end && ps->cur->buf[ps->cur->end - 1] == c;
-}
-
-
-static bool same_state(const struct state *a, const struct state *b)
-{
-	return a->rate == b->rate &&
-		(a->mode == MODE_SPELL) == (b->mode == MODE_SPELL);
-}
-
-
-/* One byte of decoded text in the current state. */
-static int put(struct parser *ps, char c)
-{
-	int err;
-
-	if (ps->st.skip)
-		return 0;
-
-	if (!same_state(&ps->st, &ps->cur_st)) {
-		err = flush(ps);
-		if (err)
-			return err;
-		ps->cur_st = ps->st;
-	}
-
-	if (isspace((unsigned char)c)) {
-		if (!ps->cur->end || last_is(ps, ' '))
-			return 0;
-		return mbuf_write_u8(ps->cur, ' ');
-	}
-
-	switch (ps->st.mode) {
-
-	case MODE_DIGITS:
-		if (isdigit((unsigned char)c))
-			return mbuf_printf(ps->cur, "%c ", c);
-		break;
-
-	case MODE_PHONE:
-		if (isdigit((unsigned char)c)) {
-			ps->phone_sep = true;
-			return mbuf_printf(ps->cur, "%c ", c);
-		}
-		if (c == '+')
-			return mbuf_write_str(ps->cur, "plus ");
-		if (strchr("-().,/", c)) {
-			/* a group separator is a short pause */
-			if (!ps->phone_sep)
-				return 0;
-			ps->phone_sep = false;
-			return mbuf_write_str(ps->cur, ", ");
-		}
-		break;
-
-	default:
-		break;
-	}
-
-	return mbuf_write_u8(ps->cur, (uint8_t)c);
-}
-
-
-static int put_utf8(struct parser *ps, unsigned long cp)
-{
-	char b[4];
-	int n, i, err;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	}
-	else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | cp >> 6);
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	}
-	else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | cp >> 12);
-		b[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	}
-	else {
-		b[0] = (char)(0xf0 | cp >> 18);
-		b[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-
-	for (i = 0; i < n; i++) {
-		err = put(ps, b[i]);
-		if (err)
-			return err;
-	}
-
-	return 0;
-}
-
-
-/* Decode the entity at *sp ('&' ...) into *cpp; advances *sp. */
-static int entity(struct parser *ps, unsigned long *cpp, const char **sp,
-		  const char *end)
-{
-	static const struct { const char *name; char c; } named[] = {
-		{ "amp", '&' }, { "lt", '<' }, { "gt", '>' },
-		{ "quot", '"' }, { "apos", '\'' },
-	};
-	const char *s = *sp + 1;
-	const char *semi = memchr(s, ';', (size_t)(end - s));
-	size_t len, i;
-
-	if (!semi || semi - s > 10)
-		return perr(ps, "bare '&' (write &amp;)", NULL);
-
-	len = (size_t)(semi - s);
-	if (len > 1 && s[0] == '#') {
-		char num[12], *ep;
-		bool hex = s[1] == 'x' || s[1] == 'X';
-		unsigned long cp;
-
-		memcpy(num, s + 1 + hex, len - 1 - hex);
-		num[len - 1 - hex] = '\0';
-		cp = strtoul(num, &ep, hex ? 16 : 10);
-		if (!num[0] || *ep || !cp || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return perr(ps, "bad character reference", NULL);
-		*cpp = cp;
-		*sp = semi + 1;
-		return 0;
-	}
-
-	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
-		if (strlen(named[i].name) == len &&
-		    !strncmp(named[i].name, s, len)) {
-			*cpp = (unsigned char)named[i].c;
-			*sp = semi + 1;
-			return 0;
-		}
-	}
-
-	return perr(ps, "unknown entity (use &amp; &lt; &gt; &quot; "
-		    "&apos; or &#N;)", NULL);
-}
-
-
-static int text(struct parser *ps, const char *s, const char *end)
-{
-	int err = 0;
-
-	while (s < end && !err) {
-		unsigned long cp;
-
-		if (*s != '&') {
-			err = put(ps, *s++);
-			continue;
-		}
-
-		ps->p = s;
-		err = entity(ps, &cp, &s, end);
-		if (!err)
-			err = put_utf8(ps, cp);
-	}
-
-	return err;
-}
-
-
+/* an attribute of the tag being read */
 struct attr {
 	struct pl name;
 	const char *val;	/* raw value between the quotes */
@@ -381,7 +41,7 @@ static int attr_value(struct parser *ps, char *buf, size_t sz,
 		unsigned long cp;
 
 		if (*s == '&') {
-			err = entity(ps, &cp, &s, end);
+			err = ssml_entity(ps, &cp, &s, end);
 			if (err)
 				return err;
 		}
@@ -389,7 +49,7 @@ static int attr_value(struct parser *ps, char *buf, size_t sz,
 			cp = (unsigned char)*s++;
 		}
 		if (o + 1 >= sz)
-			return perr(ps, "attribute value too long", NULL);
+			return ssml_perr(ps, "attribute value too long", NULL);
 		buf[o++] = cp < 0x80 ? (char)cp : '?';
 	}
 	buf[o] = '\0';
@@ -432,7 +92,7 @@ static int parse_break(struct parser *ps, const struct attr *as, size_t n)
 			if (!strcmp(v, strengths[i].name))
 				break;
 		if (i == sizeof(strengths) / sizeof(strengths[0]))
-			return perr(ps, "bad break strength: ", v);
+			return ssml_perr(ps, "bad break strength: ", v);
 		ms = strengths[i].ms;
 	}
 
@@ -446,17 +106,17 @@ static int parse_break(struct parser *ps, const struct attr *as, size_t n)
 			return err;
 		t = strtod(v, &ep);
 		if (ep == v || t < 0)
-			return perr(ps, "bad break time: ", v);
+			return ssml_perr(ps, "bad break time: ", v);
 		if (!strcmp(ep, "s"))
 			t *= 1000;
 		else if (strcmp(ep, "ms"))
-			return perr(ps, "break time needs a unit (ms or s): ",
+			return ssml_perr(ps, "break time needs a unit (ms or s): ",
 				    v);
 		ms = t > SSML_MAX_BREAK_MS ? SSML_MAX_BREAK_MS :
 			(uint32_t)(t + 0.5);
 	}
 
-	return add_pause(ps, ms, false);
+	return ssml_add_pause(ps, ms, false);
 }
 
 
@@ -485,7 +145,7 @@ static int parse_rate(struct parser *ps, unsigned *ratep,
 
 	pct = strtoul(v, &ep, 10);
 	if (ep == v || strcmp(ep, "%") || !isdigit((unsigned char)v[0]))
-		return perr(ps, "bad prosody rate (x-slow..x-fast or N%): ",
+		return ssml_perr(ps, "bad prosody rate (x-slow..x-fast or N%): ",
 			    v);
 
 	/* Polly's range */
@@ -512,7 +172,7 @@ static int start_tag(struct parser *ps, struct elem *el,
 	if (!pl_strcmp(name, "p") || !pl_strcmp(name, "s")) {
 		el->pause = name->p[0] == 'p' ? PAUSE_P : PAUSE_S;
 		/* a pause before, unless one is there already */
-		return add_pause(ps, 0, false);
+		return ssml_add_pause(ps, 0, false);
 	}
 
 	if (!pl_strcmp(name, "prosody")) {
@@ -529,7 +189,7 @@ static int start_tag(struct parser *ps, struct elem *el,
 
 				(void)re_snprintf(what, sizeof(what),
 						  "prosody %r", &as[i].name);
-				note_ignored(ps, what, strlen(what));
+				ssml_note_ignored(ps, what, strlen(what));
 			}
 		}
 		return 0;
@@ -538,7 +198,7 @@ static int start_tag(struct parser *ps, struct elem *el,
 	if (!pl_strcmp(name, "say-as")) {
 		a = attr_find(as, n, "interpret-as");
 		if (!a)
-			return perr(ps, "say-as without interpret-as", NULL);
+			return ssml_perr(ps, "say-as without interpret-as", NULL);
 		err = attr_value(ps, v, sizeof(v), a);
 		if (err)
 			return err;
@@ -554,7 +214,7 @@ static int start_tag(struct parser *ps, struct elem *el,
 
 			(void)re_snprintf(what, sizeof(what),
 					  "say-as %s", v);
-			note_ignored(ps, what, strlen(what));
+			ssml_note_ignored(ps, what, strlen(what));
 		}
 		ps->phone_sep = false;
 		return 0;
@@ -563,17 +223,17 @@ static int start_tag(struct parser *ps, struct elem *el,
 	if (!pl_strcmp(name, "sub")) {
 		a = attr_find(as, n, "alias");
 		if (!a)
-			return perr(ps, "sub without alias", NULL);
+			return ssml_perr(ps, "sub without alias", NULL);
 		err = attr_value(ps, v, sizeof(v), a);
 		if (err)
 			return err;
-		err = text(ps, v, v + strlen(v));
+		err = ssml_text(ps, v, v + strlen(v));
 		ps->st.skip = true;
 		return err;
 	}
 
 	(void)empty;
-	note_ignored(ps, name->p, name->l);
+	ssml_note_ignored(ps, name->p, name->l);
 	return 0;
 }
 
@@ -581,14 +241,14 @@ static int start_tag(struct parser *ps, struct elem *el,
 static int end_tag(struct parser *ps)
 {
 	struct elem *el = &ps->stack[--ps->depth];
-	bool changed = !same_state(&ps->st, &el->saved);
+	bool changed = !ssml_same_state(&ps->st, &el->saved);
 	int err = 0;
 
 	if (changed)
-		err = flush(ps);
+		err = ssml_flush(ps);
 	ps->st = el->saved;
 	if (!err && el->pause)
-		err = add_pause(ps, el->pause, true);
+		err = ssml_add_pause(ps, el->pause, true);
 
 	return err;
 }
@@ -614,14 +274,14 @@ static int tag(struct parser *ps)
 		++s;
 	name.l = (size_t)(s - name.p);
 	if (!name.l)
-		return perr(ps, "expected a tag name after '<'", NULL);
+		return ssml_perr(ps, "expected a tag name after '<'", NULL);
 
 	/* attributes */
 	for (;;) {
 		while (s < ps->end && isspace((unsigned char)*s))
 			++s;
 		if (s >= ps->end)
-			return perr(ps, "unterminated tag", NULL);
+			return ssml_perr(ps, "unterminated tag", NULL);
 		if (*s == '>')
 			break;
 		if (*s == '/' && s + 1 < ps->end && s[1] == '>') {
@@ -630,9 +290,9 @@ static int tag(struct parser *ps)
 			break;
 		}
 		if (closing || !name_char(*s))
-			return perr(ps, "malformed tag", NULL);
+			return ssml_perr(ps, "malformed tag", NULL);
 		if (n == sizeof(as) / sizeof(as[0]))
-			return perr(ps, "too many attributes", NULL);
+			return ssml_perr(ps, "too many attributes", NULL);
 
 		as[n].name.p = s;
 		while (s < ps->end && name_char(*s))
@@ -641,17 +301,17 @@ static int tag(struct parser *ps)
 		while (s < ps->end && isspace((unsigned char)*s))
 			++s;
 		if (s >= ps->end || *s != '=')
-			return perr(ps, "attribute without value", NULL);
+			return ssml_perr(ps, "attribute without value", NULL);
 		++s;
 		while (s < ps->end && isspace((unsigned char)*s))
 			++s;
 		if (s >= ps->end || (*s != '"' && *s != '\''))
-			return perr(ps, "attribute value must be quoted",
+			return ssml_perr(ps, "attribute value must be quoted",
 				    NULL);
 		as[n].val = s + 1;
 		s = memchr(s + 1, *s, (size_t)(ps->end - s - 1));
 		if (!s)
-			return perr(ps, "unterminated attribute value", NULL);
+			return ssml_perr(ps, "unterminated attribute value", NULL);
 		as[n].vlen = (size_t)(s - as[n].val);
 		++s;
 		++n;
@@ -659,13 +319,13 @@ static int tag(struct parser *ps)
 
 	if (closing) {
 		if (!ps->depth)
-			return perr(ps, "end tag without start tag", NULL);
+			return ssml_perr(ps, "end tag without start tag", NULL);
 		if (pl_cmp(&ps->stack[ps->depth - 1].name, &name)) {
 			char exp[48];
 
 			(void)re_snprintf(exp, sizeof(exp), "</%r>",
 					  &ps->stack[ps->depth - 1].name);
-			return perr(ps, "mismatched end tag, expected ", exp);
+			return ssml_perr(ps, "mismatched end tag, expected ", exp);
 		}
 		err = end_tag(ps);
 		ps->p = s + 1;
@@ -673,11 +333,11 @@ static int tag(struct parser *ps)
 	}
 
 	if (!ps->depth && pl_strcmp(&name, "speak"))
-		return perr(ps, "the root element must be <speak>", NULL);
+		return ssml_perr(ps, "the root element must be <speak>", NULL);
 	if (ps->depth && !pl_strcmp(&name, "speak"))
-		return perr(ps, "nested <speak>", NULL);
+		return ssml_perr(ps, "nested <speak>", NULL);
 	if (ps->depth == MAX_DEPTH)
-		return perr(ps, "elements nested too deeply", NULL);
+		return ssml_perr(ps, "elements nested too deeply", NULL);
 
 	el = &ps->stack[ps->depth++];
 	el->name = name;
@@ -688,8 +348,8 @@ static int tag(struct parser *ps)
 		return err;
 
 	/* a state change starts a new segment for the element's text */
-	if (!same_state(&ps->st, &el->saved))
-		err = flush(ps);
+	if (!ssml_same_state(&ps->st, &el->saved))
+		err = ssml_flush(ps);
 
 	ps->p = s + 1;
 	if (!err && empty)
@@ -709,21 +369,21 @@ static int skip_special(struct parser *ps, bool *skipped)
 	if (left >= 4 && !strncmp(ps->p, "<!--", 4)) {
 		q = strstr(ps->p + 4, "-->");
 		if (!q)
-			return perr(ps, "unterminated comment", NULL);
+			return ssml_perr(ps, "unterminated comment", NULL);
 		ps->p = q + 3;
 		return 0;
 	}
 	if (left >= 2 && !strncmp(ps->p, "<?", 2)) {
 		q = strstr(ps->p + 2, "?>");
 		if (!q)
-			return perr(ps, "unterminated <?...?>", NULL);
+			return ssml_perr(ps, "unterminated <?...?>", NULL);
 		ps->p = q + 2;
 		return 0;
 	}
 	if (left >= 2 && !strncmp(ps->p, "<!", 2)) {
 		q = strchr(ps->p, '>');
 		if (!q)
-			return perr(ps, "unterminated <!...>", NULL);
+			return ssml_perr(ps, "unterminated <!...>", NULL);
 		ps->p = q + 1;
 		return 0;
 	}
@@ -749,7 +409,7 @@ static int run(struct parser *ps)
 			if (skipped)
 				continue;
 			if (done)
-				return perr(ps, "content after </speak>", NULL);
+				return ssml_perr(ps, "content after </speak>", NULL);
 			err = tag(ps);
 			if (err)
 				return err;
@@ -766,13 +426,13 @@ static int run(struct parser *ps)
 
 			for (q = ps->p; q < lt; q++)
 				if (!isspace((unsigned char)*q))
-					return perr(ps, done ?
+					return ssml_perr(ps, done ?
 						    "content after </speak>" :
 						    "text outside <speak>",
 						    NULL);
 		}
 		else {
-			err = text(ps, ps->p, lt);
+			err = ssml_text(ps, ps->p, lt);
 			if (err)
 				return err;
 		}
@@ -784,12 +444,12 @@ static int run(struct parser *ps)
 
 		(void)re_snprintf(what, sizeof(what), "<%r>",
 				  &ps->stack[ps->depth - 1].name);
-		return perr(ps, "unclosed element ", what);
+		return ssml_perr(ps, "unclosed element ", what);
 	}
 	if (!done)
-		return perr(ps, "no <speak> element", NULL);
+		return ssml_perr(ps, "no <speak> element", NULL);
 
-	return flush(ps);
+	return ssml_flush(ps);
 }
 
 
@@ -881,9 +541,9 @@ int ssml_plain(struct list *segs, const char *text_in)
 		return ENOMEM;
 
 	for (err = 0; ps.p < ps.end && !err; ++ps.p)
-		err = put(&ps, *ps.p);
+		err = ssml_put(&ps, *ps.p);
 	if (!err)
-		err = flush(&ps);
+		err = ssml_flush(&ps);
 
 	while (!err && (le = list_head(&tmp))) {
 		list_unlink(le);
