@@ -24,6 +24,8 @@ struct api {
 	struct crindex *records;	/* api_records.c */
 	struct api_events *events;	/* api_events.c */
 	char *token;			/* api.token: Bearer token */
+	struct sa laddr;		/* where the socket listens */
+	char *listen;			/* the same, as configured */
 };
 
 static const char *reason_of(uint16_t scode)
@@ -265,6 +267,7 @@ static void destructor(void *arg)
 	mem_deref(api->events);
 	mem_deref(api->records);
 	mem_deref(api->token);
+	mem_deref(api->listen);
 }
 
 /* The "api" section: {"token": "..."}; a token is a must off loopback. */
@@ -302,25 +305,74 @@ static int api_configure(struct api *api, const json_t *sect,
 	return tok ? str_dup(&api->token, json_string_value(tok)) : 0;
 }
 
-int api_config_check(const struct config *cfg)
+/* http.listen of cfg ("127.0.0.1:8080" when absent) into laddr. */
+static int listen_of(struct sa *laddr, const char **listenp,
+		     const struct config *cfg)
 {
 	const char *listen = json_string_value(json_object_get(
 		json_object_get(cfg->root, "http"), "listen"));
+
+	if (!listen)
+		listen = "127.0.0.1:8080";
+	*listenp = listen;
+	if (sa_decode(laddr, listen, strlen(listen))) {
+		log_error("config: http.listen: '%s' is not host:port", listen);
+		return EINVAL;
+	}
+	return 0;
+}
+
+int api_config_check(const struct config *cfg)
+{
+	const char *listen;
 	struct api tmp;
 	struct sa laddr;
 	int err;
 
-	if (!listen)
-		listen = "127.0.0.1:8080";
-	if (sa_decode(&laddr, listen, strlen(listen))) {
-		log_error("config: http.listen: '%s' is not host:port", listen);
+	if (!cfg)
 		return EINVAL;
-	}
+	err = listen_of(&laddr, &listen, cfg);
+	if (err)
+		return err;
 	memset(&tmp, 0, sizeof(tmp));
 	err = api_configure(&tmp, json_object_get(cfg->root, "api"), &laddr,
 			    listen);
 	mem_deref(tmp.token);
 	return err;
+}
+
+int api_reload(struct api *api, const struct config *cfg)
+{
+	const char *listen;
+	struct api tmp;
+	struct sa laddr;
+	int err;
+
+	if (!api || !cfg)
+		return EINVAL;
+	err = listen_of(&laddr, &listen, cfg);
+	if (err)
+		return err;
+	/* a live socket cannot move: the token is judged where it is */
+	if (!sa_cmp(&laddr, &api->laddr, SA_ALL))
+		log_warn("reload: http.listen %s needs a restart: the API "
+			 "keeps listening on %s", listen, api->listen);
+
+	memset(&tmp, 0, sizeof(tmp));
+	err = api_configure(&tmp, json_object_get(cfg->root, "api"),
+			    &api->laddr, api->listen);
+	if (err) {
+		mem_deref(tmp.token);
+		return err;
+	}
+	if (!tmp.token != !api->token ||
+	    (tmp.token && strcmp(tmp.token, api->token)))
+		log_info("api: token %s", !tmp.token ? "removed: requests "
+			 "need none" : !api->token ? "set: requests need it" :
+			 "changed: requests need the new one");
+	mem_deref(api->token);
+	api->token = tmp.token;
+	return 0;
 }
 
 int api_alloc(struct api **apip, struct app *app)
@@ -333,24 +385,20 @@ int api_alloc(struct api **apip, struct app *app)
 	if (!apip || !app)
 		return EINVAL;
 
-	listen = json_string_value(json_object_get(
-			json_object_get(app->cfg->root, "http"), "listen"));
-	if (!listen)
-		listen = "127.0.0.1:8080";
-
-	err = sa_decode(&laddr, listen, strlen(listen));
-	if (err) {
-		log_error("config: http.listen: '%s' is not host:port", listen);
-		return EINVAL;
-	}
+	err = listen_of(&laddr, &listen, app->cfg);
+	if (err)
+		return err;
 
 	api = mem_zalloc(sizeof(*api), destructor);
 	if (!api)
 		return ENOMEM;
 	api->app = app;
+	api->laddr = laddr;
 
-	err = api_configure(api, json_object_get(app->cfg->root, "api"),
-			    &laddr, listen);
+	err = str_dup(&api->listen, listen);
+	if (!err)
+		err = api_configure(api, json_object_get(app->cfg->root, "api"),
+				    &laddr, listen);
 	if (!err && app->records)
 		err = crindex_alloc(&api->records,
 				    records_path(app->records));

@@ -279,6 +279,8 @@ static void reload(void)
 	if (!err)
 		err = load_flows(&fs, cfg);
 	if (err) {
+		log_error("reload: %s: refused (see above); keeping the "
+			  "running configuration", d.config_path);
 		mem_deref(cfg);
 		goto out;
 	}
@@ -286,6 +288,17 @@ static void reload(void)
 	if (records_configure(app->records, cfg, errbuf, sizeof(errbuf))) {
 		log_error("reload: %s: %s; keeping the running configuration",
 			  d.config_path, errbuf);
+		mem_deref(fs);
+		mem_deref(cfg);
+		goto out;
+	}
+	/* judged against where the API listens now; if refused, the
+	 * running records settings (valid before) go back too */
+	if (api_reload(app->api, cfg)) {
+		log_error("reload: %s: api section refused (see above); "
+			  "keeping the running configuration", d.config_path);
+		(void)records_configure(app->records, app->cfg, errbuf,
+					sizeof(errbuf));
 		mem_deref(fs);
 		mem_deref(cfg);
 		goto out;

@@ -7,10 +7,12 @@ handled/abandoned/answer time/service level per queue. A real call
 (SIPp, queued in Sales, hangs up) is appended while the daemon runs and
 must show up in both. `callflowctl records` prints the same records as
 JSON lines. Off loopback the API needs a Bearer token, and the daemon
-refuses to start without one."""
+refuses to start without one; SIGHUP swaps the token, and refuses (the
+whole reload) to remove it while the socket is off loopback."""
 import datetime
 import json
 import os
+import signal
 import socket
 import subprocess
 import unittest
@@ -335,6 +337,87 @@ class Access(unittest.TestCase):
             self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
         finally:
             self.assertEqual(d.stop(), 0)
+        self.assertNotIn("ERROR: AddressSanitizer", d.log())
+
+    def started(self, d):
+        d._healthy = lambda: (d.proc.poll() is None and
+                              self.try_health(d.http_port))
+        d.start()
+
+    def reload(self, d, api, listen=None, extra=None):
+        """Rewrite the config (api section, http.listen) and SIGHUP."""
+        if api is None:
+            d.config.pop("api", None)
+        else:
+            d.config["api"] = api
+        if listen:
+            d.config["http"]["listen"] = listen
+        d.config.update(extra or {})
+        d.write_config()
+        d.signal(signal.SIGHUP)
+
+    def wait_log_count(self, d, text, n):
+        wait_for(lambda: d.log().count(text) >= n, 20,
+                 "%d log lines %r" % (n, text))
+
+    def queues(self, d, token):
+        code, doc = http(d.http_port, "/v1/queues", token)
+        self.assertEqual(code, 200, doc)
+        return [q["name"] for q in doc["queues"]]
+
+    def test_token_reloaded_off_loopback(self):
+        token_b = "e2e-token-B-fedcba9876543210"
+        d = self.daemon({"token": TOKEN})
+        self.started(d)
+        self.assertEqual(http(d.http_port, "/health", TOKEN)[0], 200)
+
+        # a new token: the old one is refused from now on
+        self.reload(d, {"token": token_b})
+        d.wait_log("api: token changed")
+        self.assertEqual(http(d.http_port, "/health", TOKEN)[0], 401)
+        self.assertEqual(http(d.http_port, "/v1/contact-records",
+                              TOKEN)[0], 401)
+        self.assertEqual(self.queues(d, token_b), ["Sales", "Support"])
+
+        # moving http.listen to loopback does not move the socket: the
+        # token is still a must where it listens, so the reload (and the
+        # new queue in it) is refused as a whole
+        more = {"queues": CONFIG["queues"] + [{"name": "Billing"}]}
+        self.reload(d, None, "127.0.0.1:%d" % d.http_port, more)
+        self.wait_log_count(d, "keeping the running configuration", 1)
+        log = d.log()
+        self.assertIn("needs a restart: the API keeps listening on "
+                      "0.0.0.0:%d" % d.http_port, log)
+        self.assertIn("api section refused", log)
+        self.assertIn("is not a loopback address", log)
+        self.assertNotIn("api: token removed", log)
+        self.assertEqual(http(d.http_port, "/health")[0], 401)
+        self.assertEqual(self.queues(d, token_b), ["Sales", "Support"])
+
+        # the same without moving: refused by the check of the section
+        self.reload(d, None, "0.0.0.0:%d" % d.http_port, more)
+        self.wait_log_count(d, "keeping the running configuration", 2)
+        self.assertEqual(d.log().count("is not a loopback address"), 2)
+        self.assertEqual(http(d.http_port, "/health")[0], 401)
+        self.assertEqual(http(d.http_port, "/health", TOKEN)[0], 401)
+        self.assertEqual(self.queues(d, token_b), ["Sales", "Support"])
+
+        self.assertEqual(d.stop(), 0)
+        self.assertNotIn("ERROR: AddressSanitizer", d.log())
+
+    def test_token_set_and_removed_on_loopback(self):
+        d = Daemon(config=CONFIG)
+        self.addCleanup(d.cleanup)
+        d.start()
+        self.assertEqual(http(d.http_port, "/health")[0], 200)
+        self.reload(d, {"token": TOKEN})
+        d.wait_log("api: token set")
+        self.assertEqual(http(d.http_port, "/health")[0], 401)
+        self.assertEqual(http(d.http_port, "/health", TOKEN)[0], 200)
+        self.reload(d, None)
+        d.wait_log("api: token removed")
+        self.assertEqual(http(d.http_port, "/health")[0], 200)
+        self.assertEqual(d.stop(), 0)
         self.assertNotIn("ERROR: AddressSanitizer", d.log())
 
     @staticmethod
