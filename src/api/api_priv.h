@@ -61,6 +61,14 @@ struct crq_today {
 int  crindex_alloc(struct crindex **ixp, const char *path);
 /** Index what was appended since (a bounded read). */
 void crindex_update(struct crindex *ix);
+/** Contacts indexed: each once, however many lines (revisions) it has. */
+size_t crindex_count(const struct crindex *ix);
+/**
+ * The newest record of ContactId id (a later line replaces an earlier
+ * one), into *rp (a new reference): ENOENT when there is none, EIO when
+ * it cannot be read back.
+ */
+int  crindex_record(json_t **rp, struct crindex *ix, const char *id);
 /** Today's figures of queue name with the threshold sl_ms. */
 void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 		   struct crq_today *t);

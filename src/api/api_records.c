@@ -4,15 +4,20 @@
  *   GET /v1/contact-records?from=&to=&time=&queue=&agent=&limit=&cursor=
  *   GET /v1/contact-records/{ContactId}
  *
- * An in-memory index of the record file: per record its offset and
- * length, a hash of its ContactId, its times, queue and agent (names
- * interned). It is read whole when the API starts and catches up with
- * what the appender wrote before every request (at most CATCHUP_MAX
- * bytes a request, so a burst never stalls the loop for long); records
- * themselves are read back by offset, at most a page of them. A file
- * that shrank or was replaced is indexed anew (old cursors then fail).
- * Today's queue figures (api_queues.c) are counted as records are
- * indexed.
+ * An in-memory index of the record file, one entry per contact: where
+ * its newest line is, a hash of its ContactId (the ContactIds themselves
+ * are kept too, so two ids with the same hash stay two contacts), its
+ * times, queue and agent (names interned). A later line with the same
+ * ContactId is a revision (after-contact work ended): it replaces the
+ * earlier one, the entry keeping the place of the contact's first line
+ * so that cursors stay valid. The index is read whole when the API starts
+ * and catches up with what the appender wrote before every request (at
+ * most CATCHUP_MAX bytes a request, so a burst never stalls the loop for
+ * long); records themselves are read back by offset, at most a page of
+ * them. A file that shrank or was replaced is indexed anew (old cursors
+ * then fail). Today's queue figures (api_queues.c) are counted from each
+ * contact's first line, as it is indexed: a revision does not change
+ * them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,15 +37,30 @@ enum {
 	LIMIT_DEFAULT = 100,
 	LIMIT_MAX = 1000,
 	DAY_MS = 86400000,
+	SLOTS_MIN = 1024,
 };
 
+/* One contact: its newest line, and what the filters look at. */
 struct crent {
 	uint64_t off;
 	uint64_t init_ms, disc_ms;
+	uint64_t id;		/* its ContactId, at ix->ids + id */
 	uint32_t len;
 	uint32_t idhash;
 	uint32_t queue;		/* interned name + 1, 0: none */
 	uint32_t agent;		/* likewise */
+};
+
+/* What indexing takes of one line (strings borrowed from the parse). */
+struct crline {
+	uint64_t off;
+	uint32_t len;
+	const char *id;
+	const char *queue;	/* Queue.Name */
+	const char *agent;	/* Agent.Username */
+	bool has_agent;		/* an Agent section: connected to one */
+	uint64_t init_ms, disc_ms;
+	uint64_t enq_ms, deq_ms, conn_ms;
 };
 
 struct qday {
@@ -55,12 +75,17 @@ struct crindex {
 	uint64_t end;		/* bytes indexed */
 	uint64_t ino;
 	uint32_t gen;		/* bumped when indexed anew */
-	struct crent *v;
+	struct crent *v;	/* by the place of each contact's first line */
 	size_t n, cap;
+	uint32_t *slots;	/* ContactId -> entry + 1 (open addressing) */
+	size_t nslots;		/* a power of two, 0 before the first */
+	char *ids;		/* the ContactIds, NUL-ended, one after another */
+	size_t idlen, idcap;
 	char **names;		/* interned queue and agent names */
 	struct qday *days;	/* per name, used for queues */
 	size_t nnames;
 	uint64_t skipped;	/* lines that were not records */
+	uint64_t revisions;	/* lines that replaced an earlier one */
 	char *buf;		/* partial line between reads */
 	size_t buflen, bufcap;
 };
@@ -84,6 +109,10 @@ static void reset(struct crindex *ix)
 	ix->nnames = 0;
 	ix->v = mem_deref(ix->v);
 	ix->n = ix->cap = 0;
+	ix->slots = mem_deref(ix->slots);
+	ix->nslots = 0;
+	ix->ids = mem_deref(ix->ids);
+	ix->idlen = ix->idcap = 0;
 	ix->end = 0;
 	ix->buflen = 0;
 	++ix->gen;
@@ -137,6 +166,99 @@ static uint32_t lookup(const struct crindex *ix, const char *name)
 	return 0;
 }
 
+/* The slot of ContactId id: the one holding its entry (*foundp true) or
+ * the free one where it goes. The table is never full (see add()). */
+static size_t slot_of(const struct crindex *ix, const char *id, uint32_t h,
+		      bool *foundp)
+{
+	size_t mask = ix->nslots - 1, i = h & mask;
+
+	for (;; i = (i + 1) & mask) {
+		const struct crent *e;
+
+		if (!ix->slots[i]) {
+			*foundp = false;
+			return i;
+		}
+		e = &ix->v[ix->slots[i] - 1];
+		/* same hash is not same contact: compare the ids */
+		if (e->idhash == h && !strcmp(ix->ids + e->id, id)) {
+			*foundp = true;
+			return i;
+		}
+	}
+}
+
+static const struct crent *find(const struct crindex *ix, const char *id)
+{
+	bool found;
+	size_t i;
+
+	if (!ix->nslots || !id)
+		return NULL;
+	i = slot_of(ix, id, hash_joaat_str(id), &found);
+	return found ? &ix->v[ix->slots[i] - 1] : NULL;
+}
+
+static int rehash(struct crindex *ix, size_t nslots)
+{
+	size_t i, mask = nslots - 1;
+	uint32_t *sv;
+
+	sv = mem_zalloc(nslots * sizeof(*sv), NULL);
+	if (!sv)
+		return ENOMEM;
+	for (i = 0; i < ix->n; i++) {
+		size_t j = ix->v[i].idhash & mask;
+
+		while (sv[j])
+			j = (j + 1) & mask;
+		sv[j] = (uint32_t)i + 1;
+	}
+	mem_deref(ix->slots);
+	ix->slots = sv;
+	ix->nslots = nslots;
+	return 0;
+}
+
+/* A new entry for ContactId id at slot (NULL on no memory). */
+static struct crent *add(struct crindex *ix, size_t slot, const char *id,
+			 uint32_t h)
+{
+	size_t idl = strlen(id) + 1;
+	struct crent *e;
+
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 1024;
+		struct crent *v = grow(ix->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		ix->v = v;
+		ix->cap = cap;
+	}
+	if (ix->idlen + idl > ix->idcap) {
+		size_t cap = ix->idcap ? ix->idcap * 2 : 64 << 10;
+		char *ids;
+
+		while (cap < ix->idlen + idl)
+			cap *= 2;
+		ids = grow(ix->ids, cap);
+		if (!ids)
+			return NULL;
+		ix->ids = ids;
+		ix->idcap = cap;
+	}
+	e = &ix->v[ix->n];
+	memset(e, 0, sizeof(*e));
+	memcpy(ix->ids + ix->idlen, id, idl);
+	e->id = ix->idlen;
+	e->idhash = h;
+	ix->idlen += idl;
+	ix->slots[slot] = (uint32_t)++ix->n;
+	return e;
+}
+
 static uint64_t ts_of(const json_t *o, const char *key)
 {
 	uint64_t ms = 0;
@@ -146,14 +268,11 @@ static uint64_t ts_of(const json_t *o, const char *key)
 	return ms;
 }
 
-/* Today's queue figures, as each record is indexed. */
-static void count_day(struct crindex *ix, uint32_t q, const json_t *queue,
-		      const json_t *agent, uint64_t disc_ms)
+/* Today's queue figures, from each contact's first line. */
+static void count_day(struct crindex *ix, uint32_t q, const struct crline *l)
 {
-	uint64_t enq = ts_of(queue, "EnqueueTimestamp");
-	uint64_t deq = ts_of(queue, "DequeueTimestamp");
-	uint64_t conn = ts_of(agent, "ConnectedToAgentTimestamp");
-	uint64_t left = conn ? conn : deq ? deq : disc_ms;
+	uint64_t left = l->conn_ms ? l->conn_ms : l->deq_ms ? l->deq_ms :
+		l->disc_ms;
 	uint64_t day = left / DAY_MS;
 	struct qday *d = &ix->days[q - 1];
 
@@ -164,7 +283,7 @@ static void count_day(struct crindex *ix, uint32_t q, const json_t *queue,
 		memset(d, 0, sizeof(*d));
 		d->day = day;
 	}
-	if (!agent) {
+	if (!l->has_agent) {
 		++d->abandoned;
 		return;
 	}
@@ -178,53 +297,83 @@ static void count_day(struct crindex *ix, uint32_t q, const json_t *queue,
 		d->waits = w;
 		d->capw = cap;
 	}
-	d->waits[d->nwaits++] = (uint32_t)(enq && conn > enq ?
-		(conn - enq > UINT32_MAX ? UINT32_MAX : conn - enq) : 0);
+	d->waits[d->nwaits++] = (uint32_t)(l->enq_ms && l->conn_ms > l->enq_ms ?
+		(l->conn_ms - l->enq_ms > UINT32_MAX ? UINT32_MAX :
+		 l->conn_ms - l->enq_ms) : 0);
+}
+
+/* What the index takes of record r: EINVAL when r is no record. */
+static int parse_line(struct crline *l, const json_t *r)
+{
+	const json_t *queue, *agent;
+
+	memset(l, 0, sizeof(*l));
+	l->id = json_string_value(json_object_get(r, "ContactId"));
+	if (!l->id || !*l->id)
+		return EINVAL;
+	l->init_ms = ts_of(r, "InitiationTimestamp");
+	l->disc_ms = ts_of(r, "DisconnectTimestamp");
+	queue = json_object_get(r, "Queue");
+	agent = json_object_get(r, "Agent");
+	if (!json_is_object(agent))
+		agent = NULL;
+	l->queue = json_string_value(json_object_get(queue, "Name"));
+	l->agent = json_string_value(json_object_get(agent, "Username"));
+	l->has_agent = agent != NULL;
+	l->enq_ms = ts_of(queue, "EnqueueTimestamp");
+	l->deq_ms = ts_of(queue, "DequeueTimestamp");
+	l->conn_ms = ts_of(agent, "ConnectedToAgentTimestamp");
+	return 0;
+}
+
+/* Index one record line: a new contact, or a revision of a known one
+ * (the newest line wins; the place and today's figures stay). */
+static void apply_line(struct crindex *ix, const struct crline *l)
+{
+	uint32_t h = hash_joaat_str(l->id);
+	struct crent *e;
+	bool found;
+	size_t slot;
+
+	/* at most half full, so a probe always ends */
+	if ((ix->n + 1) * 2 > ix->nslots &&
+	    rehash(ix, ix->nslots ? ix->nslots * 2 : SLOTS_MIN))
+		return;
+	slot = slot_of(ix, l->id, h, &found);
+	if (found) {
+		e = &ix->v[ix->slots[slot] - 1];
+		++ix->revisions;
+	}
+	else {
+		e = add(ix, slot, l->id, h);
+		if (!e)
+			return;
+	}
+	e->off = l->off;
+	e->len = l->len;
+	e->init_ms = l->init_ms;
+	e->disc_ms = l->disc_ms;
+	e->queue = intern(ix, l->queue);
+	e->agent = intern(ix, l->agent);
+	if (!found && e->queue)
+		count_day(ix, e->queue, l);
 }
 
 static void index_line(struct crindex *ix, const char *line, size_t len,
 		       uint64_t off)
 {
-	const json_t *queue, *agent;
-	const char *id;
-	struct crent *e;
+	struct crline l;
 	json_t *r;
 
 	r = json_loadb(line, len, 0, NULL);
-	id = json_string_value(json_object_get(r, "ContactId"));
-	if (!r || !id) {
+	if (parse_line(&l, r)) {
 		++ix->skipped;
 		json_decref(r);
 		return;
 	}
-	if (ix->n == ix->cap) {
-		size_t cap = ix->cap ? ix->cap * 2 : 1024;
-		struct crent *v = grow(ix->v, cap * sizeof(*v));
-
-		if (!v) {
-			json_decref(r);
-			return;
-		}
-		ix->v = v;
-		ix->cap = cap;
-	}
-	e = &ix->v[ix->n++];
-	memset(e, 0, sizeof(*e));
-	e->off = off;
-	e->len = (uint32_t)len;
-	e->idhash = hash_joaat_str(id);
-	e->init_ms = ts_of(r, "InitiationTimestamp");
-	e->disc_ms = ts_of(r, "DisconnectTimestamp");
-	queue = json_object_get(r, "Queue");
-	agent = json_object_get(r, "Agent");
-	if (!json_is_object(agent))
-		agent = NULL;
-	e->queue = intern(ix, json_string_value(json_object_get(queue,
-								"Name")));
-	e->agent = intern(ix, json_string_value(json_object_get(agent,
-								"Username")));
-	if (e->queue)
-		count_day(ix, e->queue, queue, agent, e->disc_ms);
+	l.off = off;
+	l.len = (uint32_t)len;
+	apply_line(ix, &l);
 	json_decref(r);
 }
 
@@ -339,7 +488,8 @@ int crindex_alloc(struct crindex **ixp, const char *path)
 	}
 	/* at start-up the whole file, before the API serves */
 	update(ix, SIZE_MAX);
-	log_info("records: %zu contact records indexed", ix->n);
+	log_info("records: %zu contact records indexed (%llu revisions)",
+		 ix->n, (unsigned long long)ix->revisions);
 	*ixp = ix;
 	return 0;
 }
@@ -673,36 +823,52 @@ static void get_list(struct crindex *ix, struct http_conn *conn,
 					    "next_cursor", next));
 }
 
+int crindex_record(json_t **rp, struct crindex *ix, const char *id)
+{
+	const struct crent *e;
+	const char *rid;
+	json_t *r;
+	int fd;
+
+	if (!rp || !ix || !id)
+		return EINVAL;
+	e = find(ix, id);
+	if (!e)
+		return ENOENT;
+	fd = open(ix->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	r = read_record(ix, fd, e);
+	(void)close(fd);
+	/* the file changed under the index: not that contact's line */
+	rid = json_string_value(json_object_get(r, "ContactId"));
+	if (!rid || strcmp(rid, id)) {
+		json_decref(r);
+		return EIO;
+	}
+	*rp = r;
+	return 0;
+}
+
+size_t crindex_count(const struct crindex *ix)
+{
+	return ix ? ix->n : 0;
+}
+
 static void get_one(struct crindex *ix, struct http_conn *conn,
 		    const char *id)
 {
-	uint32_t h = hash_joaat_str(id);
-	json_t *found = NULL;
-	size_t i;
-	int fd;
+	json_t *r = NULL;
+	int err;
 
-	fd = open(ix->path, O_RDONLY | O_CLOEXEC);
-	/* newest first: a ContactId is one record, but be sure of it */
-	for (i = ix->n; fd >= 0 && !found && i-- > 0;) {
-		const struct crent *e = &ix->v[i];
-		const char *rid;
-		json_t *r;
-
-		if (e->idhash != h)
-			continue;
-		r = read_record(ix, fd, e);
-		rid = json_string_value(json_object_get(r, "ContactId"));
-		if (rid && !strcmp(rid, id))
-			found = r;
-		else
-			json_decref(r);
-	}
-	if (fd >= 0)
-		(void)close(fd);
-	if (!found)
+	err = crindex_record(&r, ix, id);
+	if (err == ENOENT)
 		api_reply_error(conn, 404, "no record of that contact");
+	else if (err)
+		api_reply_error(conn, 500, "the record could not be read "
+				"back from the record file");
 	else
-		api_reply_json(conn, 200, found);
+		api_reply_json(conn, 200, r);
 }
 
 bool api_records(struct crindex *ix, struct http_conn *conn,

@@ -273,6 +273,167 @@ class Records(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
 
 
+# Two ContactIds with the same hash_joaat_str() (found by search): the
+# index must keep them two contacts.
+ID_A = "c0111de0-0000-4000-8000-000000202940"
+ID_B = "c0111de0-0000-4000-8000-000000206684"
+
+
+def revised(r, acw=30):
+    """r's after-contact-work revision: the same contact, the Agent
+    section completed and a later LastUpdateTimestamp."""
+    r = json.loads(json.dumps(r))
+    disc = datetime.datetime.strptime(r["DisconnectTimestamp"],
+                                      "%Y-%m-%dT%H:%M:%S.%fZ")
+    end = iso(disc + datetime.timedelta(seconds=acw))
+    if r.get("Agent"):
+        r["Agent"].update({
+            "AfterContactWorkStartTimestamp": r["DisconnectTimestamp"],
+            "AfterContactWorkEndTimestamp": end,
+            "AfterContactWorkDuration": acw})
+    r["LastUpdateTimestamp"] = end
+    return r
+
+
+class Revisions(unittest.TestCase):
+    """A later line with the same ContactId replaces the earlier one: the
+    API lists each contact once, at the place of its first line, with its
+    newest line; filters and today's figures see one record per
+    contact."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon(config=CONFIG)
+        recs = seed()
+        a = dict(recs[7], ContactId=ID_A,
+                 Queue=dict(recs[7]["Queue"], Name="Support"))
+        b = dict(recs[8], ContactId=ID_B,
+                 Queue=dict(recs[8]["Queue"], Name="Support"))
+        # first lines, then revisions: one contact revised twice
+        cls.lines = recs + [a, b, revised(recs[0]), revised(recs[1], 10),
+                            revised(recs[6]), revised(a),
+                            revised(recs[1], 45)]
+        os.makedirs(os.path.dirname(cls.d.records_path))
+        with open(cls.d.records_path, "w") as f:
+            for i, r in enumerate(cls.lines):
+                f.write(json.dumps(r) + "\n")
+                if i == 9:
+                    f.write("{torn line from a crash\n")
+        try:
+            cls.d.start()
+        except Exception:
+            cls.d.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.d.stop()
+        log = cls.d.log()
+        cls.d.cleanup()
+        assert rc == 0, log[-3000:]
+        assert "ERROR: AddressSanitizer" not in log
+
+    @classmethod
+    def append(cls, r):
+        cls.lines.append(r)
+        with open(cls.d.records_path, "a") as f:
+            f.write(json.dumps(r) + "\n")
+
+    def current(self):
+        """Each contact once, by its first line, as its newest line."""
+        order, newest = [], {}
+        for r in self.lines:
+            if r["ContactId"] not in newest:
+                order.append(r["ContactId"])
+            newest[r["ContactId"]] = r
+        return [newest[i] for i in order]
+
+    def first_lines(self):
+        seen, out = set(), []
+        for r in self.lines:
+            if r["ContactId"] not in seen:
+                seen.add(r["ContactId"])
+                out.append(r)
+        return out
+
+    def pages(self, **params):
+        out, cursor = [], None
+        while True:
+            p = dict(params, **({"cursor": cursor} if cursor else {}))
+            code, doc = self.d.http("GET", "/v1/contact-records?" +
+                                    urllib.parse.urlencode(p))
+            self.assertEqual(code, 200, doc)
+            out += doc["records"]
+            cursor = doc["next_cursor"]
+            if not cursor:
+                return out
+
+    def check_list_and_filters(self):
+        cur = self.current()
+        self.assertGreater(len(self.lines), len(cur))
+        self.assertEqual(self.pages(), cur)
+        self.assertEqual(self.pages(limit=2), cur)
+        self.assertEqual(self.pages(limit=1), cur)
+        for agent in ("agent1", "agent2"):
+            self.assertEqual(self.pages(agent=agent), [
+                r for r in cur if (r.get("Agent") or {}).get(
+                    "Username") == agent], agent)
+        for queue in ("Sales", "Support"):
+            self.assertEqual(self.pages(queue=queue, limit=3), [
+                r for r in cur if (r["Queue"] or {}).get("Name") ==
+                queue], queue)
+        for r in cur:
+            code, doc = self.d.http("GET", "/v1/contact-records/" +
+                                    r["ContactId"])
+            self.assertEqual((code, doc), (200, r))
+
+    def check_today(self):
+        today = datetime.datetime.utcnow().strftime("%Y-%m-%d")
+        for queue in ("Sales", "Support"):
+            mine = [r for r in self.first_lines() if r["Queue"] and
+                    r["Queue"]["Name"] == queue and
+                    r["DisconnectTimestamp"].startswith(today)]
+            waits = [r["Queue"]["Duration"] for r in mine if "Agent" in r]
+            code, m = self.d.http("GET", "/v1/queues/%s/metrics" % queue)
+            self.assertEqual(code, 200, m)
+            self.assertEqual(m["today"]["handled"], len(waits), queue)
+            self.assertEqual(m["today"]["abandoned"],
+                             len(mine) - len(waits), queue)
+            self.assertAlmostEqual(m["today"]["average_answer_seconds"],
+                                   sum(waits) / len(waits), places=2)
+
+    def test_each_contact_once_as_its_newest_line(self):
+        self.check_list_and_filters()
+        code, a = self.d.http("GET", "/v1/contact-records/" + ID_A)
+        code, b = self.d.http("GET", "/v1/contact-records/" + ID_B)
+        self.assertEqual((a["ContactId"], b["ContactId"]), (ID_A, ID_B))
+        self.assertEqual(a["Agent"]["AfterContactWorkDuration"], 30)
+        self.assertNotIn("LastUpdateTimestamp", b)
+        self.assertEqual(self.d.http("GET", "/v1/contact-records/"
+                                     "c0111de0-0000-4000-8000-"
+                                     "000000000000")[0], 404)
+        self.check_today()
+
+    def test_revision_appended_while_running(self):
+        self.check_list_and_filters()
+        first = [r for r in self.lines if r["ContactId"].endswith("8")][0]
+        rev = revised(first, 20)
+        self.append(rev)
+        code, doc = self.d.http("GET", "/v1/contact-records/" +
+                                rev["ContactId"])
+        self.assertEqual((code, doc), (200, rev))
+        self.check_list_and_filters()
+        self.check_today()
+        # a new contact after it comes last; its revision keeps it there
+        new = dict(first, ContactId="00000000-0000-4000-8000-000000000010")
+        self.append(new)
+        self.append(revised(self.current()[0], 99))
+        self.append(revised(new, 5))
+        self.assertEqual(self.pages()[-1], revised(new, 5))
+        self.check_list_and_filters()
+        self.check_today()
+
+
 def http(port, path, token=None):
     req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path))
     if token:

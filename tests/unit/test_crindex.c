@@ -1,0 +1,337 @@
+/*
+ * The contact-record index of the API (src/api/api_records.c): a later
+ * line with the same ContactId replaces the earlier one, each contact is
+ * counted once (today's queue figures from its first line), ContactIds
+ * with the same hash stay two contacts, lines that are not records are
+ * skipped, and what is appended later is caught up with.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <callflowd/libre.h>
+#include <callflowd/util.h>
+#include "../../src/api/api_priv.h"
+#include "test.h"
+
+/* Two ContactIds whose hash_joaat_str() is the same (found by search) */
+#define ID_A "c0111de0-0000-4000-8000-000000202940"
+#define ID_B "c0111de0-0000-4000-8000-000000206684"
+
+static void id_of(char *buf, size_t sz, unsigned n)
+{
+	snprintf(buf, sz, "00000000-0000-4000-8000-%012u", n);
+}
+
+/* A record line of a contact queued in queue; with an agent it was
+ * answered after wait_s, acw_s > 0 makes it the after-contact-work
+ * revision (a later LastUpdateTimestamp). Times are today's. */
+static void line_of(char *buf, size_t sz, const char *id, const char *queue,
+		    const char *agent, unsigned wait_s, unsigned acw_s)
+{
+	uint64_t now = util_now_ms(), day = now / 86400000 * 86400000;
+	uint64_t base = now - 120000 < day ? day : now - 120000;
+	char init[40], enq[40], conn[40], disc[40], upd[40], acw[160] = "";
+
+	/* all today (UTC) even just after midnight */
+	util_iso8601(init, sizeof(init), base);
+	util_iso8601(enq, sizeof(enq), base + 1000);
+	util_iso8601(conn, sizeof(conn), base + 1000 + wait_s * 1000);
+	util_iso8601(disc, sizeof(disc), base + 60000);
+	util_iso8601(upd, sizeof(upd), base + 60000 + acw_s * 1000);
+	if (acw_s)
+		snprintf(acw, sizeof(acw), ", \"AfterContactWorkEndTimestamp\""
+			 ": \"%s\", \"AfterContactWorkDuration\": %u", upd,
+			 acw_s);
+	if (agent)
+		snprintf(buf, sz, "{\"ContactId\": \"%s\", "
+			 "\"InitiationTimestamp\": \"%s\", "
+			 "\"DisconnectTimestamp\": \"%s\", "
+			 "\"LastUpdateTimestamp\": \"%s\", "
+			 "\"Queue\": {\"Name\": \"%s\", \"EnqueueTimestamp\": "
+			 "\"%s\"}, \"Agent\": {\"Username\": \"%s\", "
+			 "\"ConnectedToAgentTimestamp\": \"%s\"%s}}\n",
+			 id, init, disc, upd, queue, enq, agent, conn, acw);
+	else
+		snprintf(buf, sz, "{\"ContactId\": \"%s\", "
+			 "\"InitiationTimestamp\": \"%s\", "
+			 "\"DisconnectTimestamp\": \"%s\", "
+			 "\"LastUpdateTimestamp\": \"%s\", "
+			 "\"Queue\": {\"Name\": \"%s\", \"EnqueueTimestamp\": "
+			 "\"%s\", \"DequeueTimestamp\": \"%s\"}, "
+			 "\"Agent\": null}\n", id, init, disc, upd, queue, enq,
+			 disc);
+}
+
+static int append(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "a");
+	int err = 0;
+
+	if (!fp)
+		return errno;
+	if (fputs(text, fp) < 0)
+		err = EIO;
+	if (fclose(fp))
+		err = EIO;
+	return err;
+}
+
+static char *tmp_path(char *buf, size_t sz)
+{
+	int fd;
+
+	snprintf(buf, sz, "/tmp/cfd-crindex-XXXXXX");
+	fd = mkstemp(buf);
+	if (fd < 0)
+		return NULL;
+	(void)close(fd);
+	return buf;
+}
+
+/* The index catches up with what was appended since it last looked. */
+static void catch_up(struct crindex *ix)
+{
+	crindex_update(ix);
+}
+
+/* The newest record of id: its agent's username ('-' for none) and
+ * whether its after-contact work has ended (a revision). */
+static int newest(struct crindex *ix, const char *id, char *agent,
+		  size_t asz, bool *acw)
+{
+	json_t *r = NULL, *a;
+	int err;
+
+	err = crindex_record(&r, ix, id);
+	if (err)
+		return err;
+	a = json_object_get(r, "Agent");
+	str_ncpy(agent, json_is_object(a) ? json_string_value(
+			 json_object_get(a, "Username")) : "-", asz);
+	*acw = json_object_get(a, "AfterContactWorkEndTimestamp") != NULL;
+	json_decref(r);
+	return 0;
+}
+
+TEST(revision_replaces_and_counts_once)
+{
+	char path[64], line[1024], id[64], agent[32];
+	struct crindex *ix = NULL;
+	struct crq_today t;
+	bool acw = false;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	id_of(id, sizeof(id), 1);
+	line_of(line, sizeof(line), id, "Sales", "agent1", 5, 0);
+	err |= append(path, line);
+	id_of(id, sizeof(id), 2);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	err |= append(path, line);
+	id_of(id, sizeof(id), 1);
+	line_of(line, sizeof(line), id, "Sales", "agent1", 5, 30);
+	err |= append(path, line);
+	id_of(id, sizeof(id), 3);
+	line_of(line, sizeof(line), id, "Sales", "agent2", 40, 0);
+	err |= append(path, line);
+	ASSERT_INT_EQ(err, 0);
+
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+	ASSERT_INT_EQ(crindex_count(ix), 3);
+	id_of(id, sizeof(id), 1);
+	ASSERT_INT_EQ(newest(ix, id, agent, sizeof(agent), &acw), 0);
+	ASSERT_STR_EQ(agent, "agent1");
+	ASSERT_TRUE(acw);
+	id_of(id, sizeof(id), 3);
+	ASSERT_INT_EQ(newest(ix, id, agent, sizeof(agent), &acw), 0);
+	ASSERT_FALSE(acw);
+
+	/* handled 1 and 3 (once each), abandoned 2; waits 5 s and 40 s */
+	crindex_today(ix, "Sales", 10000, &t);
+	ASSERT_INT_EQ(t.handled, 2);
+	ASSERT_INT_EQ(t.abandoned, 1);
+	ASSERT_INT_EQ(t.within_sl, 1);
+	ASSERT_INT_EQ(t.answer_ms_sum, 45000);
+
+	/* a revision appended later: still three, the figures unchanged */
+	line_of(line, sizeof(line), id, "Sales", "agent2", 40, 12);
+	ASSERT_INT_EQ(append(path, line), 0);
+	catch_up(ix);
+	ASSERT_INT_EQ(crindex_count(ix), 3);
+	ASSERT_INT_EQ(newest(ix, id, agent, sizeof(agent), &acw), 0);
+	ASSERT_STR_EQ(agent, "agent2");
+	ASSERT_TRUE(acw);
+	crindex_today(ix, "Sales", 10000, &t);
+	ASSERT_INT_EQ(t.handled, 2);
+	ASSERT_INT_EQ(t.abandoned, 1);
+
+	/* a new contact after it is a fourth */
+	id_of(id, sizeof(id), 4);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	ASSERT_INT_EQ(append(path, line), 0);
+	catch_up(ix);
+	ASSERT_INT_EQ(crindex_count(ix), 4);
+	crindex_today(ix, "Sales", 10000, &t);
+	ASSERT_INT_EQ(t.abandoned, 2);
+
+	ix = mem_deref(ix);
+	(void)unlink(path);
+}
+
+TEST(same_hash_is_not_same_contact)
+{
+	char path[64], line[1024], agent[32];
+	struct crindex *ix = NULL;
+	json_t *r = NULL;
+	bool acw = false;
+	int err = 0;
+
+	ASSERT_INT_EQ(hash_joaat_str(ID_A), hash_joaat_str(ID_B));
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	line_of(line, sizeof(line), ID_A, "Sales", "agent1", 5, 0);
+	err |= append(path, line);
+	line_of(line, sizeof(line), ID_B, "Support", "agent2", 5, 0);
+	err |= append(path, line);
+	line_of(line, sizeof(line), ID_A, "Sales", "agent1", 5, 20);
+	err |= append(path, line);
+	ASSERT_INT_EQ(err, 0);
+
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+	ASSERT_INT_EQ(crindex_count(ix), 2);
+	ASSERT_INT_EQ(newest(ix, ID_A, agent, sizeof(agent), &acw), 0);
+	ASSERT_STR_EQ(agent, "agent1");
+	ASSERT_TRUE(acw);
+	ASSERT_INT_EQ(newest(ix, ID_B, agent, sizeof(agent), &acw), 0);
+	ASSERT_STR_EQ(agent, "agent2");
+	ASSERT_FALSE(acw);
+	ASSERT_INT_EQ(crindex_record(&r, ix, "c0111de0-0000-4000-8000-"
+				     "000000000000"), ENOENT);
+	ASSERT_NULL(r);
+
+	ix = mem_deref(ix);
+	(void)unlink(path);
+}
+
+TEST(lines_that_are_not_records)
+{
+	char path[64], line[1024], id[64];
+	struct crindex *ix = NULL;
+	json_t *r = NULL;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	id_of(id, sizeof(id), 1);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	err |= append(path, line);
+	err |= append(path, "{torn line from a crash\n");
+	err |= append(path, "[1, 2]\n\n42\n");
+	err |= append(path, "{\"ContactId\": \"\"}\n{\"ContactId\": 7}\n");
+	err |= append(path, "{\"Channel\": \"VOICE\"}\n");
+	ASSERT_INT_EQ(err, 0);
+
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+	ASSERT_INT_EQ(crindex_count(ix), 1);
+	ASSERT_INT_EQ(crindex_record(&r, ix, ""), ENOENT);
+	ASSERT_INT_EQ(crindex_record(&r, ix, id), 0);
+	ASSERT_NOT_NULL(r);
+	json_decref(r);
+	ASSERT_INT_EQ(crindex_record(NULL, ix, id), EINVAL);
+
+	/* a line still being written is not indexed until it ends */
+	id_of(id, sizeof(id), 2);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	line[strlen(line) - 1] = '\0';
+	ASSERT_INT_EQ(append(path, line), 0);
+	catch_up(ix);
+	ASSERT_INT_EQ(crindex_count(ix), 1);
+	ASSERT_INT_EQ(append(path, "\n"), 0);
+	catch_up(ix);
+	ASSERT_INT_EQ(crindex_count(ix), 2);
+
+	ix = mem_deref(ix);
+	(void)unlink(path);
+}
+
+/* Enough contacts to grow the table several times; each revised once. */
+TEST(many_contacts_and_revisions)
+{
+	enum { N = 5000 };
+	char path[64], line[1024], id[64], agent[32];
+	struct crindex *ix = NULL;
+	struct crq_today t;
+	bool acw = false;
+	FILE *fp;
+	unsigned i;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	fp = fopen(path, "w");
+	ASSERT_NOT_NULL(fp);
+	for (i = 0; i < N; i++) {
+		id_of(id, sizeof(id), i);
+		line_of(line, sizeof(line), id, i % 2 ? "Sales" : "Support",
+			"agent1", 1, 0);
+		fputs(line, fp);
+	}
+	for (i = 0; i < N; i += 2) {
+		id_of(id, sizeof(id), i);
+		line_of(line, sizeof(line), id, "Support", "agent1", 1, 7);
+		fputs(line, fp);
+	}
+	ASSERT_INT_EQ(fclose(fp), 0);
+
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+	ASSERT_INT_EQ(crindex_count(ix), N);
+	for (i = 0; i < N; i += 97) {
+		id_of(id, sizeof(id), i);
+		ASSERT_INT_EQ(newest(ix, id, agent, sizeof(agent), &acw), 0);
+		ASSERT_INT_EQ(acw, i % 2 == 0);
+	}
+	crindex_today(ix, "Support", 20000, &t);
+	ASSERT_INT_EQ(t.handled, N / 2);
+	crindex_today(ix, "Sales", 20000, &t);
+	ASSERT_INT_EQ(t.handled, N / 2);
+
+	ix = mem_deref(ix);
+	(void)unlink(path);
+}
+
+TEST(replaced_file_is_indexed_anew)
+{
+	char path[64], other[80], line[1024], id[64];
+	struct crindex *ix = NULL;
+	json_t *r = NULL;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	snprintf(other, sizeof(other), "%s.new", path);
+	id_of(id, sizeof(id), 1);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	err |= append(path, line);
+	id_of(id, sizeof(id), 2);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	err |= append(path, line);
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+	ASSERT_INT_EQ(crindex_count(ix), 2);
+
+	/* rotated: a new file in its place holds one other contact */
+	id_of(id, sizeof(id), 3);
+	line_of(line, sizeof(line), id, "Support", "agent1", 1, 0);
+	ASSERT_INT_EQ(append(other, line), 0);
+	ASSERT_INT_EQ(rename(other, path), 0);
+	catch_up(ix);
+	ASSERT_INT_EQ(crindex_count(ix), 1);
+	ASSERT_INT_EQ(crindex_record(&r, ix, id), 0);
+	json_decref(r);
+	id_of(id, sizeof(id), 1);
+	ASSERT_INT_EQ(crindex_record(&r, ix, id), ENOENT);
+
+	/* gone: nothing indexed */
+	ASSERT_INT_EQ(unlink(path), 0);
+	catch_up(ix);
+	ASSERT_INT_EQ(crindex_count(ix), 0);
+
+	ix = mem_deref(ix);
+}
