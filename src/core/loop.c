@@ -5,6 +5,8 @@
  * what has not started and wait for the rest.
  */
 #include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <sys/resource.h>
 #include <re.h>
 #include <callflowd/loop.h>
@@ -114,10 +116,28 @@ uv_loop_t *loop_uv(void)
 }
 
 
+/*
+ * Pool threads run as SCHED_BATCH: same share of the CPU, but a woken
+ * worker never preempts the thread it wakes next to. On a small machine
+ * the loop thread (media clock, SIP) would otherwise lose its core for a
+ * whole time slice every time it queues a record or a TTS job.
+ */
+static void batch_self(void)
+{
+	static _Thread_local bool done;
+	struct sched_param sp = {.sched_priority = 0};
+
+	if (done)
+		return;
+	done = true;
+	(void)sched_setscheduler(0, SCHED_BATCH, &sp);
+}
+
 static void job_work(uv_work_t *req)
 {
 	struct loop_job *job = req->data;
 
+	batch_self();
 	job->workh(job->arg);
 }
 
