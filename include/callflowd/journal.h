@@ -16,6 +16,10 @@
  * journal Time as DisconnectTimestamp, then empties the journal. While
  * running, the journal is rewritten with only the live contacts once it
  * has grown past a few megabytes.
+ *
+ * Record states are frozen on the loop thread (crsnap.h; a contact whose
+ * snapshot did not change writes nothing) and turned into lines on the
+ * pool, as is the rewrite, in order with the other lines.
  */
 #ifndef CALLFLOWD_JOURNAL_H
 #define CALLFLOWD_JOURNAL_H
@@ -50,6 +54,8 @@ int  journal_start(struct journal *j, struct cdata *cd,
 void journal_update(struct journal *j, const char *contact_id);
 /** The contact's record was written: forget it. */
 void journal_end(struct journal *j, const char *contact_id);
+/** Rewrite the journal once it grew by bytes (0: the default, 8 MiB). */
+void journal_compact_at(struct journal *j, uint64_t bytes);
 /** Contacts journaled and not ended. */
 uint32_t journal_live(const struct journal *j);
 /** Wait until every line is on disk (shutdown; runs the loop). */

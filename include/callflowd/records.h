@@ -2,11 +2,17 @@
  * @file records.h  Contact records: one JSON line per contact segment,
  * appended to data_dir/records/contact-records.jsonl.
  *
- * Owns the record file (an appender, see appender.h: lines are built on
- * the loop thread and written in order by one libuv pool job at a time, so
- * a slow disk never stalls calls; records_flush() waits for the queue at
- * shutdown) and the "records" configuration section: attributes listed in
- * records.redact_attributes are written as "***".
+ * Owns the record file (an appender, see appender.h: a record is frozen
+ * on the loop thread into a snapshot, see crsnap.h, and encoded and
+ * written in order by one libuv pool job at a time, so neither JSON
+ * encoding nor a slow disk stalls calls; records_flush() waits for the
+ * queue at shutdown) and the "records" configuration section: attributes
+ * listed in records.redact_attributes are written as "***".
+ *
+ * A contact may have more than one line: when its agent ends after-contact
+ * work, the record is written again, complete, with a later
+ * LastUpdateTimestamp. The later line with a ContactId replaces the
+ * earlier one.
  */
 #ifndef CALLFLOWD_RECORDS_H
 #define CALLFLOWD_RECORDS_H
@@ -17,6 +23,7 @@
 
 struct records;
 struct cdata;
+struct crsnap;
 struct config;
 struct strmap;
 
@@ -62,6 +69,10 @@ struct crecord_info {
 	uint32_t holds;
 	uint64_t hold_ms;		/* all holds together */
 	uint64_t longest_hold_ms;
+	/* after-contact work that ended before the record was written (or
+	 * lasted no time): AfterContactWorkEndTimestamp; 0 while it goes on
+	 * (its end then comes in a revision, crsnap_acw_end()) */
+	uint64_t acw_end_ms;
 };
 
 int  records_alloc(struct records **recp, const char *data_dir);
@@ -69,9 +80,17 @@ int  records_alloc(struct records **recp, const char *data_dir);
  *  contact_id/customer/system fill in). */
 int  records_write(struct records *rec, const struct cdata *cd,
 		   const struct crecord_info *info);
+/** Freeze a record (redactions applied) to write now or later. */
+int  records_snap(struct records *rec, struct crsnap **snapp,
+		  const struct cdata *cd, const struct crecord_info *info);
+/** Append a frozen record (referenced until it is written). */
+int  records_write_snap(struct records *rec, struct crsnap *snap);
 /** Run the loop until every queued line is on disk (or ms elapsed). */
 void records_flush(struct records *rec, uint32_t ms);
+/** Records queued (written or about to be). */
 uint64_t records_written(const struct records *rec);
+/** Nothing queued or being written. */
+bool records_idle(const struct records *rec);
 const char *records_path(const struct records *rec);
 /**
  * Apply cfg's "records" section ({"redact_attributes": ["name", ...]}):
@@ -83,8 +102,8 @@ int  records_configure(struct records *rec, const struct config *cfg,
 const struct strmap *records_redactions(const struct records *rec);
 /** The text redactions are written as. */
 #define RECORDS_REDACTED "***"
-/** crecord_encode() with the redactions applied (what records_write()
- *  writes). */
+/** The record as records_write() writes it (redactions applied), now,
+ *  on this thread. */
 int  records_encode(struct records *rec, char **jsonp, const struct cdata *cd,
 		    const struct crecord_info *info);
 /** Append a finished record line (JSON text, no newline) as it is. */

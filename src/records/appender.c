@@ -1,5 +1,6 @@
 /**
- * @file appender.c  Ordered appends off the loop: one pool job at a time.
+ * @file appender.c  Ordered appends off the loop: one pool job at a time,
+ * which also formats the deferred lines.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,16 +12,41 @@
 #include <callflowd/log.h>
 #include <callflowd/loop.h>
 
+/* A formatted line or a rewrite, queued in order with the bytes around
+ * it: the item's own output comes first, then the bytes queued after it. */
+struct apitem {
+	struct le le;
+	appender_fmt_h *fmth;
+	void *arg;		/* referenced; released on the loop thread */
+	bool rewrite;		/* fmth's output replaces the file */
+	struct mbuf *tail;	/* bytes queued after this item (or NULL) */
+};
+
 struct appender {
 	char *path;
-	int fd;
-	struct mbuf *pending;	/* bytes waiting for the next write job */
-	struct mbuf *inflight;	/* bytes the pool job is writing */
+	int fd;			/* the pool job's while busy */
+	struct mbuf *pending;	/* bytes queued before the first item */
+	struct list items;	/* struct apitem, queued after pending */
+	struct mbuf *inflight;	/* the pool job's bytes, items and output */
+	struct list initems;
+	struct mbuf *out;
 	int job_err;		/* set by the pool thread, read after done */
+	unsigned job_fmt_fail;
+	uint64_t job_bytes;	/* formatted bytes the job wrote */
+	bool job_rewrote;
 	int last_err;
 	bool busy;
 	uint64_t bytes;
 };
+
+static void item_destructor(void *arg)
+{
+	struct apitem *it = arg;
+
+	list_unlink(&it->le);
+	mem_deref(it->arg);
+	mem_deref(it->tail);
+}
 
 static void destructor(void *arg)
 {
@@ -29,8 +55,11 @@ static void destructor(void *arg)
 	/* a running write job holds a reference: never busy here */
 	if (ap->fd >= 0)
 		close(ap->fd);
+	list_flush(&ap->items);
+	list_flush(&ap->initems);
 	mem_deref(ap->pending);
 	mem_deref(ap->inflight);
+	mem_deref(ap->out);
 	mem_deref(ap->path);
 }
 
@@ -95,7 +124,8 @@ int appender_alloc(struct appender **app, const char *path)
 	}
 	ap->pending = mbuf_alloc(4096);
 	ap->inflight = mbuf_alloc(4096);
-	if (!ap->pending || !ap->inflight)
+	ap->out = mbuf_alloc(4096);
+	if (!ap->pending || !ap->inflight || !ap->out)
 		err = ENOMEM;
 
  out:
@@ -106,43 +136,161 @@ int appender_alloc(struct appender **app, const char *path)
 	return err;
 }
 
-/* pool thread: write the whole inflight buffer, then make it durable */
-static void write_work(void *arg)
+/* pool thread: write n bytes at p to fd */
+static int write_all(int fd, const uint8_t *p, size_t left)
 {
-	struct appender *ap = arg;
-	const uint8_t *p = ap->inflight->buf;
-	size_t left = ap->inflight->end;
-
-	ap->job_err = 0;
 	while (left) {
-		ssize_t n = write(ap->fd, p, left);
+		ssize_t n = write(fd, p, left);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			ap->job_err = errno;
-			return;
+			return errno;
 		}
 		p += n;
 		left -= (size_t)n;
 	}
-	if (fdatasync(ap->fd))
+	return 0;
+}
+
+/* pool thread: the item's output becomes the whole file (tmp, fsync,
+ * rename), then appends go on in the new file */
+static int rewrite_file(struct appender *ap, const struct mbuf *content)
+{
+	char tmp[4096];
+	int fd, nfd, err;
+
+	if (re_snprintf(tmp, sizeof(tmp), "%s.tmp", ap->path) < 0)
+		return ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return errno;
+	err = write_all(fd, content->buf, content->end);
+	if (!err && fsync(fd))
+		err = errno;
+	(void)close(fd);
+	if (!err && rename(tmp, ap->path))
+		err = errno;
+	if (err) {
+		(void)unlink(tmp);
+		return err;
+	}
+	nfd = open(ap->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (nfd < 0)
+		return errno;
+	(void)close(ap->fd);
+	ap->fd = nfd;
+	return 0;
+}
+
+/* pool thread: bytes, then each item's output and the bytes after it,
+ * in one write where there is no rewrite; then make it durable */
+static void write_work(void *arg)
+{
+	struct appender *ap = arg;
+	struct mbuf *out = ap->out;
+	struct le *le;
+	int err;
+
+	ap->job_err = 0;
+	ap->job_fmt_fail = 0;
+	ap->job_bytes = 0;
+	ap->job_rewrote = false;
+	mbuf_rewind(out);
+	if (ap->inflight->end &&
+	    mbuf_write_mem(out, ap->inflight->buf, ap->inflight->end))
+		ap->job_err = ENOMEM;
+
+	LIST_FOREACH(&ap->initems, le) {
+		struct apitem *it = le->data;
+
+		if (it->rewrite) {
+			/* what came before goes to the old file first */
+			err = write_all(ap->fd, out->buf, out->end);
+			if (err)
+				ap->job_err = err;
+			mbuf_rewind(out);
+			err = it->fmth(out, it->arg);
+			if (!err)
+				err = rewrite_file(ap, out);
+			if (err)
+				ap->job_err = err;
+			else
+				ap->job_rewrote = true;
+			mbuf_rewind(out);
+		}
+		else {
+			size_t before = out->end;
+
+			out->pos = out->end;
+			err = it->fmth(out, it->arg);
+			if (!err)
+				err = mbuf_write_u8(out, '\n');
+			if (err) {
+				/* no half line: drop what it wrote */
+				out->pos = out->end = before;
+				++ap->job_fmt_fail;
+			}
+			else {
+				ap->job_bytes += out->end - before;
+			}
+		}
+		if (it->tail && it->tail->end) {
+			out->pos = out->end;
+			if (mbuf_write_mem(out, it->tail->buf,
+					   it->tail->end))
+				ap->job_err = ENOMEM;
+		}
+	}
+
+	err = write_all(ap->fd, out->buf, out->end);
+	if (err)
+		ap->job_err = err;
+	if (fdatasync(ap->fd) && !ap->job_err)
 		ap->job_err = errno;
 }
 
 static void start_job(struct appender *ap);
+
+static void job_finish(struct appender *ap)
+{
+	if (ap->job_fmt_fail)
+		log_error("appender: %u line%s for %s could not be formatted",
+			  ap->job_fmt_fail, ap->job_fmt_fail == 1 ? "" : "s",
+			  ap->path);
+	if (ap->job_err) {
+		ap->last_err = ap->job_err;
+		log_error("appender: write to %s failed: %m", ap->path,
+			  ap->last_err);
+	}
+	ap->bytes += ap->job_bytes;
+	mbuf_reset(ap->inflight);
+	list_flush(&ap->initems);
+	/* the output buffer keeps no more than a burst's worth */
+	if (ap->out->size > (1u << 20)) {
+		struct mbuf *mb = mbuf_alloc(4096);
+
+		if (mb) {
+			mem_deref(ap->out);
+			ap->out = mb;
+		}
+	}
+	else {
+		mbuf_rewind(ap->out);
+	}
+}
 
 static void write_done(int err, void *arg)
 {
 	struct appender *ap = arg;
 
 	ap->busy = false;
-	if (err || ap->job_err) {
-		ap->last_err = err ? err : ap->job_err;
-		log_error("appender: write to %s failed: %m", ap->path,
-			  ap->last_err);
+	if (err) {
+		ap->last_err = err;
+		log_error("appender: write to %s did not run: %m", ap->path,
+			  err);
 	}
-	mbuf_reset(ap->inflight);
+	job_finish(ap);
 	/* next job first: it takes its own reference before ours goes */
 	start_job(ap);
 	mem_deref(ap);
@@ -153,31 +301,49 @@ static void start_job(struct appender *ap)
 	struct mbuf *t;
 	int err;
 
-	if (ap->busy || !ap->pending->end)
+	if (ap->busy || (!ap->pending->end && list_isempty(&ap->items)))
 		return;
 
 	t = ap->inflight;
 	ap->inflight = ap->pending;
 	ap->pending = t;
+	while (!list_isempty(&ap->items)) {
+		struct le *le = list_head(&ap->items);
+
+		list_unlink(le);
+		list_append(&ap->initems, le, le->data);
+	}
 	ap->busy = true;
 
 	/* the job holds a reference so the object outlives it */
 	err = loop_work(write_work, write_done, mem_ref(ap));
 	if (err) {
-		ap->busy = false;
 		log_error("appender: cannot queue a write to %s: %m",
 			  ap->path, err);
 		/* write synchronously rather than lose data */
 		write_work(ap);
-		if (ap->job_err)
-			ap->last_err = ap->job_err;
-		mbuf_reset(ap->inflight);
+		ap->busy = false;
+		job_finish(ap);
 		mem_deref(ap);
 	}
 }
 
+/* Where bytes queued now go: after the last item, if any. */
+static struct mbuf *queue_buf(struct appender *ap)
+{
+	struct apitem *last;
+
+	if (list_isempty(&ap->items))
+		return ap->pending;
+	last = list_tail(&ap->items)->data;
+	if (!last->tail)
+		last->tail = mbuf_alloc(1024);
+	return last->tail;
+}
+
 int appender_write(struct appender *ap, const void *data, size_t len)
 {
+	struct mbuf *mb;
 	int err;
 
 	if (!ap || (!data && len))
@@ -185,7 +351,10 @@ int appender_write(struct appender *ap, const void *data, size_t len)
 	if (!len)
 		return 0;
 
-	err = mbuf_write_mem(ap->pending, data, len);
+	mb = queue_buf(ap);
+	if (!mb)
+		return ENOMEM;
+	err = mbuf_write_mem(mb, data, len);
 	if (err)
 		return err;
 	ap->bytes += len;
@@ -195,16 +364,20 @@ int appender_write(struct appender *ap, const void *data, size_t len)
 
 int appender_line(struct appender *ap, const char *text)
 {
+	struct mbuf *mb;
 	size_t len;
 	int err;
 
 	if (!ap || !text)
 		return EINVAL;
 
+	mb = queue_buf(ap);
+	if (!mb)
+		return ENOMEM;
 	/* one buffer write so a line is never split between two jobs */
 	len = strlen(text);
-	err  = mbuf_write_mem(ap->pending, (const uint8_t *)text, len);
-	err |= mbuf_write_u8(ap->pending, '\n');
+	err  = mbuf_write_mem(mb, (const uint8_t *)text, len);
+	err |= mbuf_write_u8(mb, '\n');
 	if (err)
 		return err;
 	ap->bytes += len + 1;
@@ -212,9 +385,38 @@ int appender_line(struct appender *ap, const char *text)
 	return 0;
 }
 
+static int queue_item(struct appender *ap, appender_fmt_h *fmth, void *arg,
+		      bool rewrite)
+{
+	struct apitem *it;
+
+	if (!ap || !fmth)
+		return EINVAL;
+	it = mem_zalloc(sizeof(*it), item_destructor);
+	if (!it)
+		return ENOMEM;
+	it->fmth = fmth;
+	it->arg = mem_ref(arg);
+	it->rewrite = rewrite;
+	list_append(&ap->items, &it->le, it);
+	start_job(ap);
+	return 0;
+}
+
+int appender_defer(struct appender *ap, appender_fmt_h *fmth, void *arg)
+{
+	return queue_item(ap, fmth, arg, false);
+}
+
+int appender_rewrite(struct appender *ap, appender_fmt_h *fmth, void *arg)
+{
+	return queue_item(ap, fmth, arg, true);
+}
+
 bool appender_idle(const struct appender *ap)
 {
-	return !ap || (!ap->busy && !ap->pending->end);
+	return !ap || (!ap->busy && !ap->pending->end &&
+			list_isempty(&ap->items));
 }
 
 struct flush {

@@ -12,6 +12,7 @@
 #include <callflowd/libre.h>
 #include <callflowd/appender.h>
 #include <callflowd/cdata.h>
+#include <callflowd/crsnap.h>
 #include <callflowd/journal.h>
 #include <callflowd/log.h>
 #include <callflowd/records.h>
@@ -30,6 +31,7 @@ struct journal {
 	uint32_t nlive;
 	uint32_t interval_ms;
 	uint64_t compacted_at;		/* appender_bytes() after rewrite */
+	uint64_t compact_bytes;		/* growth that triggers a rewrite */
 	uint64_t lines_at_tick;
 	uint64_t lines;
 	struct tmr tmr;
@@ -41,7 +43,21 @@ struct jentry {
 	struct cdata *cd;
 	const struct crecord_info *info;
 	char *flow;
-	char *last;			/* the last Record written */
+	struct crsnap *last;		/* the last Record queued */
+};
+
+/* A start or update line, formatted on the pool from its snapshot. */
+struct jline {
+	bool start;
+	uint64_t time_ms;		/* when the line was made */
+	struct crsnap *snap;
+};
+
+/* The journal rewritten: a start line for each live contact. */
+struct jrewrite {
+	uint64_t time_ms;
+	struct crsnap **snapv;
+	size_t n;
 };
 
 static void entry_destructor(void *arg)
@@ -320,44 +336,114 @@ static int write_line(struct journal *j, const char *line)
 	return err;
 }
 
-/* The record so far; NULL on failure (logged by the caller). */
-static char *encode(struct journal *j, const struct jentry *e)
+static void jline_destructor(void *arg)
+{
+	struct jline *l = arg;
+
+	mem_deref(l->snap);
+}
+
+/* pool thread: {"Event":"start"|"update","Time",...,"Record":{...}} */
+static int print_line(struct mbuf *mb, bool start, uint64_t time_ms,
+		      const struct crsnap *snap)
+{
+	char t[40], init[40];
+	json_t *o;
+	char *head;
+	size_t len;
+	int err;
+
+	util_iso8601(t, sizeof(t), time_ms);
+	if (start) {
+		util_iso8601(init, sizeof(init), crsnap_initiated_ms(snap));
+		o = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?}",
+			      "Event", "start", "Time", t,
+			      "ContactId", crsnap_contact_id(snap),
+			      "Initiated", init,
+			      "Customer", crsnap_customer(snap),
+			      "System", crsnap_system(snap),
+			      "Flow", crsnap_flow_name(snap));
+	}
+	else {
+		o = json_pack("{s:s, s:s, s:s?}", "Event", "update",
+			      "Time", t, "ContactId",
+			      crsnap_contact_id(snap));
+	}
+	if (!o)
+		return ENOMEM;
+	head = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!head)
+		return ENOMEM;
+	/* the record goes in as "Record", before the closing brace */
+	len = strlen(head);
+	err = mbuf_write_mem(mb, (const uint8_t *)head, len - 1);
+	free(head);
+	err |= mbuf_write_str(mb, ",\"Record\":");
+	if (!err)
+		err = crsnap_print(mb, snap);
+	if (!err)
+		err = mbuf_write_u8(mb, '}');
+	return err;
+}
+
+static int print_jline(struct mbuf *mb, void *arg)
+{
+	const struct jline *l = arg;
+
+	return print_line(mb, l->start, l->time_ms, l->snap);
+}
+
+static int queue_line(struct journal *j, bool start, struct crsnap *snap)
+{
+	struct jline *l;
+	int err;
+
+	l = mem_zalloc(sizeof(*l), jline_destructor);
+	if (!l)
+		return ENOMEM;
+	l->start = start;
+	l->time_ms = util_now_ms();
+	l->snap = mem_ref(snap);
+	err = appender_defer(j->ap, print_jline, l);
+	mem_deref(l);
+	if (err)
+		log_warn("journal: line not written: %m", err);
+	else
+		++j->lines;
+	return err;
+}
+
+/* The record so far (not yet disconnected). */
+static int snap(struct journal *j, struct crsnap **snapp,
+		const struct jentry *e)
 {
 	struct crecord_info info = *e->info;
-	char *json = NULL;
 
 	info.flow_name = e->flow;
 	info.disconnected_ms = 0;
-	if (records_encode(j->rec, &json, e->cd, &info))
-		return NULL;
-	return json;
+	return records_snap(j->rec, snapp, e->cd, &info);
 }
 
 static int write_update(struct journal *j, struct jentry *e, bool force)
 {
-	char ts[40], *json, *line = NULL;
+	struct crsnap *s = NULL;
 	int err;
 
-	json = encode(j, e);
-	if (!json)
-		return ENOMEM;
-	if (!force && e->last && !strcmp(e->last, json)) {
-		mem_deref(json);
+	err = snap(j, &s, e);
+	if (err)
+		return err;
+	if (!force && crsnap_equal(e->last, s)) {
+		mem_deref(s);
 		return 0;
 	}
-	now_iso(ts, sizeof(ts));
-	err = re_sdprintf(&line, "{\"Event\":\"update\",\"Time\":\"%s\","
-			  "\"ContactId\":\"%s\",\"Record\":%s}",
-			  ts, e->id, json);
-	if (!err)
-		err = write_line(j, line);
-	mem_deref(line);
+	err = queue_line(j, false, s);
 	if (!err) {
 		mem_deref(e->last);
-		e->last = json;
+		e->last = s;
 	}
 	else {
-		mem_deref(json);
+		mem_deref(s);
 	}
 	return err;
 }
@@ -368,100 +454,66 @@ static bool update_apply(struct le *le, void *arg)
 	return false;
 }
 
-static char *start_line(struct jentry *e, const char *json)
+static void jrewrite_destructor(void *arg)
 {
-	char ts[40], init[40];
-	json_t *o, *r;
-	char *text, *line = NULL;
+	struct jrewrite *rw = arg;
+	size_t i;
 
-	now_iso(ts, sizeof(ts));
-	util_iso8601(init, sizeof(init), e->info->initiated_ms);
-	r = json_loads(json, 0, NULL);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:o?}",
-		      "Event", "start", "Time", ts, "ContactId", e->id,
-		      "Initiated", init,
-		      "Customer", e->cd->customer_addr,
-		      "System", e->cd->system_addr,
-		      "Flow", e->flow, "Record", r);
-	if (!o)
-		return NULL;
-	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!text)
-		return NULL;
-	(void)str_dup(&line, text);
-	free(text);
-	return line;
+	for (i = 0; i < rw->n; i++)
+		mem_deref(rw->snapv[i]);
+	mem_deref(rw->snapv);
 }
 
-/* Rewrite the journal with the live contacts only (loop thread, rare:
- * a few live contacts' lines, once the file passed COMPACT_BYTES). */
-static bool compact_apply(struct le *le, void *arg)
+/* pool thread: the live contacts' start lines, the whole new journal */
+static int print_rewrite(struct mbuf *mb, void *arg)
+{
+	const struct jrewrite *rw = arg;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < rw->n; i++) {
+		err = print_line(mb, true, rw->time_ms, rw->snapv[i]);
+		if (!err)
+			err = mbuf_write_u8(mb, '\n');
+	}
+	return err;
+}
+
+static bool collect_apply(struct le *le, void *arg)
 {
 	struct jentry *e = le->data;
-	struct mbuf *mb = arg;
-	char *json = NULL, *line;
+	struct jrewrite *rw = arg;
 
-	json = e->last ? mem_ref(e->last) : NULL;
-	line = json ? start_line(e, json) : NULL;
-	if (line) {
-		(void)mbuf_write_str(mb, line);
-		(void)mbuf_write_u8(mb, '\n');
-	}
-	mem_deref(line);
-	mem_deref(json);
+	if (e->last)
+		rw->snapv[rw->n++] = mem_ref(e->last);
 	return false;
 }
 
+/* Rewrite the journal with the live contacts only, in queue order on the
+ * pool: the lines queued after it go on in the new file. */
 static int compact(struct journal *j)
 {
-	struct appender *ap = NULL;
-	char *tmp = NULL;
-	struct mbuf *mb;
-	int fd = -1, err;
+	struct jrewrite *rw;
+	int err;
 
-	mb = mbuf_alloc(4096);
-	if (!mb)
+	rw = mem_zalloc(sizeof(*rw), jrewrite_destructor);
+	if (!rw)
 		return ENOMEM;
-	(void)hash_apply(j->live, compact_apply, mb);
-
-	err = re_sdprintf(&tmp, "%s.tmp", j->path);
+	rw->time_ms = util_now_ms();
+	rw->snapv = mem_zalloc((j->nlive + 1) * sizeof(*rw->snapv), NULL);
+	if (!rw->snapv) {
+		mem_deref(rw);
+		return ENOMEM;
+	}
+	(void)hash_apply(j->live, collect_apply, rw);
+	err = appender_rewrite(j->ap, print_rewrite, rw);
+	mem_deref(rw);
 	if (err)
-		goto out;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		err = errno;
-		goto out;
-	}
-	if (write(fd, mb->buf, mb->end) != (ssize_t)mb->end) {
-		err = errno ? errno : EIO;
-		goto out;
-	}
-	if (fsync(fd)) {
-		err = errno;
-		goto out;
-	}
-	if (rename(tmp, j->path)) {
-		err = errno;
-		goto out;
-	}
-	err = appender_alloc(&ap, j->path);
-	if (err)
-		goto out;
-	mem_deref(j->ap);	/* idle: nothing of it is in flight */
-	j->ap = ap;
-	j->compacted_at = 0;
-	log_info("journal: rewritten with %u live contact%s", j->nlive,
-		 j->nlive == 1 ? "" : "s");
-
- out:
-	if (fd >= 0)
-		close(fd);
-	if (err && tmp)
-		(void)unlink(tmp);
-	mem_deref(tmp);
-	mem_deref(mb);
-	return err;
+		return err;
+	j->compacted_at = appender_bytes(j->ap);
+	log_info("journal: rewriting %s with %u live contact%s", j->path,
+		 j->nlive, j->nlive == 1 ? "" : "s");
+	return 0;
 }
 
 static void tick(void *arg)
@@ -483,8 +535,7 @@ static void tick(void *arg)
 	}
 	j->lines_at_tick = j->lines;
 
-	if (appender_bytes(j->ap) - j->compacted_at > COMPACT_BYTES &&
-	    appender_idle(j->ap)) {
+	if (appender_bytes(j->ap) - j->compacted_at > j->compact_bytes) {
 		int err = compact(j);
 
 		if (err)
@@ -507,6 +558,7 @@ int journal_alloc(struct journal **jp, const char *data_dir,
 		return ENOMEM;
 	j->rec = mem_ref(rec);
 	j->interval_ms = interval_ms ? interval_ms : JOURNAL_INTERVAL_MS;
+	j->compact_bytes = COMPACT_BYTES;
 	tmr_init(&j->tmr);
 
 	err = journal_path(&j->path, data_dir);
@@ -532,7 +584,6 @@ int journal_start(struct journal *j, struct cdata *cd,
 		  const struct crecord_info *info, const char *flow_name)
 {
 	struct jentry *e;
-	char *line = NULL;
 	int err;
 
 	if (!j || !cd || !info)
@@ -551,20 +602,16 @@ int journal_start(struct journal *j, struct cdata *cd,
 		if (err)
 			goto out;
 	}
-	e->last = encode(j, e);
-	line = e->last ? start_line(e, e->last) : NULL;
-	if (!line) {
-		err = ENOMEM;
+	err = snap(j, &e->last, e);
+	if (err)
 		goto out;
-	}
-	err = write_line(j, line);
+	err = queue_line(j, true, e->last);
 	if (err)
 		goto out;
 	hash_append(j->live, hash_joaat_str(e->id), &e->he, e);
 	++j->nlive;
 
  out:
-	mem_deref(line);
 	if (err)
 		mem_deref(e);
 	return err;
@@ -591,6 +638,12 @@ void journal_end(struct journal *j, const char *contact_id)
 	(void)write_line(j, line);
 	--j->nlive;
 	mem_deref(e);
+}
+
+void journal_compact_at(struct journal *j, uint64_t bytes)
+{
+	if (j)
+		j->compact_bytes = bytes ? bytes : COMPACT_BYTES;
 }
 
 uint32_t journal_live(const struct journal *j)

@@ -7,6 +7,7 @@
 #include <callflowd/libre.h>
 #include <callflowd/appender.h>
 #include <callflowd/config.h>
+#include <callflowd/crsnap.h>
 #include <callflowd/log.h>
 #include <callflowd/records.h>
 #include <callflowd/strmap.h>
@@ -118,68 +119,58 @@ const struct strmap *records_redactions(const struct records *rec)
 		rec->redact : NULL;
 }
 
-/* Re-encode with the listed attributes masked (rare: only when set). */
-static int redact_json(char **jsonp, const struct strmap *redact)
+int records_snap(struct records *rec, struct crsnap **snapp,
+		 const struct cdata *cd, const struct crecord_info *info)
 {
-	json_t *r, *attrs, *v;
-	const char *key;
-	bool changed = false;
-	char *text;
-	int err;
-
-	r = json_loads(*jsonp, 0, NULL);
-	if (!r)
-		return EBADMSG;
-	attrs = json_object_get(r, "Attributes");
-	json_object_foreach(attrs, key, v) {
-		if (!strmap_get(redact, key))
-			continue;
-		json_object_set_new(attrs, key, json_string(RECORDS_REDACTED));
-		changed = true;
-	}
-	if (!changed) {
-		json_decref(r);
-		return 0;
-	}
-	text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(r);
-	if (!text)
-		return ENOMEM;
-	*jsonp = mem_deref(*jsonp);
-	err = str_dup(jsonp, text);
-	free(text);
-	return err;
+	if (!rec || !snapp || !info)
+		return EINVAL;
+	return crsnap_build(snapp, cd, info, records_redactions(rec));
 }
 
 int records_encode(struct records *rec, char **jsonp, const struct cdata *cd,
 		   const struct crecord_info *info)
 {
-	char *json = NULL;
+	struct crsnap *snap = NULL;
 	int err;
 
-	if (!rec || !jsonp || !info)
+	if (!jsonp)
 		return EINVAL;
+	err = records_snap(rec, &snap, cd, info);
+	if (!err)
+		err = crsnap_encode(jsonp, snap);
+	mem_deref(snap);
+	return err;
+}
 
-	err = crecord_encode(&json, cd, info);
-	if (!err && records_redactions(rec))
-		err = redact_json(&json, rec->redact);
-	if (err)
-		mem_deref(json);
-	else
-		*jsonp = json;
+/* pool thread: the record line from its snapshot */
+static int print_snap(struct mbuf *mb, void *arg)
+{
+	return crsnap_print(mb, arg);
+}
+
+int records_write_snap(struct records *rec, struct crsnap *snap)
+{
+	int err;
+
+	if (!rec || !snap)
+		return EINVAL;
+	err = appender_defer(rec->ap, print_snap, snap);
+	if (!err)
+		++rec->written;
 	return err;
 }
 
 int records_write(struct records *rec, const struct cdata *cd,
 		  const struct crecord_info *info)
 {
-	char *json = NULL;
+	struct crsnap *snap = NULL;
 	int err;
 
-	err = records_encode(rec, &json, cd, info);
+	/* a few microseconds here; the JSON is made on the pool */
+	err = records_snap(rec, &snap, cd, info);
 	if (!err)
-		err = records_append(rec, json);
-	mem_deref(json);
+		err = records_write_snap(rec, snap);
+	mem_deref(snap);
 	return err;
 }
 
@@ -200,6 +191,11 @@ void records_flush(struct records *rec, uint32_t ms)
 {
 	if (rec)
 		appender_flush(rec->ap, ms);
+}
+
+bool records_idle(const struct records *rec)
+{
+	return !rec || appender_idle(rec->ap);
 }
 
 uint64_t records_written(const struct records *rec)

@@ -167,6 +167,7 @@ TEST(recover_without_journal)
 struct waitfile {
 	const char *path;
 	const char *text;
+	bool absent;		/* wait until text is gone instead */
 	struct tmr tmr;
 	uint64_t deadline;
 	bool found;
@@ -177,7 +178,7 @@ static void poll_file(void *arg)
 	struct waitfile *w = arg;
 	char *t = slurp(w->path);
 
-	w->found = t && strstr(t, w->text);
+	w->found = t && (strstr(t, w->text) != NULL) != w->absent;
 	free(t);
 	if (w->found || tmr_jiffies() > w->deadline) {
 		re_cancel();
@@ -287,6 +288,92 @@ TEST(live_contacts_then_crash)
 	mem_deref(c1);
 	mem_deref(c2);
 	mem_deref(cfg);
+	mem_deref(rec);
+	loop_close();
+	rmrf(dir);
+}
+
+/* Run the loop until path no longer holds text (or 5 s passed). */
+static bool wait_gone(const char *path, const char *text)
+{
+	struct waitfile w;
+
+	memset(&w, 0, sizeof(w));
+	w.path = path;
+	w.text = text;
+	w.absent = true;
+	w.deadline = tmr_jiffies() + 5000;
+	tmr_init(&w.tmr);
+	tmr_start(&w.tmr, 0, poll_file, &w);
+	(void)re_main(NULL);
+	tmr_cancel(&w.tmr);
+	return w.found;
+}
+
+TEST(rewrite_keeps_live_contacts)
+{
+	char dir[] = "/tmp/cfd-jr-XXXXXX", path[160], rpath[160];
+	struct crecord_info info[3];
+	struct cdata *cd[3] = {NULL, NULL, NULL};
+	struct records *rec = NULL;
+	struct journal *j = NULL;
+	unsigned i, n = 0;
+	char *text;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(records_alloc(&rec, dir), 0);
+	snprintf(path, sizeof(path), "%s/records/journal.jsonl", dir);
+	snprintf(rpath, sizeof(rpath), "%s/records/contact-records.jsonl",
+		 dir);
+	ASSERT_INT_EQ(journal_alloc(&j, dir, rec, 20), 0);
+	for (i = 0; i < 3; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "k-%u", i + 1);
+		ASSERT_INT_EQ(cdata_alloc(&cd[i], id), 0);
+		memset(&info[i], 0, sizeof(info[i]));
+		info[i].initiated_ms = util_now_ms();
+		ASSERT_INT_EQ(journal_start(j, cd[i], &info[i], "Main"), 0);
+	}
+	journal_end(j, "k-2");
+	ASSERT_INT_EQ(cdata_attr_set(cd[0], "Step", "two"), 0);
+	ASSERT_TRUE(wait_text(path, "\"Step\":\"two\""));
+
+	/* past the threshold, the next tick rewrites: the ended contact and
+	 * the older lines go, each live one is a start line of its state */
+	journal_compact_at(j, 1);
+	ASSERT_TRUE(wait_gone(path, "\"Event\":\"end\""));
+	journal_compact_at(j, 0);
+	journal_flush(j, 5000);
+	text = slurp(path);
+	ASSERT_NOT_NULL(text);
+	ASSERT_INT_EQ(count(text, "\"Event\":\"start\""), 2);
+	ASSERT_INT_EQ(count(text, "\"Event\":\"update\""), 0);
+	ASSERT_NULL(strstr(text, "k-2"));
+	ASSERT_NOT_NULL(strstr(text, "\"Step\":\"two\""));
+	ASSERT_NOT_NULL(strstr(text, "\"Flow\":\"Main\""));
+	free(text);
+
+	/* changes after the rewrite land in the new file */
+	ASSERT_INT_EQ(cdata_attr_set(cd[2], "Step", "three"), 0);
+	journal_update(j, "k-3");
+	journal_flush(j, 5000);
+
+	/* a crash now: both live contacts get their record */
+	j = mem_deref(j);
+	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
+	ASSERT_INT_EQ(n, 2);
+	text = slurp(rpath);
+	ASSERT_NOT_NULL(text);
+	ASSERT_INT_EQ(count(text, "\n"), 2);
+	ASSERT_NOT_NULL(strstr(text, "\"ContactId\":\"k-1\""));
+	ASSERT_NOT_NULL(strstr(text, "\"Step\":\"three\""));
+	ASSERT_NULL(strstr(text, "k-2"));
+	free(text);
+
+	for (i = 0; i < 3; i++)
+		mem_deref(cd[i]);
 	mem_deref(rec);
 	loop_close();
 	rmrf(dir);
