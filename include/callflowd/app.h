@@ -53,6 +53,7 @@ struct app {
 	struct app_stats stats;
 	struct flowlog *flowlog;	/* flow logs (flowlog.h) */
 	struct journal *journal;	/* live-contact journal (journal.h) */
+	struct acw *acw;		/* agents in ACW (contact/acw.c) */
 };
 
 /** The one instance (set by main). */

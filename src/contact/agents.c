@@ -39,10 +39,12 @@ static void cancel_handler(struct ragent *a, struct rentry *e,
 
 static void agent_handler(struct ragent *a, void *arg)
 {
-	(void)arg;
+	struct app *app = arg;
+
 	log_info("agent %s: %s / %s", agent_username(a), agent_status(a),
 		 agent_display_state(a));
 	events_agent(a);
+	acw_agent_changed(app, a);
 }
 
 int agents_init(struct app *app)
@@ -56,6 +58,9 @@ int agents_init(struct app *app)
 	h.cancelh = cancel_handler;
 	h.agenth = agent_handler;
 
+	err = acw_alloc(&app->acw);
+	if (err)
+		return err;
 	err = router_alloc(&app->router, app->cfg, &h, app, errbuf,
 			   sizeof(errbuf));
 	if (err)
@@ -79,6 +84,8 @@ int agents_reload(struct app *app, const struct config *cfg)
 void agents_close(struct app *app)
 {
 	app->router = mem_deref(app->router);
+	/* records still waiting for an ACW to end keep what they have */
+	app->acw = mem_deref(app->acw);
 }
 
 void agents_device(const char *username, bool up, void *arg)

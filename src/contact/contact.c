@@ -52,7 +52,7 @@ static void write_record(struct contact *c)
 		info.dequeued_ms = info.disconnected_ms;	/* abandoned */
 	info.flow_name = c->flow ? c->flow->name : NULL;
 
-	if (records_write(c->app->records, c->cd, &info))
+	if (acw_write_record(c->app, c, &info))
 		log_error("contact %s: record not written", c->cd->contact_id);
 	journal_end(c->app->journal, c->cd->contact_id);
 }

@@ -381,6 +381,9 @@ void contact_agent_end(struct contact *c)
 	contact_hold_close(c);	/* an open hold counts until now */
 	/* leaving the router ends the agent's contact (after-contact work)
 	 * or withdraws the offer */
-	c->entry = mem_deref(c->entry);
+	if (c->entry) {
+		c->entry = mem_deref(c->entry);
+		acw_contact_left(c->app, c);
+	}
 	release_leg(c);
 }

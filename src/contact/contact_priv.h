@@ -125,6 +125,22 @@ void contact_offer_cancel(struct contact *c, struct ragent *a);
 bool contact_rings(const struct contact *c, const char *uri);
 /** The contact ends: hang up the agent's leg, leave the router. */
 void contact_agent_end(struct contact *c);
+
+/* acw.c: the end of the agent's after-contact work in the record */
+struct acw;
+struct crecord_info;
+int  acw_alloc(struct acw **wp);
+/** The contact left its agent (contact_agent_end): in ACW now, or no ACW
+ *  at all (then the record says it ended as it began). */
+void acw_contact_left(struct app *app, struct contact *c);
+/** Write the contact's record (info as it will be written), with the end
+ *  of its agent's ACW if known, else kept to write it again then. */
+int  acw_write_record(struct app *app, const struct contact *c,
+		      struct crecord_info *info);
+/** An agent changed state: a revision if its ACW just ended. */
+void acw_agent_changed(struct app *app, const struct ragent *a);
+/** Agents in ACW whose contact's record awaits its end. */
+unsigned acw_count(const struct app *app);
 /** The router's events about the contact's entry. */
 void contact_entry_event(struct rentry *e, enum rentry_event ev,
 			 struct ragent *a, void *arg);

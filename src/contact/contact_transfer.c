@@ -470,7 +470,7 @@ int contact_next_segment(struct contact *c, enum initiation_method m,
 	if (info.queue_name && !info.dequeued_ms)
 		info.dequeued_ms = now;
 	info.flow_name = c->flow ? c->flow->name : NULL;
-	if (c->app->records && records_write(c->app->records, c->cd, &info))
+	if (acw_write_record(c->app, c, &info))
 		log_error("contact %s: record not written", c->cd->contact_id);
 	journal_end(c->app->journal, c->cd->contact_id);
 	log_info("contact %s: transferred, next segment %s",

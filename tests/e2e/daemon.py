@@ -166,12 +166,28 @@ class Daemon:
         return wait_for(lambda: text in self.log(), timeout,
                         "log line %r" % text)
 
-    def records(self):
+    def record_lines(self):
+        """Every line of the record file, revisions included."""
         try:
             with open(self.records_path) as f:
                 return [json.loads(line) for line in f if line.strip()]
         except FileNotFoundError:
             return []
+
+    def records(self):
+        """One record per contact: a later line with the same ContactId
+        (a revision, e.g. when the agent's after-contact work ended)
+        replaces the earlier one, in the place of the first."""
+        out, at = [], {}
+        for r in self.record_lines():
+            cid = r.get("ContactId")
+            if cid is not None and cid in at:
+                out[at[cid]] = r
+                continue
+            if cid is not None:
+                at[cid] = len(out)
+            out.append(r)
+        return out
 
     def wait_records(self, n, timeout=20):
         return wait_for(lambda: len(self.records()) >= n and

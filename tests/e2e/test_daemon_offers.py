@@ -192,6 +192,17 @@ class Offers(unittest.TestCase):
             return None
         return wait_for(find, timeout, "the record of " + name)
 
+    def acw_revision_of(self, name, timeout=10):
+        """The record of name once it carries the end of the agent's ACW."""
+        def find():
+            for r in self.d.records():
+                if (r["CustomerEndpoint"]["Address"] == name and
+                        "AfterContactWorkEndTimestamp" in
+                        (r.get("Agent") or {})):
+                    return r
+            return None
+        return wait_for(find, timeout, "the ACW revision of " + name)
+
     def ringing_uri(self, user):
         """The URI the daemon rings for user (its registered contact)."""
         mark = "ringing agent %s at " % user
@@ -632,10 +643,27 @@ class Offers(unittest.TestCase):
         rec = self.record_of("caller1")
         self.assertEqual(rec["DisconnectReason"], "AGENT_DISCONNECT")
         self.assertEqual(rec["Agent"]["Username"], "agent1")
+        # written at the hang-up: ACW has begun, its end is not known yet
+        self.assertEqual(rec["Agent"]["AfterContactWorkStartTimestamp"],
+                         rec["DisconnectTimestamp"])
+        self.assertNotIn("AfterContactWorkEndTimestamp", rec["Agent"])
         b = self.wait_state("agent1", "Available", acw + 5)
         acw_s = (iso_ms(b["state_since"]) - iso_ms(a["state_since"])) / 1000
         self.assertGreaterEqual(acw_s, acw - 0.1)
         self.assertLess(acw_s, acw + 2)
+        # ... then written again, complete, when ACW ended
+        rev = self.acw_revision_of("caller1")
+        self.assertEqual(rev["ContactId"], rec["ContactId"])
+        self.assertEqual(rev["DisconnectTimestamp"],
+                         rec["DisconnectTimestamp"])
+        ended = rev["Agent"]["AfterContactWorkEndTimestamp"]
+        self.assertEqual(rev["LastUpdateTimestamp"], ended)
+        self.assertLess(abs(iso_ms(ended) - iso_ms(b["state_since"])), 1000)
+        self.assertAlmostEqual(rev["Agent"]["AfterContactWorkDuration"],
+                               acw, delta=1)
+        self.assertEqual(rev["Agent"]["AgentInteractionDuration"],
+                         rec["Agent"]["AgentInteractionDuration"])
+        self.assertEqual(rev["Attributes"], rec["Attributes"])
 
         # again, and the agent clears ACW early
         caller = self.call(SALES, "caller2")
@@ -651,8 +679,41 @@ class Offers(unittest.TestCase):
                          iso_ms(a["state_since"])) / 1000, acw)
         self.assertEqual(self.record_of("caller2")["DisconnectReason"],
                          "AGENT_DISCONNECT")
+        rev = self.acw_revision_of("caller2")
+        self.assertLess(rev["Agent"]["AfterContactWorkDuration"], acw)
         code, body = self.d.http("POST", "/v1/agents/agent1/clear")
         self.assertEqual(code, 409, body)
+        # one record per contact in the file's reading and over the API
+        lines = [r for r in self.d.record_lines()
+                 if r["CustomerEndpoint"]["Address"] in ("caller1",
+                                                         "caller2")]
+        self.assertEqual(len(lines), 4)
+        code, body = self.d.http("GET", "/v1/contact-records/" +
+                                 rev["ContactId"])
+        self.assertEqual(code, 200, body)
+        self.assertEqual(body["Agent"]["AfterContactWorkEndTimestamp"],
+                         rev["Agent"]["AfterContactWorkEndTimestamp"])
+
+    def test_no_acw_is_in_the_first_record(self):
+        self.start_daemon(
+            [{"name": "Sales", "hours": "Always"}],
+            [profile("Sales", [("Sales", 1, 0)], acw=0)],
+            agents(("agent1", "Sales")))
+        phone = self.start_agent("agent1")
+        caller = self.call(SALES, "caller1")
+        phone.wait_event("CALL_ESTABLISHED", 15)
+        self.wait_state("agent1", "OnContact")
+        caller.hangup()
+        rec = self.record_of("caller1")
+        self.assertEqual(rec["DisconnectReason"], "CUSTOMER_DISCONNECT")
+        agent = rec["Agent"]
+        self.assertEqual(agent["AfterContactWorkDuration"], 0)
+        self.assertLess(iso_ms(agent["AfterContactWorkEndTimestamp"]) -
+                        iso_ms(agent["AfterContactWorkStartTimestamp"]),
+                        1000)
+        self.wait_state("agent1", "Available")
+        self.assertEqual(len([r for r in self.d.record_lines()
+                              if r["ContactId"] == rec["ContactId"]]), 1)
 
 
 if __name__ == "__main__":

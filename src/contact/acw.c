@@ -1,0 +1,199 @@
+/**
+ * @file acw.c  After-contact work in the contact record.
+ *
+ * A contact's record is written when the contact ends, while its agent's
+ * after-contact work (ACW) may go on for minutes. Each agent in ACW for a
+ * contact has an entry here, from the moment the contact leaves the agent
+ * until the agent leaves ACW. When the ACW ends before the record is
+ * written, its end goes into the record; when it ends after, the record
+ * is written again (a revision: same ContactId, Agent section completed,
+ * later LastUpdateTimestamp) from the snapshot kept here.
+ */
+#include <errno.h>
+#include <string.h>
+#include <callflowd/libre.h>
+#include <callflowd/agent.h>
+#include <callflowd/app.h>
+#include <callflowd/cdata.h>
+#include <callflowd/crsnap.h>
+#include <callflowd/log.h>
+#include <callflowd/records.h>
+#include <callflowd/util.h>
+#include "contact_priv.h"
+
+struct acw {
+	struct hash *agents;	/* struct acwent by agent username */
+	unsigned n;
+};
+
+struct acwent {
+	struct le he;
+	struct acw *w;
+	char agent[64];
+	char contact_id[40];
+	uint64_t end_ms;	/* ACW over, record not written yet */
+	struct crsnap *snap;	/* record written, ACW going on */
+};
+
+static void ent_destructor(void *arg)
+{
+	struct acwent *e = arg;
+
+	if (e->w)
+		--e->w->n;
+	hash_unlink(&e->he);
+	mem_deref(e->snap);
+}
+
+static void destructor(void *arg)
+{
+	struct acw *w = arg;
+
+	hash_flush(w->agents);
+	mem_deref(w->agents);
+}
+
+int acw_alloc(struct acw **wp)
+{
+	struct acw *w;
+	int err;
+
+	if (!wp)
+		return EINVAL;
+	w = mem_zalloc(sizeof(*w), destructor);
+	if (!w)
+		return ENOMEM;
+	err = hash_alloc(&w->agents, 64);
+	if (err)
+		mem_deref(w);
+	else
+		*wp = w;
+	return err;
+}
+
+static bool agent_cmp(struct le *le, void *arg)
+{
+	const struct acwent *e = le->data;
+
+	return !strcmp(e->agent, arg);
+}
+
+static struct acwent *by_agent(const struct acw *w, const char *agent)
+{
+	struct le *le;
+
+	le = hash_lookup(w->agents, hash_joaat_str(agent), agent_cmp,
+			 (void *)agent);
+	return le ? le->data : NULL;
+}
+
+static bool contact_cmp(struct le *le, void *arg)
+{
+	const struct acwent *e = le->data;
+
+	return !strcmp(e->contact_id, arg);
+}
+
+/* The revision: the record again, its ACW ended at end_ms. */
+static void write_revision(struct app *app, struct acwent *e,
+			   uint64_t end_ms)
+{
+	struct crsnap *rev = NULL;
+	int err;
+
+	err = crsnap_acw_end(&rev, e->snap, end_ms);
+	if (!err)
+		err = records_write_snap(app->records, rev);
+	if (err)
+		log_error("contact %s: record with the end of agent %s's "
+			  "after-contact work not written: %m",
+			  e->contact_id, e->agent, err);
+	mem_deref(rev);
+}
+
+void acw_contact_left(struct app *app, struct contact *c)
+{
+	struct ragent *a;
+	struct acwent *e;
+	const char *user = c->cd->agent_username;
+
+	if (!app->acw || !user || !c->info.agent_connected_ms)
+		return;
+	a = app->router ? router_agent(app->router, user) : NULL;
+	if (!a || agent_state(a) != AGENT_ACW) {
+		/* no after-contact work (or it is over already) */
+		c->info.acw_end_ms = util_now_ms();
+		return;
+	}
+
+	e = by_agent(app->acw, user);
+	if (e) {
+		/* an older contact's ACW could not have outlived this one */
+		if (e->snap)
+			write_revision(app, e, util_now_ms());
+		mem_deref(e);
+	}
+	e = mem_zalloc(sizeof(*e), ent_destructor);
+	if (!e)
+		return;
+	str_ncpy(e->agent, user, sizeof(e->agent));
+	str_ncpy(e->contact_id, c->cd->contact_id, sizeof(e->contact_id));
+	hash_append(app->acw->agents, hash_joaat_str(e->agent), &e->he, e);
+	e->w = app->acw;
+	++e->w->n;
+}
+
+static struct acwent *by_contact(const struct acw *w, const char *id)
+{
+	struct le *le = hash_apply(w->agents, contact_cmp, (void *)id);
+
+	return le ? le->data : NULL;
+}
+
+int acw_write_record(struct app *app, const struct contact *c,
+		     struct crecord_info *info)
+{
+	struct acwent *e;
+	struct crsnap *snap = NULL;
+	int err;
+
+	if (!app->records)
+		return 0;
+	e = app->acw ? by_contact(app->acw, c->cd->contact_id) : NULL;
+	if (e && e->end_ms) {
+		/* over already: the record carries it */
+		info->acw_end_ms = e->end_ms;
+		e = mem_deref(e);
+	}
+	err = records_snap(app->records, &snap, c->cd, info);
+	if (!err)
+		err = records_write_snap(app->records, snap);
+	/* going on: kept to write the record again when it ends */
+	if (!err && e && !e->snap)
+		e->snap = mem_ref(snap);
+	mem_deref(snap);
+	return err;
+}
+
+void acw_agent_changed(struct app *app, const struct ragent *a)
+{
+	struct acwent *e;
+
+	if (!app->acw || agent_state(a) == AGENT_ACW)
+		return;
+	e = by_agent(app->acw, agent_username(a));
+	if (!e || e->end_ms)
+		return;
+	if (!e->snap) {
+		/* the record is still to come: it will carry the end */
+		e->end_ms = util_now_ms();
+		return;
+	}
+	write_revision(app, e, util_now_ms());
+	mem_deref(e);
+}
+
+unsigned acw_count(const struct app *app)
+{
+	return app->acw ? app->acw->n : 0;
+}
