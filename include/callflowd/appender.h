@@ -47,6 +47,9 @@ void appender_flush(struct appender *ap, uint32_t ms);
 /** Bytes queued since the appender was made (deferred lines count once
  *  written). */
 uint64_t appender_bytes(const struct appender *ap);
+/** Deferred lines that could not be formatted plus write jobs that
+ *  failed, since the appender was made. */
+uint64_t appender_failures(const struct appender *ap);
 /** The last write error (0: none so far). */
 int  appender_error(const struct appender *ap);
 const char *appender_path(const struct appender *ap);

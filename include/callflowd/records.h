@@ -89,6 +89,8 @@ int  records_write_snap(struct records *rec, struct crsnap *snap);
 void records_flush(struct records *rec, uint32_t ms);
 /** Records queued (written or about to be). */
 uint64_t records_written(const struct records *rec);
+/** Records that could not be encoded, and failed writes of the file. */
+uint64_t records_failures(const struct records *rec);
 /** Nothing queued or being written. */
 bool records_idle(const struct records *rec);
 const char *records_path(const struct records *rec);

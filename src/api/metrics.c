@@ -131,6 +131,10 @@ int metrics_render(char **textp, const struct app *app)
 	err |= one(mb, "callflowd_records_written_total", "counter",
 		   "Contact records queued for the record file.",
 		   records_written(app->records));
+	err |= one(mb, "callflowd_records_failures_total", "counter",
+		   "Contact records not encoded, and failed writes of the "
+		   "record file (see the log).",
+		   records_failures(app->records));
 	err |= one(mb, "callflowd_flow_log_lines_total", "counter",
 		   "Flow log lines queued.", flowlog_lines(app->flowlog));
 	err |= one(mb, "callflowd_journal_contacts", "gauge",

@@ -35,6 +35,7 @@ struct appender {
 	uint64_t job_bytes;	/* formatted bytes the job wrote */
 	bool job_rewrote;
 	int last_err;
+	uint64_t failures;	/* lines not formatted, writes that failed */
 	bool busy;
 	uint64_t bytes;
 };
@@ -254,6 +255,7 @@ static void start_job(struct appender *ap);
 
 static void job_finish(struct appender *ap)
 {
+	ap->failures += ap->job_fmt_fail + (ap->job_err ? 1 : 0);
 	if (ap->job_fmt_fail)
 		log_error("appender: %u line%s for %s could not be formatted",
 			  ap->job_fmt_fail, ap->job_fmt_fail == 1 ? "" : "s",
@@ -459,6 +461,11 @@ void appender_flush(struct appender *ap, uint32_t ms)
 uint64_t appender_bytes(const struct appender *ap)
 {
 	return ap ? ap->bytes : 0;
+}
+
+uint64_t appender_failures(const struct appender *ap)
+{
+	return ap ? ap->failures : 0;
 }
 
 int appender_error(const struct appender *ap)

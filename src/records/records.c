@@ -193,6 +193,11 @@ void records_flush(struct records *rec, uint32_t ms)
 		appender_flush(rec->ap, ms);
 }
 
+uint64_t records_failures(const struct records *rec)
+{
+	return rec ? appender_failures(rec->ap) : 0;
+}
+
 bool records_idle(const struct records *rec)
 {
 	return !rec || appender_idle(rec->ap);

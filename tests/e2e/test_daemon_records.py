@@ -344,6 +344,7 @@ class Records(unittest.TestCase):
         self.assertGreater(
             m1[("callflowd_records_written_total", "")],
             m0[("callflowd_records_written_total", "")])
+        self.assertEqual(m1[("callflowd_records_failures_total", "")], 0)
         self.assertEqual(m1[("callflowd_flow_log_lines_total", "")], 4)
         self.assertGreater(
             m1[("callflowd_tts_cache_hits_total", "")] +

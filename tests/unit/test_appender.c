@@ -196,7 +196,7 @@ TEST(deferred_lines_keep_queue_order)
 	char dir[] = "/tmp/cfd-app-XXXXXX", path[128], *text, exp[32];
 	struct appender *ap = NULL;
 	size_t len = 0, off = 0;
-	int i;
+	int i, failing = 0;
 
 	ASSERT_NOT_NULL(mkdtemp(dir));
 	ASSERT_INT_EQ(loop_init(), 0);
@@ -212,12 +212,14 @@ TEST(deferred_lines_keep_queue_order)
 		}
 		else {
 			ASSERT_INT_EQ(defer_num(ap, i, i % 7 == 0), 0);
+			failing += i % 7 == 0;
 		}
 	}
 	ASSERT_FALSE(appender_idle(ap));
 	appender_flush(ap, 10000);
 	ASSERT_TRUE(appender_idle(ap));
 	ASSERT_INT_EQ(appender_error(ap), 0);
+	ASSERT_INT_EQ(appender_failures(ap), failing);
 
 	text = slurp(path, &len);
 	ASSERT_NOT_NULL(text);
