@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <sys/resource.h>
 #include <re.h>
@@ -117,10 +118,12 @@ uv_loop_t *loop_uv(void)
 
 
 /*
- * Pool threads run as SCHED_BATCH: same share of the CPU, but a woken
- * worker never preempts the thread it wakes next to. On a small machine
- * the loop thread (media clock, SIP) would otherwise lose its core for a
- * whole time slice every time it queues a record or a TTS job.
+ * Pool threads are bulk workers: SCHED_BATCH (a woken worker never
+ * preempts the thread it wakes next to) at nice 10 (it yields to the loop
+ * thread when both want one core). On a small machine the loop thread
+ * (media clock, SIP) would otherwise lose its core for a time slice each
+ * time it queues records or a TTS job. Neither can be undone without
+ * privileges; the pool never needs to.
  */
 static void batch_self(void)
 {
@@ -131,6 +134,7 @@ static void batch_self(void)
 		return;
 	done = true;
 	(void)sched_setscheduler(0, SCHED_BATCH, &sp);
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 }
 
 static void job_work(uv_work_t *req)
