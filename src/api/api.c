@@ -197,23 +197,11 @@ static bool authorized(const struct api *api, const struct http_msg *msg)
 	return tok.l && token_equal(&tok, api->token);
 }
 
-static void req_handler(struct http_conn *conn, const struct http_msg *msg,
-			void *arg)
+static void dispatch(struct api *api, struct http_conn *conn,
+		     const struct http_msg *msg)
 {
-	struct api *api = arg;
 	bool get = !pl_strcmp(&msg->met, "GET");
 
-	if (!authorized(api, msg)) {
-		static const char body[] = "{\"error\":\"a valid Authorization:"
-			" Bearer token is required\"}";
-
-		(void)http_reply(conn, 401, "Unauthorized",
-				 "WWW-Authenticate: Bearer\r\n"
-				 "Content-Type: application/json\r\n"
-				 "Content-Length: %zu\r\n\r\n%s",
-				 sizeof(body) - 1, body);
-		return;
-	}
 	if (!pl_strcmp(&msg->path, "/health")) {
 		if (get)
 			get_health(api, conn);
@@ -257,6 +245,53 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		return;
 	}
 	api_reply_error(conn, 404, "no such resource");
+}
+
+static bool has_prefix(const struct pl *path, const char *pre)
+{
+	size_t n = strlen(pre);
+
+	return path->l >= n && !strncmp(path->p, pre, n) &&
+		(path->l == n || path->p[n] == '/');
+}
+
+/* Answered from the contact-record index. */
+static bool uses_records(const struct http_msg *msg)
+{
+	return !pl_strcmp(&msg->met, "GET") &&
+		(has_prefix(&msg->path, "/v1/contact-records") ||
+		 has_prefix(&msg->path, "/v1/queues"));
+}
+
+/* A request the record index held back until it caught up. */
+static void resume(struct http_conn *conn, const struct http_msg *msg,
+		   void *arg)
+{
+	dispatch(arg, conn, msg);
+}
+
+static void req_handler(struct http_conn *conn, const struct http_msg *msg,
+			void *arg)
+{
+	struct api *api = arg;
+
+	if (!authorized(api, msg)) {
+		static const char body[] = "{\"error\":\"a valid Authorization:"
+			" Bearer token is required\"}";
+
+		(void)http_reply(conn, 401, "Unauthorized",
+				 "WWW-Authenticate: Bearer\r\n"
+				 "Content-Type: application/json\r\n"
+				 "Content-Length: %zu\r\n\r\n%s",
+				 sizeof(body) - 1, body);
+		return;
+	}
+	/* records and today's queue figures see every record written
+	 * before the request, parsed off the loop thread meanwhile */
+	if (crindex_wait(api->records, conn, msg, uses_records(msg), resume,
+			 api))
+		return;
+	dispatch(api, conn, msg);
 }
 
 static void destructor(void *arg)

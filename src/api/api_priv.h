@@ -57,9 +57,25 @@ struct crq_today {
 	uint64_t answer_ms_sum;		/* queue time of handled ones */
 };
 
-/** Index the record file at path (read now; appended ones on update). */
+/** A request crindex_wait() held back, now that the index holds every
+ *  record written before it came. */
+typedef void (crindex_ready_h)(struct http_conn *conn,
+			       const struct http_msg *msg, void *arg);
+
+/** Index the record file at path (all of it now, on this thread). */
 int  crindex_alloc(struct crindex **ixp, const char *path);
-/** Index what was appended since (a bounded read). */
+/**
+ * Hold a request back while the index catches up with the file (read and
+ * parsed on the libuv pool, merged on the loop): true when held, then
+ * readyh(conn, msg, arg) runs once the index holds every record written
+ * before now (or reading failed; logged). A request on a connection with
+ * one held is held too (needs or not), so that replies keep their order.
+ * False: answer now (the index is up to date, or needs is false).
+ */
+bool crindex_wait(struct crindex *ix, struct http_conn *conn,
+		  const struct http_msg *msg, bool needs,
+		  crindex_ready_h *readyh, void *arg);
+/** Start catching up in the background when the file changed. */
 void crindex_update(struct crindex *ix);
 /** Contacts indexed: each once, however many lines (revisions) it has. */
 size_t crindex_count(const struct crindex *ix);

@@ -295,6 +295,33 @@ def revised(r, acw=30):
     return r
 
 
+def current(lines):
+    """Each contact once, in the place of its first line, as its newest
+    line."""
+    order, newest = [], {}
+    for r in lines:
+        if r["ContactId"] not in newest:
+            order.append(r["ContactId"])
+        newest[r["ContactId"]] = r
+    return [newest[i] for i in order]
+
+
+def today_waits(lines, queue):
+    """(queue times of handled contacts, abandoned count) of today's
+    contacts of queue, each counted once from its first line."""
+    today = datetime.datetime.utcnow().strftime("%Y-%m-%d")
+    seen, mine = set(), []
+    for r in lines:
+        if r["ContactId"] in seen:
+            continue
+        seen.add(r["ContactId"])
+        if r["Queue"] and r["Queue"]["Name"] == queue and \
+                r["DisconnectTimestamp"].startswith(today):
+            mine.append(r)
+    waits = [r["Queue"]["Duration"] for r in mine if "Agent" in r]
+    return waits, len(mine) - len(waits)
+
+
 class Revisions(unittest.TestCase):
     """A later line with the same ContactId replaces the earlier one: the
     API lists each contact once, at the place of its first line, with its
@@ -340,21 +367,7 @@ class Revisions(unittest.TestCase):
             f.write(json.dumps(r) + "\n")
 
     def current(self):
-        """Each contact once, by its first line, as its newest line."""
-        order, newest = [], {}
-        for r in self.lines:
-            if r["ContactId"] not in newest:
-                order.append(r["ContactId"])
-            newest[r["ContactId"]] = r
-        return [newest[i] for i in order]
-
-    def first_lines(self):
-        seen, out = set(), []
-        for r in self.lines:
-            if r["ContactId"] not in seen:
-                seen.add(r["ContactId"])
-                out.append(r)
-        return out
+        return current(self.lines)
 
     def pages(self, **params):
         out, cursor = [], None
@@ -388,19 +401,7 @@ class Revisions(unittest.TestCase):
             self.assertEqual((code, doc), (200, r))
 
     def check_today(self):
-        today = datetime.datetime.utcnow().strftime("%Y-%m-%d")
-        for queue in ("Sales", "Support"):
-            mine = [r for r in self.first_lines() if r["Queue"] and
-                    r["Queue"]["Name"] == queue and
-                    r["DisconnectTimestamp"].startswith(today)]
-            waits = [r["Queue"]["Duration"] for r in mine if "Agent" in r]
-            code, m = self.d.http("GET", "/v1/queues/%s/metrics" % queue)
-            self.assertEqual(code, 200, m)
-            self.assertEqual(m["today"]["handled"], len(waits), queue)
-            self.assertEqual(m["today"]["abandoned"],
-                             len(mine) - len(waits), queue)
-            self.assertAlmostEqual(m["today"]["average_answer_seconds"],
-                                   sum(waits) / len(waits), places=2)
+        check_today(self, self.d, self.lines)
 
     def test_each_contact_once_as_its_newest_line(self):
         self.check_list_and_filters()
@@ -432,6 +433,62 @@ class Revisions(unittest.TestCase):
         self.assertEqual(self.pages()[-1], revised(new, 5))
         self.check_list_and_filters()
         self.check_today()
+
+
+def check_today(test, d, lines):
+    for queue in ("Sales", "Support"):
+        waits, abandoned = today_waits(lines, queue)
+        code, m = d.http("GET", "/v1/queues/%s/metrics" % queue)
+        test.assertEqual(code, 200, m)
+        test.assertEqual(m["today"]["handled"], len(waits), queue)
+        test.assertEqual(m["today"]["abandoned"], abandoned, queue)
+        test.assertAlmostEqual(m["today"]["average_answer_seconds"],
+                               sum(waits) / len(waits), places=2)
+
+
+class Backlog(unittest.TestCase):
+    """Megabytes appended at once are indexed off the loop thread in
+    several steps; the first request after them already sees them all
+    (it waits for the catch-up)."""
+
+    def test_first_request_sees_the_whole_backlog(self):
+        d = Daemon(config=CONFIG)
+        self.addCleanup(d.cleanup)
+        lines = seed()
+        os.makedirs(os.path.dirname(d.records_path))
+        with open(d.records_path, "w") as f:
+            f.write("".join(json.dumps(r) + "\n" for r in lines))
+        d.start()
+
+        now = datetime.datetime.utcnow().replace(microsecond=0)
+        start = max(now - datetime.timedelta(seconds=50),
+                    now.replace(hour=0, minute=0, second=0))
+        many = [record(100 + i, start, now, ("Sales", "Support")[i % 2],
+                       "agent1" if i % 3 else None, wait=i % 40)
+                for i in range(6000)]
+        many += [revised(r, 7) for r in many[::5]]
+        text = "".join(json.dumps(r) + "\n" for r in many)
+        self.assertGreater(len(text), 3 << 20)
+        with open(d.records_path, "a") as f:
+            f.write(text)
+        lines += many
+
+        code, doc = d.http("GET", "/v1/contact-records/" +
+                           many[-1]["ContactId"])
+        self.assertEqual((code, doc), (200, many[-1]))
+        out, cursor = [], None
+        while True:
+            q = "limit=1000" + ("&cursor=" + cursor if cursor else "")
+            code, doc = d.http("GET", "/v1/contact-records?" + q)
+            self.assertEqual(code, 200, doc)
+            out += doc["records"]
+            cursor = doc["next_cursor"]
+            if not cursor:
+                break
+        self.assertEqual(out, current(lines))
+        check_today(self, d, lines)
+        self.assertEqual(d.stop(), 0)
+        self.assertNotIn("ERROR: AddressSanitizer", d.log())
 
 
 def http(port, path, token=None):
