@@ -54,6 +54,7 @@ struct app {
 	struct flowlog *flowlog;	/* flow logs (flowlog.h) */
 	struct journal *journal;	/* live-contact journal (journal.h) */
 	struct acw *acw;		/* agents in ACW (contact/acw.c) */
+	struct audit *audit;		/* audit trail (audit.h) */
 };
 
 /** The one instance (set by main). */

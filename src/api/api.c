@@ -9,6 +9,7 @@
 #include <callflowd/api.h>
 #include "api_priv.h"
 #include <callflowd/app.h>
+#include <callflowd/audit.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
 #include <callflowd/contact.h>
@@ -42,9 +43,17 @@ static const char *reason_of(uint16_t scode)
 	}
 }
 
+/* The request being audited (dispatch answers those synchronously). */
+static struct {
+	const struct http_conn *conn;
+	uint16_t status;
+} audited;
+
 /* Reply with a JSON document (takes the reference to j). */
 void api_reply_json(struct http_conn *conn, uint16_t scode, json_t *j)
 {
+	if (conn == audited.conn)
+		audited.status = scode;
 	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER)
 		       : NULL;
 
@@ -270,12 +279,48 @@ static void resume(struct http_conn *conn, const struct http_msg *msg,
 	dispatch(arg, conn, msg);
 }
 
+/* Requests that may change state go to the audit trail. */
+static bool audits(const struct http_msg *msg)
+{
+	return pl_strcmp(&msg->met, "GET") && pl_strcmp(&msg->met, "HEAD");
+}
+
+static void audit_request(const struct http_conn *conn,
+			  const struct http_msg *msg, uint16_t status,
+			  const char *reason)
+{
+	size_t len = msg->mb ? mbuf_get_left(msg->mb) : 0;
+	char src[64];
+	json_t *o, *body = NULL;
+
+	if (!audit_current())
+		return;
+	re_snprintf(src, sizeof(src), "%J", http_conn_peer(conn));
+	o = json_pack("{s:s, s:s%, s:s%, s:i}", "Source", src,
+		      "Method", msg->met.p, msg->met.l,
+		      "Path", msg->path.p, msg->path.l, "Status", (int)status);
+	if (!o)
+		return;
+	if (reason)
+		json_object_set_new(o, "Reason", json_string(reason));
+	if (len && len <= AUDIT_BODY_MAX)
+		body = json_loadb((const char *)mbuf_buf(msg->mb), len, 0,
+				  NULL);
+	if (body)
+		json_object_set_new(o, "Body", body);
+	else if (len)
+		json_object_set_new(o, "BodyBytes", json_integer((json_int_t)
+								  len));
+	audit_event(audit_current(), "api", o);
+}
+
 static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 			void *arg)
 {
 	struct api *api = arg;
 
 	if (!authorized(api, msg)) {
+		audit_request(conn, msg, 401, "no valid bearer token");
 		static const char body[] = "{\"error\":\"a valid Authorization:"
 			" Bearer token is required\"}";
 
@@ -291,7 +336,15 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	if (crindex_wait(api->records, conn, msg, uses_records(msg), resume,
 			 api))
 		return;
+	if (!audits(msg)) {
+		dispatch(api, conn, msg);
+		return;
+	}
+	audited.conn = conn;
+	audited.status = 0;
 	dispatch(api, conn, msg);
+	audited.conn = NULL;
+	audit_request(conn, msg, audited.status, NULL);
 }
 
 static void destructor(void *arg)

@@ -7,6 +7,7 @@
 #include <uv.h>
 #include <callflowd/libre.h>
 #include <callflowd/flowset.h>
+#include <callflowd/audit.h>
 #include <callflowd/flowwatch.h>
 #include <callflowd/log.h>
 #include <callflowd/loop.h>
@@ -66,6 +67,8 @@ static void reload(void *arg)
 	if (stat(path, &st)) {
 		log_info("flows: %s removed", path);
 		flowset_remove_path(fw->fs, path);
+		audit_event(audit_current(), "flow", json_pack(
+			    "{s:s, s:s}", "Path", path, "Result", "removed"));
 	}
 	else if (S_ISREG(st.st_mode)) {
 		int err = flowset_load_file(fw->fs, path);
@@ -75,6 +78,9 @@ static void reload(void *arg)
 				  "version (if any) keeps serving", path);
 		else
 			log_info("flows: %s loaded", path);
+		audit_event(audit_current(), "flow", json_pack(
+			    "{s:s, s:s}", "Path", path, "Result",
+			    err ? "rejected" : "loaded"));
 		++fw->reloads;
 	}
 	mem_deref(p);

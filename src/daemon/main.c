@@ -19,6 +19,7 @@
 #include <callflowd/agents.h>
 #include <callflowd/api.h>
 #include <callflowd/app.h>
+#include <callflowd/audit.h>
 #include <callflowd/config.h>
 #include <callflowd/contact.h>
 #include <callflowd/flowlog.h>
@@ -229,7 +230,7 @@ static void grace_expired(void *arg)
 	hangup_slice(NULL);
 }
 
-static void begin_drain(void)
+static void begin_drain(const char *why)
 {
 	const json_t *g;
 	uint32_t grace = 30;
@@ -237,6 +238,8 @@ static void begin_drain(void)
 	if (d.app.draining)
 		return;
 	d.app.draining = true;
+	audit_event(d.app.audit, "stop", json_pack("{s:s, s:I}", "Reason", why,
+		    "LiveCalls", (json_int_t)d.app.ncontacts));
 	(void)notify_send("STOPPING=1");
 
 	g = json_object_get(d.app.cfg->root, "shutdown_grace_seconds");
@@ -273,6 +276,7 @@ static void reload(void)
 			  d.config_path, errbuf);
 		goto out;
 	}
+	errbuf[0] = '\0';
 	err = apply_log_level(cfg);
 	if (!err)
 		err = check_sections(cfg);
@@ -285,7 +289,8 @@ static void reload(void)
 		goto out;
 	}
 
-	if (records_configure(app->records, cfg, errbuf, sizeof(errbuf))) {
+	err = records_configure(app->records, cfg, errbuf, sizeof(errbuf));
+	if (err) {
 		log_error("reload: %s: %s; keeping the running configuration",
 			  d.config_path, errbuf);
 		mem_deref(fs);
@@ -295,6 +300,8 @@ static void reload(void)
 	/* judged against where the API listens now; if refused, the
 	 * running records settings (valid before) go back too */
 	if (api_reload(app->api, cfg)) {
+		err = EINVAL;
+		str_ncpy(errbuf, "api section refused", sizeof(errbuf));
 		log_error("reload: %s: api section refused (see above); "
 			  "keeping the running configuration", d.config_path);
 		(void)records_configure(app->records, app->cfg, errbuf,
@@ -317,6 +324,16 @@ static void reload(void)
 	log_info("reload: %zu flows serving", flowset_count(fs));
 
  out:
+	if (err)
+		audit_event(app->audit, "reload", json_pack(
+			"{s:s, s:s, s:s}", "Trigger", "SIGHUP",
+			"Result", "refused", "Reason", errbuf[0] ? errbuf :
+			"invalid configuration or flows (see the log)"));
+	else
+		audit_event(app->audit, "reload", json_pack(
+			"{s:s, s:s, s:I}", "Trigger", "SIGHUP",
+			"Result", "applied", "Flows",
+			(json_int_t)flowset_count(app->flows)));
 	(void)notify_send("READY=1");
 }
 
@@ -327,7 +344,7 @@ static void signal_cb(uv_signal_t *h, int signum)
 	if (signum == SIGHUP)
 		reload();
 	else
-		begin_drain();
+		begin_drain(signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
 static void watchdog(void *arg)
@@ -374,6 +391,10 @@ static int start(void)
 	err = records_alloc(&app->records, app->cfg->data_dir);
 	if (err)
 		return err;
+	err = audit_alloc(&app->audit, app->cfg->data_dir);
+	if (err)
+		return err;
+	audit_use(app->audit);
 	err = start_records(app);
 	if (err)
 		return err;
@@ -434,6 +455,8 @@ static void stop(void)
 	app->journal = mem_deref(app->journal);
 	records_flush(app->records, 5000);
 	app->records = mem_deref(app->records);
+	audit_flush(app->audit, 5000);
+	app->audit = mem_deref(app->audit);
 	app->flows = mem_deref(app->flows);
 	app->cfg = mem_deref(app->cfg);
 }
@@ -473,7 +496,7 @@ int main(int argc, char **argv)
 			d.level_forced = true;
 			break;
 		case 'V':
-			printf("callflowd 0.1.0\n");
+			printf("callflowd %s\n", CFD_VERSION);
 			return 0;
 		case 'h':
 			usage(stdout);
@@ -539,6 +562,10 @@ int main(int argc, char **argv)
 
 	log_info("callflowd ready: %zu flows, %zu numbers",
 		 flowset_count(app->flows), app->cfg->numberc);
+	audit_event(app->audit, "start", json_pack("{s:s, s:I, s:s, s:I}",
+		    "Version", CFD_VERSION, "Pid", (json_int_t)getpid(),
+		    "Config", d.config_path,
+		    "Flows", (json_int_t)flowset_count(app->flows)));
 	(void)notify_send("READY=1");
 
 	err = re_main(NULL);

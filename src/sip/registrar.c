@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <callflowd/libre.h>
+#include <callflowd/audit.h>
 #include <callflowd/log.h>
 #include <callflowd/registrar.h>
 #include <callflowd/util.h>
@@ -293,6 +294,21 @@ static struct fail_slot *fail_slot(struct registrar *reg,
 	return s;
 }
 
+/* The lock-out in the audit trail (none when there is no trail). */
+static void audit_lockout(const struct sa *src, const char *user,
+			  uint32_t secs, uint32_t fails)
+{
+	char addr[64];
+
+	if (!audit_current())
+		return;
+	if (src)
+		re_snprintf(addr, sizeof(addr), "%J", src);
+	audit_event(audit_current(), "lockout", json_pack(
+		"{s:s, s:I, s:I}", src ? "Source" : "User", src ? addr : user,
+		"Seconds", (json_int_t)secs, "Failures", (json_int_t)fails));
+}
+
 /* Count a failure; true when this one locks (source or user) out. */
 static void count_failure(struct registrar *reg, struct fail_slot *s,
 			  struct reg_agent *a, uint64_t now)
@@ -307,6 +323,7 @@ static void count_failure(struct registrar *reg, struct fail_slot *s,
 		s->locked_until = now + lock;
 		log_warn("registrar: %j locked out for %u s after %u failed "
 			 "logins", &s->addr, reg->conf.lockout_s, s->fails);
+		audit_lockout(&s->addr, NULL, reg->conf.lockout_s, s->fails);
 	}
 	if (!a)
 		return;
@@ -319,6 +336,7 @@ static void count_failure(struct registrar *reg, struct fail_slot *s,
 		log_warn("registrar: user %s locked out for %u s after %u "
 			 "failed logins", a->user, reg->conf.lockout_s,
 			 a->fails);
+		audit_lockout(NULL, a->user, reg->conf.lockout_s, a->fails);
 	}
 }
 

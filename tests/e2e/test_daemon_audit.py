@@ -1,0 +1,169 @@
+"""The audit trail (data_dir/audit/audit.jsonl): the daemon's start and
+stop, reloads applied and refused, flow files loaded, rejected and
+removed, API requests that change state (reads are not logged), requests
+refused for want of a token (the token itself never written), and SIP
+lock-outs, each a JSON line in order."""
+import datetime
+import json
+import os
+import shutil
+import signal
+import subprocess
+import unittest
+import urllib.request
+
+import cfd
+from daemon import Daemon, wait_for
+from test_daemon_registrar import AGENTS, Client
+
+TOKEN = "audit-token-0123456789abcdef"
+SAMPLE = os.path.join(cfd.SOURCE, "flows", "sample_inbound_flow.json")
+
+
+def iso_ms(text):
+    return datetime.datetime.fromisoformat(
+        text.replace("Z", "+00:00")).timestamp() * 1000
+
+
+class Audit(unittest.TestCase):
+
+    def setUp(self):
+        self.d = Daemon(flows=[SAMPLE], config={"agents": AGENTS})
+        self.addCleanup(self.d.cleanup)
+        self.d.start()
+
+    def path(self):
+        return os.path.join(self.d.data_dir, "audit", "audit.jsonl")
+
+    def lines(self):
+        try:
+            with open(self.path()) as f:
+                return [json.loads(l) for l in f if l.strip()]
+        except FileNotFoundError:
+            return []
+
+    def wait_event(self, pred, what):
+        return wait_for(lambda: [e for e in self.lines() if pred(e)] or None,
+                        10, what)[-1]
+
+    def test_admin_actions_in_order(self):
+        start = self.wait_event(lambda e: e["Event"] == "start", "start")
+        out = subprocess.run([cfd.DAEMON, "--version"], capture_output=True,
+                             text=True, check=True).stdout
+        self.assertEqual("callflowd " + start["Version"], out.strip())
+        self.assertEqual(start["Flows"], 1)
+        self.assertIsInstance(start["Pid"], int)
+
+        # reads are not audited; changes are, with their JSON body
+        code, _ = self.d.http("GET", "/v1/agents/agent1")
+        self.assertEqual(code, 200)
+        code, _ = self.d.http("PUT", "/v1/agents/agent1/status",
+                              {"status": "Available"})
+        self.assertEqual(code, 200)
+        put = self.wait_event(lambda e: e["Event"] == "api", "the PUT")
+        self.assertEqual(put["Method"], "PUT")
+        self.assertEqual(put["Path"], "/v1/agents/agent1/status")
+        self.assertEqual(put["Status"], 200)
+        self.assertEqual(put["Body"], {"status": "Available"})
+        self.assertTrue(put["Source"].startswith("127.0.0.1:"))
+        code, _ = self.d.http("POST", "/v1/agents/nobody/clear")
+        self.assertEqual(code, 404)
+        miss = self.wait_event(lambda e: e.get("Status") == 404, "the 404")
+        self.assertEqual(miss["Path"], "/v1/agents/nobody/clear")
+        self.assertNotIn("Body", miss)
+
+        # a reload applied, then one refused with its reason
+        self.d.signal(signal.SIGHUP)
+        ok = self.wait_event(lambda e: e["Event"] == "reload",
+                             "the reload")
+        self.assertEqual((ok["Trigger"], ok["Result"], ok["Flows"]),
+                         ("SIGHUP", "applied", 1))
+        with open(self.d.config_path, "w") as f:
+            f.write("{ not json")
+        self.d.signal(signal.SIGHUP)
+        bad = self.wait_event(lambda e: e.get("Result") == "refused",
+                              "the refused reload")
+        self.assertTrue(bad["Reason"])
+        self.d.write_config()
+
+        # flow files: dropped in, broken, removed
+        copy = os.path.join(self.d.flows_dir, "second.json")
+        shutil.copy(SAMPLE, copy)
+        self.wait_event(lambda e: e["Event"] == "flow" and
+                        e["Result"] == "loaded", "a flow loaded")
+        broken = os.path.join(self.d.flows_dir, "broken.json")
+        with open(broken, "w") as f:
+            f.write('{"Version": "2019-10-30", "Actions": [')
+        self.wait_event(lambda e: e["Event"] == "flow" and
+                        e["Result"] == "rejected" and
+                        e["Path"].endswith("/broken.json"), "a rejection")
+        os.unlink(copy)
+        self.wait_event(lambda e: e["Event"] == "flow" and
+                        e["Result"] == "removed" and
+                        e["Path"].endswith("/second.json"), "a removal")
+
+        # SIP digest lock-out
+        c = Client(self.d.sip_port)
+        self.addCleanup(c.close)
+        for _ in range(5):
+            _, ch = c.register("agent2")
+            c.register("agent2", c.answer(ch, "agent2", "guess"))
+        lock = self.wait_event(lambda e: e["Event"] == "lockout",
+                               "a lock-out")
+        self.assertIn(lock.get("User"), ("agent2", None))
+        self.assertGreaterEqual(lock["Failures"], 5)
+
+        self.assertEqual(self.d.stop(), 0)
+        events = self.lines()
+        self.assertEqual(events[-1]["Event"], "stop")
+        self.assertEqual(events[-1]["Reason"], "SIGTERM")
+        times = [iso_ms(e["Time"]) for e in events]
+        self.assertEqual(times, sorted(times))
+        # only the two changes reached the trail from the API
+        self.assertEqual(len([e for e in events if e["Event"] == "api"]), 2)
+
+
+class AuditToken(unittest.TestCase):
+
+    def test_refused_requests_without_the_token(self):
+        d = Daemon(config={"api": {"token": TOKEN}})
+        self.addCleanup(d.cleanup)
+        d.config["http"]["listen"] = "0.0.0.0:%d" % d.http_port
+        d.write_config()
+        url = "http://127.0.0.1:%d/v1/flows" % d.http_port
+
+        def get(token):
+            req = urllib.request.Request(url)
+            req.add_header("Authorization", "Bearer " + token)
+            try:
+                return urllib.request.urlopen(req, timeout=5).status
+            except urllib.error.HTTPError as e:
+                return e.code
+            except OSError:
+                return None
+
+        d._healthy = lambda: d.proc.poll() is None and get(TOKEN) == 200
+        d.start()
+        self.assertEqual(get("wrong-" + TOKEN), 401)
+        path = os.path.join(d.data_dir, "audit", "audit.jsonl")
+
+        def refused():
+            try:
+                with open(path) as f:
+                    return [json.loads(l) for l in f
+                            if '"Status":401' in l] or None
+            except FileNotFoundError:
+                return None
+        e = wait_for(refused, 10, "the refused request audited")[0]
+        self.assertEqual((e["Method"], e["Path"], e["Reason"]),
+                         ("GET", "/v1/flows", "no valid bearer token"))
+        self.assertEqual(d.stop(), 0)
+        with open(path) as f:
+            text = f.read()
+        self.assertNotIn(TOKEN, text)
+        # the successful read was not audited
+        self.assertEqual(text.count('"Event":"api"'), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
