@@ -33,6 +33,10 @@ struct app_stats {
 	uint64_t calls_failed;
 	uint64_t flow_errors;
 	uint32_t reloads;
+	/* RTP packets of ended legs (live ones are summed when asked) */
+	uint64_t rtp_rx_packets;
+	uint64_t rtp_tx_packets;
+	uint64_t rtp_lost_packets;
 };
 
 struct app {

@@ -152,6 +152,18 @@ int metrics_render(char **textp, const struct app *app)
 	err |= one(mb, "callflowd_rtp_live_lost_packets", "gauge",
 		   "RTP packets lost (RFC 3550) on live contacts' streams.",
 		   rs.lost);
+	/* counters: ended legs' packets plus the live ones so far */
+	err |= one(mb, "callflowd_rtp_rx_packets_total", "counter",
+		   "RTP packets received, all calls since start (agent legs "
+		   "counted when they end).",
+		   app->stats.rtp_rx_packets + rs.rx);
+	err |= one(mb, "callflowd_rtp_tx_packets_total", "counter",
+		   "RTP packets sent, all calls since start (agent legs "
+		   "counted when they end).",
+		   app->stats.rtp_tx_packets + rs.tx);
+	err |= one(mb, "callflowd_rtp_lost_packets_total", "counter",
+		   "RTP packets lost (RFC 3550), all calls since start.",
+		   app->stats.rtp_lost_packets + rs.lost);
 	err |= family(mb, "callflowd_rtp_live_jitter_max_seconds", "gauge",
 		      "Highest RFC 3550 interarrival jitter among live "
 		      "contacts' streams.");

@@ -118,6 +118,8 @@ void contact_end(struct contact *c, const char *reason)
 	}
 	if (c->cust.ms)
 		mstream_stop(c->cust.ms);
+	/* out of the live list: its packets move to the totals now */
+	leg_count_rtp(&c->cust);
 	/* dereferencing the session sends BYE (or a final response) */
 	c->cust.sess = mem_deref(c->cust.sess);
 	tmr_start(&c->free_tmr, 0, free_tmr, c);

@@ -195,11 +195,28 @@ void leg_init(struct leg *l, struct contact *c, const char *who)
 	tmr_init(&l->op_tmr);
 }
 
+void leg_count_rtp(struct leg *l)
+{
+	struct app_stats *st;
+	struct mstream_stats ms;
+
+	if (!l || !l->ms || l->ms_counted || !l->c || !l->c->app)
+		return;
+	l->ms_counted = true;
+	mstream_stats(l->ms, &ms);
+	st = &l->c->app->stats;
+	st->rtp_rx_packets += ms.rx_packets;
+	st->rtp_tx_packets += ms.tx_packets;
+	if (ms.rx_lost > 0)
+		st->rtp_lost_packets += (uint64_t)ms.rx_lost;
+}
+
 void leg_reset(struct leg *l)
 {
 	if (!l)
 		return;
 	leg_media_stop(l);
+	leg_count_rtp(l);
 	leg_unbridge(l);
 	if (l->run)
 		frun_cancel(l->run);

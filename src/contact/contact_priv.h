@@ -44,6 +44,7 @@ struct leg {
 	struct sipsess *sess;
 	struct sdpneg *neg;
 	struct mstream *ms;
+	bool ms_counted;		/* its packets are in app->stats */
 	enum mstream_codec codec;
 	struct sa raddr;
 	struct frun *run;		/* the flow run playing to this leg */
@@ -123,6 +124,8 @@ int  contact_offer(struct contact *c, struct ragent *a);
 void contact_offer_cancel(struct contact *c, struct ragent *a);
 /** Is the contact ringing an agent's device at uri? */
 bool contact_rings(const struct contact *c, const char *uri);
+/** Add the leg's RTP packet counts to the process totals, once. */
+void leg_count_rtp(struct leg *l);
 /** The contact ends: hang up the agent's leg, leave the router. */
 void contact_agent_end(struct contact *c);
 

@@ -325,6 +325,9 @@ class Records(unittest.TestCase):
             and self.metrics(), 20, "an active contact in /metrics")
         self.assertEqual(live[("callflowd_rtp_streams", "")], 1)
         self.assertEqual(live[("callflowd_journal_contacts", "")], 1)
+        sent = wait_for(
+            lambda: self.metrics()[("callflowd_rtp_live_tx_packets", "")]
+            or None, 20, "the prompt's RTP sent")
         sipp.kill()
         self.d.signal(signal.SIGHUP)
         self.d.wait_log("reload: ")
@@ -345,6 +348,14 @@ class Records(unittest.TestCase):
             m1[("callflowd_records_written_total", "")],
             m0[("callflowd_records_written_total", "")])
         self.assertEqual(m1[("callflowd_records_failures_total", "")], 0)
+        # the counters hold the live call's packets and, beyond them,
+        # those of the call that ended (its prompts): not only the gauges
+        tx = ("callflowd_rtp_tx_packets_total", "")
+        live_tx = ("callflowd_rtp_live_tx_packets", "")
+        self.assertGreaterEqual(m1[live_tx], sent)
+        self.assertGreater(m1[tx] - m1[live_tx], m0[tx])
+        self.assertGreater(m1[("callflowd_rtp_rx_packets_total", "")],
+                           m0[("callflowd_rtp_rx_packets_total", "")])
         self.assertEqual(m1[("callflowd_flow_log_lines_total", "")], 4)
         self.assertGreater(
             m1[("callflowd_tts_cache_hits_total", "")] +
