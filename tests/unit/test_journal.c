@@ -187,14 +187,16 @@ static void poll_file(void *arg)
 	tmr_start(&w->tmr, 5, poll_file, w);
 }
 
-/* Run the loop until path holds text (or 5 s passed). */
-static bool wait_text(const char *path, const char *text)
+/* Run the loop until path holds text, or no longer does when absent (or
+ * 5 s passed). */
+static bool wait_file(const char *path, const char *text, bool absent)
 {
 	struct waitfile w;
 
 	memset(&w, 0, sizeof(w));
 	w.path = path;
 	w.text = text;
+	w.absent = absent;
 	w.deadline = tmr_jiffies() + 5000;
 	tmr_init(&w.tmr);
 	tmr_start(&w.tmr, 0, poll_file, &w);
@@ -247,7 +249,7 @@ TEST(live_contacts_then_crash)
 	ASSERT_INT_EQ(journal_live(j), 1);
 	/* ... and by the timer otherwise */
 	ASSERT_INT_EQ(cdata_attr_set(c1, "Step", "two"), 0);
-	ASSERT_TRUE(wait_text(path, "\"Step\":\"two\""));
+	ASSERT_TRUE(wait_file(path, "\"Step\":\"two\"", false));
 	journal_flush(j, 5000);
 
 	text = slurp(path);
@@ -293,23 +295,6 @@ TEST(live_contacts_then_crash)
 	rmrf(dir);
 }
 
-/* Run the loop until path no longer holds text (or 5 s passed). */
-static bool wait_gone(const char *path, const char *text)
-{
-	struct waitfile w;
-
-	memset(&w, 0, sizeof(w));
-	w.path = path;
-	w.text = text;
-	w.absent = true;
-	w.deadline = tmr_jiffies() + 5000;
-	tmr_init(&w.tmr);
-	tmr_start(&w.tmr, 0, poll_file, &w);
-	(void)re_main(NULL);
-	tmr_cancel(&w.tmr);
-	return w.found;
-}
-
 TEST(rewrite_keeps_live_contacts)
 {
 	char dir[] = "/tmp/cfd-jr-XXXXXX", path[160], rpath[160];
@@ -338,12 +323,12 @@ TEST(rewrite_keeps_live_contacts)
 	}
 	journal_end(j, "k-2");
 	ASSERT_INT_EQ(cdata_attr_set(cd[0], "Step", "two"), 0);
-	ASSERT_TRUE(wait_text(path, "\"Step\":\"two\""));
+	ASSERT_TRUE(wait_file(path, "\"Step\":\"two\"", false));
 
 	/* past the threshold, the next tick rewrites: the ended contact and
 	 * the older lines go, each live one is a start line of its state */
 	journal_compact_at(j, 1);
-	ASSERT_TRUE(wait_gone(path, "\"Event\":\"end\""));
+	ASSERT_TRUE(wait_file(path, "\"Event\":\"end\"", true));
 	journal_compact_at(j, 0);
 	journal_flush(j, 5000);
 	text = slurp(path);
