@@ -33,7 +33,7 @@ bool api_recording(struct app *app, struct http_conn *conn,
 bool api_contacts(struct app *app, struct http_conn *conn,
 		  const struct http_msg *msg);
 
-/* -- records, queues, events (api_records.c, api_queues.c,
+/* -- records, queues, events (api_records.c, crindex.c, api_queues.c,
  * api_events.c) -- */
 
 /**
@@ -85,6 +85,31 @@ size_t crindex_count(const struct crindex *ix);
  * it cannot be read back.
  */
 int  crindex_record(json_t **rp, struct crindex *ix, const char *id);
+/** What the index keeps of one contact (crindex.c): where its newest
+ *  line is, and what the list filters look at. */
+struct crent {
+	uint64_t off;		/* of its newest line in the file */
+	uint64_t init_ms, disc_ms;
+	uint64_t id;		/* its ContactId, kept by the index */
+	uint32_t len;		/* of that line, without the newline */
+	uint32_t idhash;
+	uint32_t queue;		/* crindex_name() of Queue.Name, 0: none */
+	uint32_t agent;		/* likewise of Agent.Username */
+};
+
+/** The contact at place pos (in the order of first lines), NULL past the
+ *  last. Valid until the index next changes (on the loop thread). */
+const struct crent *crindex_at(const struct crindex *ix, size_t pos);
+/** The number standing for a queue or agent name in entries; 0 when no
+ *  record has it. */
+uint32_t crindex_name(const struct crindex *ix, const char *name);
+/** Bumped each time the file is indexed anew (cursors carry it). */
+uint32_t crindex_gen(const struct crindex *ix);
+/** Open the record file for reading lines back, into *fdp. */
+int  crindex_open(int *fdp, const struct crindex *ix);
+/** The newest record of e, read from fd and parsed (NULL: logged). */
+json_t *crindex_load(const struct crindex *ix, int fd,
+		     const struct crent *e);
 /** Today's figures of queue name with the threshold sl_ms. */
 void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 		   struct crq_today *t);

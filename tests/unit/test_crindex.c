@@ -1,5 +1,5 @@
 /*
- * The contact-record index of the API (src/api/api_records.c): a later
+ * The contact-record index of the API (src/api/crindex.c): a later
  * line with the same ContactId replaces the earlier one, each contact is
  * counted once (today's queue figures from its first line), ContactIds
  * with the same hash stay two contacts, lines that are not records are

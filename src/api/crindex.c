@@ -1,0 +1,909 @@
+/**
+ * @file crindex.c  The API's index of the contact-record file.
+ *
+ * One entry per contact: where its newest line is, a hash of its
+ * ContactId (the ContactIds themselves are kept too, so two ids with the
+ * same hash stay two contacts), its times, queue and agent (names
+ * interned). A later line with the same ContactId is a revision
+ * (after-contact work ended): it replaces the earlier one, the entry
+ * keeping the place of the contact's first line so that cursors stay
+ * valid. Today's queue figures (api_queues.c) are counted from each
+ * contact's first line, as it is indexed: a revision does not change
+ * them.
+ *
+ * The index is read whole, on the loop thread, when the API starts
+ * (before it serves). After that, what the appender writes is read and
+ * parsed on the libuv pool, BATCH bytes a job, and merged on the loop
+ * thread (look-ups and copies: well under a millisecond a job). A request
+ * for records or queue figures that finds the file grown waits (held, not
+ * refused) until a job that started after it came has read to the end of
+ * the file, so it sees every record written before it; other requests
+ * are not held, except behind a held one on the same connection. A file
+ * that shrank or was replaced is indexed anew (generation bumped).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <callflowd/libre.h>
+#include <callflowd/log.h>
+#include <callflowd/loop.h>
+#include <callflowd/util.h>
+#include "api_priv.h"
+
+enum {
+	BATCH = 1 << 20,	/* bytes one catch-up job reads */
+	CHUNK = 64 << 10,
+	LINE_MAX_SZ = 4 << 20,	/* longer lines are skipped */
+	DAY_MS = 86400000,
+	SLOTS_MIN = 1024,
+};
+
+/* What indexing takes of one line (strings borrowed from the parse). */
+struct crline {
+	uint64_t off;
+	uint32_t len;
+	const char *id;
+	const char *queue;	/* Queue.Name */
+	const char *agent;	/* Agent.Username */
+	bool has_agent;		/* an Agent section: connected to one */
+	uint64_t init_ms, disc_ms;
+	uint64_t enq_ms, deq_ms, conn_ms;
+};
+
+/* A line a job parsed; its strings are offsets + 1 into the job's text
+ * (0: none), made pointers again when merged. */
+struct jline {
+	struct crline l;
+	size_t id, queue, agent;
+};
+
+/* One catch-up: a bounded read of what was appended, parsed on a pool
+ * thread. It touches no libre object there (its buffers are malloc'ed);
+ * the loop thread merges what it found into the index. */
+struct crjob {
+	struct crindex *ix;	/* NULL once the index is gone */
+	char *path;
+	uint32_t seq;		/* the index's job number */
+	uint64_t from;		/* where it reads: what is indexed */
+	uint64_t ino;		/* the indexed file; then the one read */
+	size_t max;		/* bytes to read (more only to end a line) */
+	/* what it found, on the pool thread */
+	int err;
+	bool gone;		/* the file cannot be opened */
+	bool replaced;		/* shorter or another file: read anew */
+	bool at_end;		/* read all the file held */
+	uint64_t end;		/* after the last whole line */
+	uint64_t size;		/* bytes seen, a line being written too */
+	uint64_t skipped;
+	struct jline *lines;
+	size_t nlines, capl;
+	char *text;		/* the lines' ids and names, NUL-ended */
+	size_t ntext, capt;
+};
+
+/* A request held back until the index has caught up (crindex_wait). */
+struct crwait {
+	struct le le;
+	struct http_conn *conn;
+	struct http_msg *msg;
+	uint32_t after;		/* jobs started before it came */
+	crindex_ready_h *readyh;
+	void *arg;
+};
+
+struct qday {
+	uint64_t day;		/* UTC day number these figures are of */
+	uint32_t handled, abandoned;
+	uint32_t *waits;	/* queue time (ms) of each handled one */
+	size_t nwaits, capw;
+};
+
+struct crindex {
+	char *path;
+	uint64_t end;		/* bytes indexed */
+	uint64_t ino;
+	uint32_t gen;		/* bumped when indexed anew */
+	struct crent *v;	/* by the place of each contact's first line */
+	size_t n, cap;
+	uint32_t *slots;	/* ContactId -> entry + 1 (open addressing) */
+	size_t nslots;		/* a power of two, 0 before the first */
+	char *ids;		/* the ContactIds, NUL-ended, in a row */
+	size_t idlen, idcap;
+	char **names;		/* interned queue and agent names */
+	struct qday *days;	/* per name, used for queues */
+	size_t nnames;
+	uint64_t skipped;	/* lines that were not records */
+	uint64_t revisions;	/* lines that replaced another */
+	uint64_t size;		/* bytes seen: end + a line being written */
+	struct crjob *job;	/* the catch-up running on the pool */
+	uint32_t started;	/* catch-ups started */
+	uint32_t synced;	/* the last one that read to the end */
+	struct list waits;	/* struct crwait, in arrival order */
+};
+
+/* libre's mem_realloc() wants an existing object */
+static void *grow(void *p, size_t sz)
+{
+	return p ? mem_realloc(p, sz) : mem_alloc(sz, NULL);
+}
+
+static void reset(struct crindex *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->nnames; i++) {
+		mem_deref(ix->names[i]);
+		mem_deref(ix->days[i].waits);
+	}
+	ix->names = mem_deref(ix->names);
+	ix->days = mem_deref(ix->days);
+	ix->nnames = 0;
+	ix->v = mem_deref(ix->v);
+	ix->n = ix->cap = 0;
+	ix->slots = mem_deref(ix->slots);
+	ix->nslots = 0;
+	ix->ids = mem_deref(ix->ids);
+	ix->idlen = ix->idcap = 0;
+	ix->end = 0;
+	ix->size = 0;
+	++ix->gen;
+}
+
+static void destructor(void *arg)
+{
+	struct crindex *ix = arg;
+
+	/* a running job finds no index when done; held requests go
+	 * unanswered (their connections are closing with the API) */
+	if (ix->job)
+		ix->job->ix = NULL;
+	list_flush(&ix->waits);
+	reset(ix);
+	mem_deref(ix->path);
+}
+
+/* The interned index + 1 of name (0 for none or on no memory). */
+static uint32_t intern(struct crindex *ix, const char *name)
+{
+	size_t i;
+	char **nv;
+	struct qday *dv;
+
+	if (!name || !*name)
+		return 0;
+	for (i = 0; i < ix->nnames; i++) {
+		if (!strcmp(ix->names[i], name))
+			return (uint32_t)i + 1;
+	}
+	nv = grow(ix->names, (ix->nnames + 1) * sizeof(*nv));
+	if (!nv)
+		return 0;
+	ix->names = nv;
+	dv = grow(ix->days, (ix->nnames + 1) * sizeof(*dv));
+	if (!dv)
+		return 0;
+	ix->days = dv;
+	memset(&dv[ix->nnames], 0, sizeof(*dv));
+	nv[ix->nnames] = NULL;
+	if (str_dup(&nv[ix->nnames], name))
+		return 0;
+	return (uint32_t)++ix->nnames;
+}
+
+static uint32_t lookup(const struct crindex *ix, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < ix->nnames; i++) {
+		if (!strcmp(ix->names[i], name))
+			return (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* The slot of ContactId id: the one holding its entry (*foundp true) or
+ * the free one where it goes. The table is never full (see add()). */
+static size_t slot_of(const struct crindex *ix, const char *id, uint32_t h,
+		      bool *foundp)
+{
+	size_t mask = ix->nslots - 1, i = h & mask;
+
+	for (;; i = (i + 1) & mask) {
+		const struct crent *e;
+
+		if (!ix->slots[i]) {
+			*foundp = false;
+			return i;
+		}
+		e = &ix->v[ix->slots[i] - 1];
+		/* same hash is not same contact: compare the ids */
+		if (e->idhash == h && !strcmp(ix->ids + e->id, id)) {
+			*foundp = true;
+			return i;
+		}
+	}
+}
+
+static const struct crent *find(const struct crindex *ix, const char *id)
+{
+	bool found;
+	size_t i;
+
+	if (!ix->nslots || !id)
+		return NULL;
+	i = slot_of(ix, id, hash_joaat_str(id), &found);
+	return found ? &ix->v[ix->slots[i] - 1] : NULL;
+}
+
+static int rehash(struct crindex *ix, size_t nslots)
+{
+	size_t i, mask = nslots - 1;
+	uint32_t *sv;
+
+	sv = mem_zalloc(nslots * sizeof(*sv), NULL);
+	if (!sv)
+		return ENOMEM;
+	for (i = 0; i < ix->n; i++) {
+		size_t j = ix->v[i].idhash & mask;
+
+		while (sv[j])
+			j = (j + 1) & mask;
+		sv[j] = (uint32_t)i + 1;
+	}
+	mem_deref(ix->slots);
+	ix->slots = sv;
+	ix->nslots = nslots;
+	return 0;
+}
+
+/* A new entry for ContactId id at slot (NULL on no memory). */
+static struct crent *add(struct crindex *ix, size_t slot, const char *id,
+			 uint32_t h)
+{
+	size_t idl = strlen(id) + 1;
+	struct crent *e;
+
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 1024;
+		struct crent *v = grow(ix->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		ix->v = v;
+		ix->cap = cap;
+	}
+	if (ix->idlen + idl > ix->idcap) {
+		size_t cap = ix->idcap ? ix->idcap * 2 : 64 << 10;
+		char *ids;
+
+		while (cap < ix->idlen + idl)
+			cap *= 2;
+		ids = grow(ix->ids, cap);
+		if (!ids)
+			return NULL;
+		ix->ids = ids;
+		ix->idcap = cap;
+	}
+	e = &ix->v[ix->n];
+	memset(e, 0, sizeof(*e));
+	memcpy(ix->ids + ix->idlen, id, idl);
+	e->id = ix->idlen;
+	e->idhash = h;
+	ix->idlen += idl;
+	ix->slots[slot] = (uint32_t)++ix->n;
+	return e;
+}
+
+static uint64_t ts_of(const json_t *o, const char *key)
+{
+	uint64_t ms = 0;
+
+	if (util_iso8601_parse(&ms, json_string_value(json_object_get(o, key))))
+		return 0;
+	return ms;
+}
+
+/* Today's queue figures, from each contact's first line. */
+static void count_day(struct crindex *ix, uint32_t q, const struct crline *l)
+{
+	uint64_t left = l->conn_ms ? l->conn_ms : l->deq_ms ? l->deq_ms :
+		l->disc_ms;
+	uint64_t day = left / DAY_MS;
+	struct qday *d = &ix->days[q - 1];
+
+	if (day != util_now_ms() / DAY_MS || !left)
+		return;		/* only today's count */
+	if (d->day != day) {
+		d->waits = mem_deref(d->waits);
+		memset(d, 0, sizeof(*d));
+		d->day = day;
+	}
+	if (!l->has_agent) {
+		++d->abandoned;
+		return;
+	}
+	++d->handled;
+	if (d->nwaits == d->capw) {
+		size_t cap = d->capw ? d->capw * 2 : 64;
+		uint32_t *w = grow(d->waits, cap * sizeof(*w));
+
+		if (!w)
+			return;
+		d->waits = w;
+		d->capw = cap;
+	}
+	d->waits[d->nwaits++] = (uint32_t)(l->enq_ms && l->conn_ms > l->enq_ms ?
+		(l->conn_ms - l->enq_ms > UINT32_MAX ? UINT32_MAX :
+		 l->conn_ms - l->enq_ms) : 0);
+}
+
+/* What the index takes of record r: EINVAL when r is no record. */
+static int parse_line(struct crline *l, const json_t *r)
+{
+	const json_t *queue, *agent;
+
+	memset(l, 0, sizeof(*l));
+	l->id = json_string_value(json_object_get(r, "ContactId"));
+	if (!l->id || !*l->id)
+		return EINVAL;
+	l->init_ms = ts_of(r, "InitiationTimestamp");
+	l->disc_ms = ts_of(r, "DisconnectTimestamp");
+	queue = json_object_get(r, "Queue");
+	agent = json_object_get(r, "Agent");
+	if (!json_is_object(agent))
+		agent = NULL;
+	l->queue = json_string_value(json_object_get(queue, "Name"));
+	l->agent = json_string_value(json_object_get(agent, "Username"));
+	l->has_agent = agent != NULL;
+	l->enq_ms = ts_of(queue, "EnqueueTimestamp");
+	l->deq_ms = ts_of(queue, "DequeueTimestamp");
+	l->conn_ms = ts_of(agent, "ConnectedToAgentTimestamp");
+	return 0;
+}
+
+/* Index one record line: a new contact, or a revision of a known one
+ * (the newest line wins; the place and today's figures stay). */
+static void apply_line(struct crindex *ix, const struct crline *l)
+{
+	uint32_t h = hash_joaat_str(l->id);
+	struct crent *e;
+	bool found;
+	size_t slot;
+
+	/* at most half full, so a probe always ends */
+	if ((ix->n + 1) * 2 > ix->nslots &&
+	    rehash(ix, ix->nslots ? ix->nslots * 2 : SLOTS_MIN))
+		return;
+	slot = slot_of(ix, l->id, h, &found);
+	if (found) {
+		e = &ix->v[ix->slots[slot] - 1];
+		++ix->revisions;
+	}
+	else {
+		e = add(ix, slot, l->id, h);
+		if (!e)
+			return;
+	}
+	e->off = l->off;
+	e->len = l->len;
+	e->init_ms = l->init_ms;
+	e->disc_ms = l->disc_ms;
+	e->queue = intern(ix, l->queue);
+	e->agent = intern(ix, l->agent);
+	if (!found && e->queue)
+		count_day(ix, e->queue, l);
+}
+
+/* -- catching up: read and parse on the pool, merge on the loop -- */
+
+static void job_destructor(void *arg)
+{
+	struct crjob *job = arg;
+
+	free(job->lines);
+	free(job->text);
+	mem_deref(job->path);
+}
+
+static void wait_destructor(void *arg)
+{
+	struct crwait *w = arg;
+
+	list_unlink(&w->le);
+	mem_deref(w->conn);
+	mem_deref(w->msg);
+}
+
+/* p with room for need items of sz bytes (malloc: pool-thread safe);
+ * NULL on no memory, p then still valid. */
+static void *room(void *p, size_t *capp, size_t need, size_t sz)
+{
+	size_t cap = *capp ? *capp : 256;
+	void *q;
+
+	if (need <= *capp)
+		return p;
+	while (cap < need)
+		cap *= 2;
+	q = realloc(p, cap * sz);
+	if (q)
+		*capp = cap;
+	return q;
+}
+
+/* s into the job's text: *offp its offset + 1 (0 for none). */
+static int job_str(size_t *offp, struct crjob *job, const char *s)
+{
+	size_t l;
+	char *t;
+
+	*offp = 0;
+	if (!s)
+		return 0;
+	l = strlen(s) + 1;
+	t = room(job->text, &job->capt, job->ntext + l, 1);
+	if (!t)
+		return ENOMEM;
+	job->text = t;
+	memcpy(t + job->ntext, s, l);
+	*offp = job->ntext + 1;
+	job->ntext += l;
+	return 0;
+}
+
+/* Pool thread: parse one line (no record: skipped). */
+static int job_line(struct crjob *job, const char *line, size_t len,
+		    uint64_t off)
+{
+	struct jline *v, *jl;
+	json_t *r;
+	int err;
+
+	v = room(job->lines, &job->capl, job->nlines + 1, sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	job->lines = v;
+	jl = &v[job->nlines];
+
+	r = json_loadb(line, len, 0, NULL);
+	if (parse_line(&jl->l, r)) {
+		++job->skipped;
+		json_decref(r);
+		return 0;
+	}
+	jl->l.off = off;
+	jl->l.len = (uint32_t)len;
+	err = job_str(&jl->id, job, jl->l.id);
+	if (!err)
+		err = job_str(&jl->queue, job, jl->l.queue);
+	if (!err)
+		err = job_str(&jl->agent, job, jl->l.agent);
+	if (!err)
+		++job->nlines;
+	json_decref(r);
+	return err;
+}
+
+/* Pool thread: parse the whole lines of buf (at file offset base);
+ * returns the bytes used (the rest is a line still being written). */
+static size_t job_buf(struct crjob *job, const char *buf, size_t len,
+		      uint64_t base)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t l;
+
+		if (!nl)
+			break;
+		l = (size_t)(nl - (buf + pos));
+		if (l) {
+			job->err = job_line(job, buf + pos, l, base + pos);
+			if (job->err)
+				break;	/* this line again next time */
+		}
+		pos += l + 1;
+	}
+	return pos;
+}
+
+/* Pool thread (or the loop thread at start-up): read and parse. */
+static void job_work(void *arg)
+{
+	struct crjob *job = arg;
+	size_t len = 0, cap = 0, total = 0, used;
+	char *buf = NULL, *b;
+	struct stat st;
+	uint64_t pos;
+	ssize_t n;
+	int fd;
+
+	fd = open(job->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		job->gone = true;
+		job->at_end = true;
+		return;
+	}
+	if (fstat(fd, &st)) {
+		job->err = errno;
+		goto out;
+	}
+	if ((uint64_t)st.st_size < job->from ||
+	    (job->ino && (uint64_t)st.st_ino != job->ino)) {
+		job->replaced = true;
+		job->from = 0;
+	}
+	job->ino = (uint64_t)st.st_ino;
+	pos = job->from;
+
+	/* past max only to end a line (or step over one too long) */
+	while (total < job->max || pos == job->from) {
+		b = room(buf, &cap, len + CHUNK, 1);
+		if (!b) {
+			job->err = ENOMEM;
+			break;
+		}
+		buf = b;
+		n = pread(fd, buf + len, CHUNK, (off_t)(pos + len));
+		if (n < 0) {
+			job->err = errno;
+			break;
+		}
+		if (n == 0) {
+			job->at_end = true;
+			break;
+		}
+		len += (size_t)n;
+		total += (size_t)n;
+		used = job_buf(job, buf, len, pos);
+		pos += used;
+		len -= used;
+		memmove(buf, buf + used, len);
+		if (job->err)
+			break;
+		if (len > LINE_MAX_SZ) {
+			/* a line this long is no record: step over it */
+			pos += len;
+			len = 0;
+			++job->skipped;
+		}
+	}
+	job->end = pos;
+	job->size = pos + len;
+ out:
+	free(buf);
+	(void)close(fd);
+}
+
+/* Loop thread: what a job found goes into the index (at most BATCH
+ * bytes of lines: hash look-ups and copies, no parsing). */
+static void merge(struct crindex *ix, struct crjob *job)
+{
+	size_t i;
+
+	if (job->err)
+		log_warn("records: reading %s: %m", ix->path, job->err);
+	if (job->gone) {
+		if (ix->n || ix->end)
+			reset(ix);	/* the file went away */
+	}
+	else {
+		if (job->replaced) {
+			log_info("records: %s was replaced; indexing it anew",
+				 ix->path);
+			reset(ix);
+		}
+		ix->ino = job->ino;
+		for (i = 0; i < job->nlines; i++) {
+			struct jline *jl = &job->lines[i];
+
+			jl->l.id = job->text + jl->id - 1;
+			jl->l.queue = jl->queue ? job->text + jl->queue - 1 :
+				NULL;
+			jl->l.agent = jl->agent ? job->text + jl->agent - 1 :
+				NULL;
+			apply_line(ix, &jl->l);
+		}
+		ix->end = job->end;
+		ix->size = job->size;
+		ix->skipped += job->skipped;
+	}
+	/* after an error, waiting requests get what is indexed */
+	if (job->at_end || job->err)
+		ix->synced = job->seq;
+}
+
+static int job_alloc(struct crjob **jobp, struct crindex *ix, size_t max)
+{
+	struct crjob *job;
+	int err;
+
+	job = mem_zalloc(sizeof(*job), job_destructor);
+	if (!job)
+		return ENOMEM;
+	err = str_dup(&job->path, ix->path);
+	if (err) {
+		mem_deref(job);
+		return err;
+	}
+	job->ix = ix;
+	job->seq = ++ix->started;
+	job->from = job->end = ix->end;
+	job->size = ix->size;
+	job->ino = ix->ino;
+	job->max = max;
+	*jobp = job;
+	return 0;
+}
+
+/* One catch-up on this thread; true once all the file held is in. */
+static bool catch_up_here(struct crindex *ix, size_t max)
+{
+	struct crjob *job = NULL;
+	bool done;
+
+	if (job_alloc(&job, ix, max)) {
+		/* no memory: waiting requests get what is indexed */
+		ix->synced = ++ix->started;
+		return true;
+	}
+	job_work(job);
+	merge(ix, job);
+	done = job->at_end || job->err;
+	mem_deref(job);
+	return done;
+}
+
+static void release(struct crindex *ix);
+
+static void job_done(int err, void *arg)
+{
+	struct crjob *job = arg;
+	struct crindex *ix = job->ix;
+
+	if (!ix) {
+		mem_deref(job);		/* the index went first */
+		return;
+	}
+	ix->job = NULL;
+	if (err)
+		ix->synced = job->seq;	/* cancelled: loop closing */
+	else
+		merge(ix, job);
+	mem_deref(job);
+	release(ix);
+}
+
+/* Start a catch-up on the pool: true when one runs now (its done handler
+ * releases waiting requests). Without a pool (no loop, no memory) it is
+ * done here, and false returned. */
+static bool catch_up(struct crindex *ix)
+{
+	struct crjob *job = NULL;
+
+	if (ix->job)
+		return true;
+	if (!job_alloc(&job, ix, BATCH)) {
+		if (!loop_work(job_work, job_done, job)) {
+			ix->job = job;
+			return true;
+		}
+		--ix->started;
+		mem_deref(job);
+	}
+	(void)catch_up_here(ix, BATCH);
+	return false;
+}
+
+/* Answer, in order, the waiting requests that the index now serves; a
+ * request waits for a catch-up started after it came that read to the
+ * end of the file. */
+static void release(struct crindex *ix)
+{
+	struct le *le;
+
+	while ((le = list_head(&ix->waits))) {
+		struct crwait *w = le->data;
+
+		if (ix->synced <= w->after) {
+			if (catch_up(ix))
+				return;
+			continue;
+		}
+		list_unlink(&w->le);
+		w->readyh(w->conn, w->msg, w->arg);
+		mem_deref(w);
+	}
+}
+
+/* Whether the file holds what the index does not (or lost what it
+ * does): a stat, no read. */
+static bool behind(const struct crindex *ix)
+{
+	struct stat st;
+
+	if (stat(ix->path, &st))
+		return ix->n || ix->end;
+	return (uint64_t)st.st_ino != ix->ino ||
+		(uint64_t)st.st_size != ix->size;
+}
+
+static bool holds(const struct crindex *ix, const struct http_conn *conn)
+{
+	struct le *le;
+
+	for (le = list_head(&ix->waits); conn && le; le = le->next) {
+		const struct crwait *w = le->data;
+
+		if (w->conn == conn)
+			return true;
+	}
+	return false;
+}
+
+int crindex_alloc(struct crindex **ixp, const char *path)
+{
+	struct crindex *ix;
+	int err;
+
+	if (!ixp || !path)
+		return EINVAL;
+
+	ix = mem_zalloc(sizeof(*ix), destructor);
+	if (!ix)
+		return ENOMEM;
+	err = str_dup(&ix->path, path);
+	if (err) {
+		mem_deref(ix);
+		return err;
+	}
+	/* at start-up the whole file, here, before the API serves */
+	while (!catch_up_here(ix, BATCH))
+		;
+	log_info("records: %zu contact records indexed (%llu revisions)",
+		 ix->n, (unsigned long long)ix->revisions);
+	*ixp = ix;
+	return 0;
+}
+
+bool crindex_wait(struct crindex *ix, struct http_conn *conn,
+		  const struct http_msg *msg, bool needs,
+		  crindex_ready_h *readyh, void *arg)
+{
+	struct crwait *w;
+
+	if (!ix || !readyh)
+		return false;
+	/* one behind another on its connection keeps replies in order */
+	if (!holds(ix, conn) && (!needs || !behind(ix)))
+		return false;
+
+	w = mem_zalloc(sizeof(*w), wait_destructor);
+	if (!w)
+		return false;	/* answered from what is indexed */
+	w->conn = mem_ref(conn);
+	w->msg = mem_ref((void *)msg);
+	w->after = ix->started;
+	w->readyh = readyh;
+	w->arg = arg;
+	list_append(&ix->waits, &w->le, w);
+	release(ix);
+	return true;
+}
+
+void crindex_update(struct crindex *ix)
+{
+	/* in the background: requests wait in crindex_wait() */
+	if (ix && !ix->job && behind(ix))
+		(void)catch_up(ix);
+}
+
+void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
+		   struct crq_today *t)
+{
+	uint32_t q;
+	const struct qday *d;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	q = ix ? lookup(ix, queue) : 0;
+	if (!q)
+		return;
+	d = &ix->days[q - 1];
+	if (d->day != util_now_ms() / DAY_MS)
+		return;
+	t->handled = d->handled;
+	t->abandoned = d->abandoned;
+	for (i = 0; i < d->nwaits; i++) {
+		t->answer_ms_sum += d->waits[i];
+		if (d->waits[i] <= sl_ms)
+			++t->within_sl;
+	}
+}
+
+/* -- reading back -- */
+
+int crindex_open(int *fdp, const struct crindex *ix)
+{
+	int fd;
+
+	if (!fdp || !ix)
+		return EINVAL;
+	fd = open(ix->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	*fdp = fd;
+	return 0;
+}
+
+/* The record at e, parsed back from the file. */
+json_t *crindex_load(const struct crindex *ix, int fd,
+		     const struct crent *e)
+{
+	char *line;
+	json_t *r = NULL;
+	ssize_t n;
+
+	line = mem_alloc(e->len ? e->len : 1, NULL);
+	if (!line)
+		return NULL;
+	n = pread(fd, line, e->len, (off_t)e->off);
+	if (n == (ssize_t)e->len)
+		r = json_loadb(line, e->len, 0, NULL);
+	if (!r)
+		log_warn("records: %s: record at %llu unreadable", ix->path,
+			 (unsigned long long)e->off);
+	mem_deref(line);
+	return r;
+}
+
+int crindex_record(json_t **rp, struct crindex *ix, const char *id)
+{
+	const struct crent *e;
+	const char *rid;
+	json_t *r;
+	int fd = -1, err;
+
+	if (!rp || !ix || !id)
+		return EINVAL;
+	e = find(ix, id);
+	if (!e)
+		return ENOENT;
+	err = crindex_open(&fd, ix);
+	if (err)
+		return err;
+	r = crindex_load(ix, fd, e);
+	(void)close(fd);
+	/* the file changed under the index: not that contact's line */
+	rid = json_string_value(json_object_get(r, "ContactId"));
+	if (!rid || strcmp(rid, id)) {
+		json_decref(r);
+		return EIO;
+	}
+	*rp = r;
+	return 0;
+}
+
+size_t crindex_count(const struct crindex *ix)
+{
+	return ix ? ix->n : 0;
+}
+
+const struct crent *crindex_at(const struct crindex *ix, size_t pos)
+{
+	return ix && pos < ix->n ? &ix->v[pos] : NULL;
+}
+
+uint32_t crindex_name(const struct crindex *ix, const char *name)
+{
+	return ix ? lookup(ix, name) : 0;
+}
+
+uint32_t crindex_gen(const struct crindex *ix)
+{
+	return ix ? ix->gen : 0;
+}
