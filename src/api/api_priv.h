@@ -81,8 +81,8 @@ void crindex_update(struct crindex *ix);
 size_t crindex_count(const struct crindex *ix);
 /**
  * The newest record of ContactId id (a later line replaces an earlier
- * one), into *rp (a new reference): ENOENT when there is none, EIO when
- * it cannot be read back.
+ * one), parsed, into *rp (a new reference): ENOENT when there is none,
+ * EIO when it cannot be read back, ESTALE as crindex_open().
  */
 int  crindex_record(json_t **rp, struct crindex *ix, const char *id);
 /** What the index keeps of one contact (crindex.c): where its newest
@@ -105,11 +105,19 @@ const struct crent *crindex_at(const struct crindex *ix, size_t pos);
 uint32_t crindex_name(const struct crindex *ix, const char *name);
 /** Bumped each time the file is indexed anew (cursors carry it). */
 uint32_t crindex_gen(const struct crindex *ix);
-/** Open the record file for reading lines back, into *fdp. */
+/** The entry of ContactId id, NULL when none (like crindex_at()). */
+const struct crent *crindex_find(const struct crindex *ix, const char *id);
+/** Open the record file to read entries' lines back, into *fdp: ESTALE
+ *  when it is not the file indexed (replaced or shrunk: the index is
+ *  behind, crindex_update() catches up). */
 int  crindex_open(int *fdp, const struct crindex *ix);
-/** The newest record of e, read from fd and parsed (NULL: logged). */
-json_t *crindex_load(const struct crindex *ix, int fd,
-		     const struct crent *e);
+/**
+ * Append the newest line of e, as stored (a JSON object: it parsed when
+ * indexed), to mb from fd (crindex_open()): EIO when it cannot be read
+ * back whole (logged).
+ */
+int  crindex_line(struct mbuf *mb, const struct crindex *ix, int fd,
+		  const struct crent *e);
 /** Today's figures of queue name with the threshold sl_ms. */
 void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 		   struct crq_today *t);

@@ -263,60 +263,125 @@ static int parse_filter(struct filter *f, struct crindex *ix,
 	return 0;
 }
 
+/* A 200 with body mb, already JSON: copied once into the reply. */
+static void reply_body(struct http_conn *conn, const struct mbuf *mb)
+{
+	(void)http_reply(conn, 200, "OK",
+			 "Content-Type: application/json\r\n"
+			 "Content-Length: %zu\r\n"
+			 "\r\n"
+			 "%b", mb->end, mb->buf, mb->end);
+}
+
+/* Reading lines back failed: err from crindex_open() or _line(). */
+static void reply_unread(struct crindex *ix, struct http_conn *conn,
+			 int err)
+{
+	if (err == ESTALE || err == ENOENT) {
+		/* replaced or gone since indexed: catch up, ask again */
+		crindex_update(ix);
+		api_reply_error(conn, 503, "the record file changed while "
+				"being read; try again");
+		return;
+	}
+	api_reply_error(conn, 500, "the records could not be read back "
+			"from the record file");
+}
+
+/*
+ * The page is written by hand around the stored lines, copied as they
+ * are: each parsed as a JSON object when indexed (on the pool), so a
+ * page of 1000 costs their reads and one copy, no parse or dump here.
+ */
 static void get_list(struct crindex *ix, struct http_conn *conn,
 		     const struct http_msg *msg)
 {
-	json_t *arr, *next = json_null();
 	const struct crent *e;
+	struct mbuf *mb = NULL;
 	struct filter f;
 	size_t i, got = 0;
-	int fd = -1;
+	char cur[32] = "";
+	int fd = -1, err;
 
 	if (parse_filter(&f, ix, msg, conn))
 		return;
 
-	arr = json_array();
-	(void)crindex_open(&fd, ix);
-	for (i = f.pos; fd >= 0 && arr && (e = crindex_at(ix, i)); i++) {
-		json_t *r;
-
+	mb = mbuf_alloc(4096);
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
+	err = mbuf_write_str(mb, "{\"records\":[");
+	for (i = f.pos; !err && (e = crindex_at(ix, i)); i++) {
 		if (!matches(&f, e))
 			continue;
 		if (got == f.limit) {
-			char cur[32];
-
 			re_snprintf(cur, sizeof(cur), "c%x.%x",
 				    crindex_gen(ix), (unsigned)i);
-			json_decref(next);
-			next = json_string(cur);
 			break;
 		}
-		r = crindex_load(ix, fd, e);
-		if (r) {
-			json_array_append_new(arr, r);
-			++got;
+		/* opened at the first match: none, no file needed */
+		if (fd < 0) {
+			err = crindex_open(&fd, ix);
+			if (err)
+				break;
 		}
+		if (got)
+			err = mbuf_write_u8(mb, ',');
+		if (!err) {
+			size_t pos = mb->pos;
+
+			err = crindex_line(mb, ix, fd, e);
+			if (err == EIO) {
+				/* logged; the page goes on without it */
+				mb->pos = mb->end = pos - (got ? 1 : 0);
+				err = 0;
+				continue;
+			}
+		}
+		++got;
 	}
+	if (!err && cur[0])
+		err = mbuf_printf(mb, "],\"next_cursor\":\"%s\"}", cur);
+	else if (!err)
+		err = mbuf_write_str(mb, "],\"next_cursor\":null}");
+ out:
 	if (fd >= 0)
 		(void)close(fd);
-	api_reply_json(conn, 200, json_pack("{s:o, s:o}", "records", arr,
-					    "next_cursor", next));
+	if (err)
+		reply_unread(ix, conn, err);
+	else
+		reply_body(conn, mb);
+	mem_deref(mb);
 }
 
 static void get_one(struct crindex *ix, struct http_conn *conn,
 		    const char *id)
 {
-	json_t *r = NULL;
-	int err;
+	const struct crent *e = crindex_find(ix, id);
+	struct mbuf *mb = NULL;
+	int fd = -1, err;
 
-	err = crindex_record(&r, ix, id);
-	if (err == ENOENT)
+	if (!e) {
 		api_reply_error(conn, 404, "no record of that contact");
-	else if (err)
-		api_reply_error(conn, 500, "the record could not be read "
-				"back from the record file");
+		return;
+	}
+	mb = mbuf_alloc(e->len ? e->len : 1);
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
+	err = crindex_open(&fd, ix);
+	if (!err)
+		err = crindex_line(mb, ix, fd, e);
+ out:
+	if (fd >= 0)
+		(void)close(fd);
+	if (err)
+		reply_unread(ix, conn, err);
 	else
-		api_reply_json(conn, 200, r);
+		reply_body(conn, mb);
+	mem_deref(mb);
 }
 
 bool api_records(struct crindex *ix, struct http_conn *conn,

@@ -829,35 +829,86 @@ void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 
 int crindex_open(int *fdp, const struct crindex *ix)
 {
-	int fd;
+	struct stat st;
+	int fd, err = 0;
 
 	if (!fdp || !ix)
 		return EINVAL;
 	fd = open(ix->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	*fdp = fd;
+	if (fstat(fd, &st)) {
+		err = errno;
+		goto out;
+	}
+	/* the file is only appended to: while it is the one indexed and
+	 * holds what was indexed, each entry's bytes are as parsed */
+	if ((uint64_t)st.st_ino != ix->ino || (uint64_t)st.st_size < ix->end)
+		err = ESTALE;
+ out:
+	if (err)
+		(void)close(fd);
+	else
+		*fdp = fd;
+	return err;
+}
+
+/* JSON whitespace */
+static bool blank(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Whether line looks like the object it was when indexed: a cheap guard
+ * against copying a misplaced read into a page. */
+static bool framed(const uint8_t *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && blank(line[i]))
+		++i;
+	while (len > i && blank(line[len - 1]))
+		--len;
+	return len - i >= 2 && line[i] == '{' && line[len - 1] == '}';
+}
+
+int crindex_line(struct mbuf *mb, const struct crindex *ix, int fd,
+		 const struct crent *e)
+{
+	size_t need;
+	ssize_t n;
+	int err;
+
+	if (!mb || !ix || !e)
+		return EINVAL;
+	need = mb->pos + e->len;
+	if (need > mb->size) {
+		err = mbuf_resize(mb, need > 2 * mb->size ? need :
+				  2 * mb->size);
+		if (err)
+			return err;
+	}
+	n = pread(fd, mb->buf + mb->pos, e->len, (off_t)e->off);
+	if (n != (ssize_t)e->len || !framed(mb->buf + mb->pos, e->len)) {
+		log_warn("records: %s: record at %llu unreadable", ix->path,
+			 (unsigned long long)e->off);
+		return EIO;
+	}
+	mb->pos += e->len;
+	if (mb->end < mb->pos)
+		mb->end = mb->pos;
 	return 0;
 }
 
 /* The record at e, parsed back from the file. */
-json_t *crindex_load(const struct crindex *ix, int fd,
-		     const struct crent *e)
+static json_t *load(const struct crindex *ix, int fd, const struct crent *e)
 {
-	char *line;
+	struct mbuf *mb = mbuf_alloc(e->len ? e->len : 1);
 	json_t *r = NULL;
-	ssize_t n;
 
-	line = mem_alloc(e->len ? e->len : 1, NULL);
-	if (!line)
-		return NULL;
-	n = pread(fd, line, e->len, (off_t)e->off);
-	if (n == (ssize_t)e->len)
-		r = json_loadb(line, e->len, 0, NULL);
-	if (!r)
-		log_warn("records: %s: record at %llu unreadable", ix->path,
-			 (unsigned long long)e->off);
-	mem_deref(line);
+	if (mb && !crindex_line(mb, ix, fd, e))
+		r = json_loadb((const char *)mb->buf, mb->end, 0, NULL);
+	mem_deref(mb);
 	return r;
 }
 
@@ -876,7 +927,7 @@ int crindex_record(json_t **rp, struct crindex *ix, const char *id)
 	err = crindex_open(&fd, ix);
 	if (err)
 		return err;
-	r = crindex_load(ix, fd, e);
+	r = load(ix, fd, e);
 	(void)close(fd);
 	/* the file changed under the index: not that contact's line */
 	rid = json_string_value(json_object_get(r, "ContactId"));
@@ -886,6 +937,11 @@ int crindex_record(json_t **rp, struct crindex *ix, const char *id)
 	}
 	*rp = r;
 	return 0;
+}
+
+const struct crent *crindex_find(const struct crindex *ix, const char *id)
+{
+	return ix ? find(ix, id) : NULL;
 }
 
 size_t crindex_count(const struct crindex *ix)

@@ -491,6 +491,99 @@ class Backlog(unittest.TestCase):
         self.assertNotIn("ERROR: AddressSanitizer", d.log())
 
 
+def raw_get(d, path):
+    """(status, Content-Type, body bytes) of a GET, unparsed."""
+    url = "http://127.0.0.1:%d%s" % (d.http_port, path)
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.headers["Content-Type"], r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers["Content-Type"], e.read()
+
+
+class StoredLines(unittest.TestCase):
+    """Pages and single records are the stored lines, byte for byte, in
+    JSON written around them: escapes, key order, spacing and a CRLF line
+    end come back as written, and every body parses as the documented
+    shape with the right records."""
+
+    def test_pages_are_the_lines_as_written(self):
+        d = Daemon(config=CONFIG)
+        self.addCleanup(d.cleanup)
+        recs = seed()
+        r = dict(recs[1])
+        r["Attributes"] = {"name": "Ren\u00e9e \"R\" / \\", "z": 1,
+                           "a": [1.5, None, True]}
+        recs[1] = r
+        recs[0] = dict(recs[0], Attributes={"city": "Z\u00fcrich"})
+        # lines as other writers may leave them: compact or spaced, raw
+        # UTF-8 or escaped (\u, \/), keys in any order, one with a CRLF
+        # end, one torn, one revision
+        texts = [json.dumps(x, separators=(",", ":"), ensure_ascii=False)
+                 for x in recs]
+        texts[1] = json.dumps(r, ensure_ascii=True).replace("/", "\\/")
+        texts[2] = json.dumps(recs[2], ensure_ascii=False, indent=None,
+                              sort_keys=True) + "\r"
+        texts.insert(3, "{torn line from a crash")
+        rev = revised(recs[6], 15)
+        texts.append(json.dumps(rev))
+        lines = recs + [rev]
+        os.makedirs(os.path.dirname(d.records_path))
+        with open(d.records_path, "w", newline="", encoding="utf-8") as f:
+            f.write("".join(t + "\n" for t in texts))
+        d.start()
+
+        # the newest line of each contact, in the place of its first
+        stored = {}
+        order = []
+        for t in texts:
+            try:
+                cid = json.loads(t)["ContactId"]
+            except ValueError:
+                continue
+            if cid not in stored:
+                order.append(cid)
+            stored[cid] = t
+        want = current(lines)
+        self.assertEqual([x["ContactId"] for x in want], order)
+
+        got, cursor, place = [], None, 0
+        while True:
+            q = "/v1/contact-records?limit=4" + \
+                ("&cursor=" + cursor if cursor else "")
+            code, ctype, body = raw_get(d, q)
+            self.assertEqual((code, ctype), (200, "application/json"))
+            doc = json.loads(body.decode())
+            self.assertEqual(list(doc), ["records", "next_cursor"])
+            page = order[place:place + 4]
+            self.assertEqual(body.decode(), '{"records":[%s],'
+                             '"next_cursor":%s}' % (
+                                 ",".join(stored[c] for c in page),
+                                 json.dumps(doc["next_cursor"])))
+            place += len(page)
+            got += doc["records"]
+            cursor = doc["next_cursor"]
+            if not cursor:
+                break
+        self.assertEqual(got, want)
+        self.assertEqual(got[1]["Attributes"]["name"], 'Ren\u00e9e "R" / \\')
+        self.assertEqual(got[0]["Attributes"]["city"], "Z\u00fcrich")
+
+        for c in (order[1], order[2], rev["ContactId"]):
+            code, ctype, body = raw_get(d, "/v1/contact-records/" + c)
+            self.assertEqual((code, ctype), (200, "application/json"))
+            self.assertEqual(body.decode(), stored[c])
+            self.assertEqual(json.loads(body.decode()),
+                             [x for x in want if x["ContactId"] == c][0])
+
+        # nothing matches: an empty page, still the same shape
+        code, _, body = raw_get(d, "/v1/contact-records?agent=nobody")
+        self.assertEqual((code, body), (200, b'{"records":[],'
+                                        b'"next_cursor":null}'))
+        self.assertEqual(d.stop(), 0)
+        self.assertNotIn("ERROR: AddressSanitizer", d.log())
+
+
 def http(port, path, token=None):
     req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path))
     if token:

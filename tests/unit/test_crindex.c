@@ -328,12 +328,63 @@ TEST(many_contacts_and_revisions)
 	(void)unlink(path);
 }
 
+/* A contact's newest line comes back byte for byte (no parse), appended
+ * to what the buffer holds; a file cut shorter is not read from. */
+TEST(lines_read_back_as_stored)
+{
+	char path[64], first[1024], rev[1024], other[1024], id[64];
+	struct crindex *ix = NULL;
+	const struct crent *e;
+	struct mbuf *mb;
+	int fd = -1, err = 0;
+	size_t n;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	id_of(id, sizeof(id), 1);
+	line_of(first, sizeof(first), id, "Sales", "agent1", 5, 0);
+	line_of(rev, sizeof(rev), id, "Sales", "agent1", 5, 30);
+	id_of(id, sizeof(id), 2);
+	line_of(other, sizeof(other), id, "Support", NULL, 0, 0);
+	err |= append(path, first);
+	err |= append(path, other);
+	err |= append(path, rev);
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+
+	mb = mbuf_alloc(8);
+	ASSERT_NOT_NULL(mb);
+	ASSERT_INT_EQ(mbuf_write_str(mb, "["), 0);
+	ASSERT_INT_EQ(crindex_open(&fd, ix), 0);
+	e = crindex_at(ix, 0);
+	ASSERT_NOT_NULL(e);
+	ASSERT_INT_EQ(crindex_line(mb, ix, fd, e), 0);
+	ASSERT_INT_EQ(mbuf_write_str(mb, ","), 0);
+	ASSERT_TRUE(crindex_find(ix, id) == crindex_at(ix, 1));
+	ASSERT_INT_EQ(crindex_line(mb, ix, fd, crindex_find(ix, id)), 0);
+	ASSERT_NULL(crindex_at(ix, 2));
+	(void)close(fd);
+
+	/* "[" the revision "," the other, without their newlines */
+	n = strlen(rev) - 1;
+	ASSERT_INT_EQ(mb->end, 1 + n + 1 + strlen(other) - 1);
+	ASSERT_TRUE(!memcmp(mb->buf + 1, rev, n));
+	ASSERT_TRUE(!memcmp(mb->buf + 2 + n, other, strlen(other) - 1));
+
+	ASSERT_INT_EQ(truncate(path, 10), 0);
+	ASSERT_INT_EQ(crindex_open(&fd, ix), ESTALE);
+	ASSERT_INT_EQ(crindex_line(NULL, ix, fd, e), EINVAL);
+
+	mem_deref(mb);
+	ix = mem_deref(ix);
+	(void)unlink(path);
+}
+
 TEST(replaced_file_is_indexed_anew)
 {
-	char path[64], other[80], line[1024], id[64];
+	char path[64], other[80], line[1024], id[64], old[64];
 	struct crindex *ix = NULL;
 	json_t *r = NULL;
-	int err = 0;
+	int err = 0, fd = -1;
 
 	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
 	ASSERT_INT_EQ(loop_init(), 0);
@@ -348,12 +399,19 @@ TEST(replaced_file_is_indexed_anew)
 	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
 	ASSERT_INT_EQ(crindex_count(ix), 2);
 
-	/* rotated: a new file in its place holds one other contact */
+	/* rotated: a new file in its place holds one other contact; until
+	 * the index catches up, lines are not read back from it */
 	id_of(id, sizeof(id), 3);
 	line_of(line, sizeof(line), id, "Support", "agent1", 1, 0);
 	ASSERT_INT_EQ(append(other, line), 0);
 	ASSERT_INT_EQ(rename(other, path), 0);
+	ASSERT_INT_EQ(crindex_open(&fd, ix), ESTALE);
+	id_of(old, sizeof(old), 1);
+	ASSERT_INT_EQ(crindex_record(&r, ix, old), ESTALE);
+	ASSERT_NULL(r);
 	ASSERT_TRUE(catch_up(ix));
+	ASSERT_INT_EQ(crindex_open(&fd, ix), 0);
+	(void)close(fd);
 	ASSERT_INT_EQ(crindex_count(ix), 1);
 	ASSERT_INT_EQ(crindex_record(&r, ix, id), 0);
 	json_decref(r);
