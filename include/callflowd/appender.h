@@ -26,6 +26,9 @@ struct mbuf;
  * return drops that line (logged) and the rest goes on.
  */
 typedef int (appender_fmt_h)(struct mbuf *mb, void *arg);
+/** On the loop thread, once a deferred line is written and fdatasync'ed
+ *  (err 0), or could not be formatted or written (err). */
+typedef void (appender_done_h)(int err, void *arg);
 
 /** Open path for appending (created 0640, parent folders 0750). */
 int  appender_alloc(struct appender **app, const char *path);
@@ -36,6 +39,9 @@ int  appender_line(struct appender *ap, const char *text);
 /** Queue a line that fmth formats later, off the loop; arg (a mem object,
  *  referenced until then) is released on the loop thread. */
 int  appender_defer(struct appender *ap, appender_fmt_h *fmth, void *arg);
+/** appender_defer(), then doneh(err, arg) once the line is durable. */
+int  appender_defer_then(struct appender *ap, appender_fmt_h *fmth,
+			 appender_done_h *doneh, void *arg);
 /** Queue a rewrite: what fmth formats becomes the whole file (written
  *  to path.tmp, fsync'ed and renamed over it); later bytes follow it. */
 int  appender_rewrite(struct appender *ap, appender_fmt_h *fmth, void *arg);

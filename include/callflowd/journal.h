@@ -28,6 +28,7 @@
 
 struct cdata;
 struct crecord_info;
+struct crsnap;
 struct journal;
 struct records;
 
@@ -52,6 +53,14 @@ int  journal_start(struct journal *j, struct cdata *cd,
 		   const struct crecord_info *info, const char *flow_name);
 /** Write the contact's record now if it changed since the last line. */
 void journal_update(struct journal *j, const char *contact_id);
+/**
+ * Write the contact's final record (snap) and forget the contact once the
+ * record is on disk, not before: a crash in between leaves it journaled,
+ * and recovery finds its record already written. From this call on the
+ * contact's info is no longer read (the contact may go).
+ */
+int  journal_finish(struct journal *j, const char *contact_id,
+		    struct crsnap *snap);
 /** The contact's record was written: forget it. */
 void journal_end(struct journal *j, const char *contact_id);
 /** Rewrite the journal once it grew by bytes (0: the default, 8 MiB). */

@@ -83,8 +83,13 @@ int  records_write(struct records *rec, const struct cdata *cd,
 /** Freeze a record (redactions applied) to write now or later. */
 int  records_snap(struct records *rec, struct crsnap **snapp,
 		  const struct cdata *cd, const struct crecord_info *info);
-/** Append a frozen record (referenced until it is written). */
-int  records_write_snap(struct records *rec, struct crsnap *snap);
+/** On the loop thread once a record is on disk (err 0) or lost (err). */
+typedef void (records_done_h)(int err, void *arg);
+/** Append a frozen record (referenced until it is written); doneh (may
+ *  be NULL) is told when it is durable; arg (a mem object or NULL) is
+ *  referenced until then. */
+int  records_write_snap(struct records *rec, struct crsnap *snap,
+			records_done_h *doneh, void *arg);
 /** Run the loop until every queued line is on disk (or ms elapsed). */
 void records_flush(struct records *rec, uint32_t ms);
 /** Records queued (written or about to be). */

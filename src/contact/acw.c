@@ -16,6 +16,7 @@
 #include <callflowd/app.h>
 #include <callflowd/cdata.h>
 #include <callflowd/crsnap.h>
+#include <callflowd/journal.h>
 #include <callflowd/log.h>
 #include <callflowd/records.h>
 #include <callflowd/util.h>
@@ -103,7 +104,7 @@ static void write_revision(struct app *app, struct acwent *e,
 
 	err = crsnap_acw_end(&rev, e->snap, end_ms);
 	if (!err)
-		err = records_write_snap(app->records, rev);
+		err = records_write_snap(app->records, rev, NULL, NULL);
 	if (err)
 		log_error("contact %s: record with the end of agent %s's "
 			  "after-contact work not written: %m",
@@ -166,8 +167,11 @@ int acw_write_record(struct app *app, const struct contact *c,
 		e = mem_deref(e);
 	}
 	err = records_snap(app->records, &snap, c->cd, info);
-	if (!err)
-		err = records_write_snap(app->records, snap);
+	/* the journal lets the contact go once its record is on disk */
+	if (!err && app->journal)
+		err = journal_finish(app->journal, c->cd->contact_id, snap);
+	else if (!err)
+		err = records_write_snap(app->records, snap, NULL, NULL);
 	/* going on: kept to write the record again when it ends */
 	if (!err && e && !e->snap)
 		e->snap = mem_ref(snap);

@@ -54,7 +54,6 @@ static void write_record(struct contact *c)
 
 	if (acw_write_record(c->app, c, &info))
 		log_error("contact %s: record not written", c->cd->contact_id);
-	journal_end(c->app->journal, c->cd->contact_id);
 }
 
 static void destructor(void *arg)

@@ -137,7 +137,8 @@ int  acw_alloc(struct acw **wp);
  *  at all (then the record says it ended as it began). */
 void acw_contact_left(struct app *app, struct contact *c);
 /** Write the contact's record (info as it will be written), with the end
- *  of its agent's ACW if known, else kept to write it again then. */
+ *  of its agent's ACW if known, else kept to write it again then; its
+ *  journal entry ends once the record is on disk. */
 int  acw_write_record(struct app *app, const struct contact *c,
 		      struct crecord_info *info);
 /** An agent changed state: a revision if its ACW just ended. */

@@ -472,7 +472,6 @@ int contact_next_segment(struct contact *c, enum initiation_method m,
 	info.flow_name = c->flow ? c->flow->name : NULL;
 	if (acw_write_record(c->app, c, &info))
 		log_error("contact %s: record not written", c->cd->contact_id);
-	journal_end(c->app->journal, c->cd->contact_id);
 	log_info("contact %s: transferred, next segment %s",
 		 c->cd->contact_id, id);
 	events_contact("transferred", c->cd, info.queue_name, reason);

@@ -451,9 +451,10 @@ static void stop(void)
 	media_close(app);
 	flowlog_flush(app->flowlog, 5000);
 	app->flowlog = mem_deref(app->flowlog);
+	/* records first: each ends its contact's journal entry on disk */
+	records_flush(app->records, 5000);
 	journal_flush(app->journal, 5000);
 	app->journal = mem_deref(app->journal);
-	records_flush(app->records, 5000);
 	app->records = mem_deref(app->records);
 	audit_flush(app->audit, 5000);
 	app->audit = mem_deref(app->audit);

@@ -17,8 +17,10 @@
 struct apitem {
 	struct le le;
 	appender_fmt_h *fmth;
+	appender_done_h *doneh;	/* once the line is on disk (or failed) */
 	void *arg;		/* referenced; released on the loop thread */
 	bool rewrite;		/* fmth's output replaces the file */
+	int err;		/* the pool job's verdict on this item */
 	struct mbuf *tail;	/* bytes queued after this item (or NULL) */
 };
 
@@ -214,6 +216,7 @@ static void write_work(void *arg)
 			err = it->fmth(out, it->arg);
 			if (!err)
 				err = rewrite_file(ap, out);
+			it->err = err;
 			if (err)
 				ap->job_err = err;
 			else
@@ -227,6 +230,7 @@ static void write_work(void *arg)
 			err = it->fmth(out, it->arg);
 			if (!err)
 				err = mbuf_write_u8(out, '\n');
+			it->err = err;
 			if (err) {
 				/* no half line: drop what it wrote */
 				out->pos = out->end = before;
@@ -249,12 +253,23 @@ static void write_work(void *arg)
 		ap->job_err = err;
 	if (fdatasync(ap->fd) && !ap->job_err)
 		ap->job_err = errno;
+	/* a failed write or sync may have lost any line of this job */
+	if (ap->job_err) {
+		LIST_FOREACH(&ap->initems, le) {
+			struct apitem *it = le->data;
+
+			if (!it->err)
+				it->err = ap->job_err;
+		}
+	}
 }
 
 static void start_job(struct appender *ap);
 
 static void job_finish(struct appender *ap)
 {
+	struct list done;
+
 	ap->failures += ap->job_fmt_fail + (ap->job_err ? 1 : 0);
 	if (ap->job_fmt_fail)
 		log_error("appender: %u line%s for %s could not be formatted",
@@ -267,7 +282,14 @@ static void job_finish(struct appender *ap)
 	}
 	ap->bytes += ap->job_bytes;
 	mbuf_reset(ap->inflight);
-	list_flush(&ap->initems);
+	/* taken out first: a done handler may queue (and start) more */
+	list_init(&done);
+	while (!list_isempty(&ap->initems)) {
+		struct le *le = list_head(&ap->initems);
+
+		list_unlink(le);
+		list_append(&done, le, le->data);
+	}
 	/* the output buffer keeps no more than a burst's worth */
 	if (ap->out->size > (1u << 20)) {
 		struct mbuf *mb = mbuf_alloc(4096);
@@ -280,6 +302,16 @@ static void job_finish(struct appender *ap)
 	else {
 		mbuf_rewind(ap->out);
 	}
+
+	/* each line's owner learns it is on disk, in queue order */
+	while (!list_isempty(&done)) {
+		struct apitem *it = list_head(&done)->data;
+
+		list_unlink(&it->le);
+		if (it->doneh)
+			it->doneh(it->err, it->arg);
+		mem_deref(it);
+	}
 }
 
 static void write_done(int err, void *arg)
@@ -288,9 +320,16 @@ static void write_done(int err, void *arg)
 
 	ap->busy = false;
 	if (err) {
+		struct le *le;
+
 		ap->last_err = err;
 		log_error("appender: write to %s did not run: %m", ap->path,
 			  err);
+		LIST_FOREACH(&ap->initems, le) {
+			struct apitem *it = le->data;
+
+			it->err = err;
+		}
 	}
 	job_finish(ap);
 	/* next job first: it takes its own reference before ours goes */
@@ -387,8 +426,8 @@ int appender_line(struct appender *ap, const char *text)
 	return 0;
 }
 
-static int queue_item(struct appender *ap, appender_fmt_h *fmth, void *arg,
-		      bool rewrite)
+static int queue_item(struct appender *ap, appender_fmt_h *fmth,
+		      appender_done_h *doneh, void *arg, bool rewrite)
 {
 	struct apitem *it;
 
@@ -398,6 +437,7 @@ static int queue_item(struct appender *ap, appender_fmt_h *fmth, void *arg,
 	if (!it)
 		return ENOMEM;
 	it->fmth = fmth;
+	it->doneh = doneh;
 	it->arg = mem_ref(arg);
 	it->rewrite = rewrite;
 	list_append(&ap->items, &it->le, it);
@@ -407,12 +447,18 @@ static int queue_item(struct appender *ap, appender_fmt_h *fmth, void *arg,
 
 int appender_defer(struct appender *ap, appender_fmt_h *fmth, void *arg)
 {
-	return queue_item(ap, fmth, arg, false);
+	return queue_item(ap, fmth, NULL, arg, false);
+}
+
+int appender_defer_then(struct appender *ap, appender_fmt_h *fmth,
+			appender_done_h *doneh, void *arg)
+{
+	return queue_item(ap, fmth, doneh, arg, false);
 }
 
 int appender_rewrite(struct appender *ap, appender_fmt_h *fmth, void *arg)
 {
-	return queue_item(ap, fmth, arg, true);
+	return queue_item(ap, fmth, NULL, arg, true);
 }
 
 bool appender_idle(const struct appender *ap)

@@ -44,6 +44,13 @@ struct jentry {
 	const struct crecord_info *info;
 	char *flow;
 	struct crsnap *last;		/* the last Record queued */
+	bool finishing;			/* final record queued: info is gone */
+};
+
+/* The final record of a contact on its way to disk. */
+struct jfin {
+	struct journal *j;
+	char id[40];
 };
 
 /* A start or update line, formatted on the pool from its snapshot. */
@@ -430,6 +437,8 @@ static int write_update(struct journal *j, struct jentry *e, bool force)
 	struct crsnap *s = NULL;
 	int err;
 
+	if (e->finishing)
+		return 0;
 	err = snap(j, &s, e);
 	if (err)
 		return err;
@@ -644,6 +653,51 @@ void journal_compact_at(struct journal *j, uint64_t bytes)
 {
 	if (j)
 		j->compact_bytes = bytes ? bytes : COMPACT_BYTES;
+}
+
+static void jfin_destructor(void *arg)
+{
+	struct jfin *f = arg;
+
+	mem_deref(f->j);
+}
+
+static void record_durable(int err, void *arg)
+{
+	struct jfin *f = arg;
+
+	if (err) {
+		log_error("journal: contact %s: its record may not be on disk "
+			  "(%m); it stays in the journal, so the next start "
+			  "writes one", f->id, err);
+		return;
+	}
+	journal_end(f->j, f->id);
+}
+
+int journal_finish(struct journal *j, const char *contact_id,
+		   struct crsnap *snap)
+{
+	struct jentry *e;
+	struct jfin *f;
+	int err;
+
+	if (!j || !contact_id || !snap)
+		return EINVAL;
+	/* the contact may go now: nothing of it is read any more */
+	e = find(j, contact_id);
+	if (e) {
+		e->finishing = true;
+		e->info = NULL;
+	}
+	f = mem_zalloc(sizeof(*f), jfin_destructor);
+	if (!f)
+		return ENOMEM;
+	f->j = mem_ref(j);
+	str_ncpy(f->id, contact_id, sizeof(f->id));
+	err = records_write_snap(j->rec, snap, record_durable, f);
+	mem_deref(f);
+	return err;
 }
 
 uint32_t journal_live(const struct journal *j)

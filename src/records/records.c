@@ -142,19 +142,54 @@ int records_encode(struct records *rec, char **jsonp, const struct cdata *cd,
 	return err;
 }
 
-/* pool thread: the record line from its snapshot */
-static int print_snap(struct mbuf *mb, void *arg)
+/* A record on its way: the snapshot, and who wants to know it is on
+ * disk. */
+struct rwrite {
+	struct crsnap *snap;
+	records_done_h *doneh;
+	void *arg;
+};
+
+static void rwrite_destructor(void *arg)
 {
-	return crsnap_print(mb, arg);
+	struct rwrite *w = arg;
+
+	mem_deref(w->snap);
+	mem_deref(w->arg);
 }
 
-int records_write_snap(struct records *rec, struct crsnap *snap)
+/* pool thread: the record line from its snapshot */
+static int print_rwrite(struct mbuf *mb, void *arg)
 {
+	const struct rwrite *w = arg;
+
+	return crsnap_print(mb, w->snap);
+}
+
+static void rwrite_done(int err, void *arg)
+{
+	struct rwrite *w = arg;
+
+	if (w->doneh)
+		w->doneh(err, w->arg);
+}
+
+int records_write_snap(struct records *rec, struct crsnap *snap,
+		       records_done_h *doneh, void *arg)
+{
+	struct rwrite *w;
 	int err;
 
 	if (!rec || !snap)
 		return EINVAL;
-	err = appender_defer(rec->ap, print_snap, snap);
+	w = mem_zalloc(sizeof(*w), rwrite_destructor);
+	if (!w)
+		return ENOMEM;
+	w->snap = mem_ref(snap);
+	w->doneh = doneh;
+	w->arg = mem_ref(arg);
+	err = appender_defer_then(rec->ap, print_rwrite, rwrite_done, w);
+	mem_deref(w);
 	if (!err)
 		++rec->written;
 	return err;
@@ -169,7 +204,7 @@ int records_write(struct records *rec, const struct cdata *cd,
 	/* a few microseconds here; the JSON is made on the pool */
 	err = records_snap(rec, &snap, cd, info);
 	if (!err)
-		err = records_write_snap(rec, snap);
+		err = records_write_snap(rec, snap, NULL, NULL);
 	mem_deref(snap);
 	return err;
 }

@@ -13,6 +13,7 @@
 #include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/config.h>
+#include <callflowd/crsnap.h>
 #include <callflowd/journal.h>
 #include <callflowd/loop.h>
 #include <callflowd/records.h>
@@ -359,6 +360,84 @@ TEST(rewrite_keeps_live_contacts)
 
 	for (i = 0; i < 3; i++)
 		mem_deref(cd[i]);
+	mem_deref(rec);
+	loop_close();
+	rmrf(dir);
+}
+
+/* The final record: the contact leaves the journal once it is on disk,
+ * and stays journaled when it could not be written. */
+TEST(finish_ends_once_the_record_is_on_disk)
+{
+	char dir[] = "/tmp/cfd-jr-XXXXXX", path[160], rpath[160];
+	struct crecord_info info;
+	struct cdata *cd = NULL;
+	struct records *rec = NULL;
+	struct journal *j = NULL;
+	struct crsnap *snap = NULL;
+	char *text;
+	int i;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	snprintf(path, sizeof(path), "%s/records/journal.jsonl", dir);
+	snprintf(rpath, sizeof(rpath), "%s/records/contact-records.jsonl",
+		 dir);
+
+	for (i = 0; i < 2; i++) {
+		bool full = i == 1;
+
+		if (full) {
+			/* a record file that takes no byte */
+			rec = mem_deref(rec);
+			ASSERT_INT_EQ(unlink(rpath), 0);
+			ASSERT_INT_EQ(symlink("/dev/full", rpath), 0);
+		}
+		ASSERT_INT_EQ(records_alloc(&rec, dir), 0);
+		ASSERT_INT_EQ(journal_alloc(&j, dir, rec, 60000), 0);
+		ASSERT_INT_EQ(cdata_alloc(&cd, full ? "f-2" : "f-1"), 0);
+		memset(&info, 0, sizeof(info));
+		info.initiated_ms = util_now_ms();
+		ASSERT_INT_EQ(journal_start(j, cd, &info, "Main"), 0);
+
+		info.disconnected_ms = util_now_ms();
+		ASSERT_INT_EQ(records_snap(rec, &snap, cd, &info), 0);
+		ASSERT_INT_EQ(journal_finish(j, cd->contact_id, snap), 0);
+		/* the contact may go at once: the journal no longer reads it */
+		cd = mem_deref(cd);
+		memset(&info, 0xa5, sizeof(info));
+		snap = mem_deref(snap);
+		/* queued, not on disk yet: still journaled */
+		ASSERT_INT_EQ(journal_live(j), 1);
+		journal_update(j, full ? "f-2" : "f-1");
+
+		records_flush(rec, 5000);
+		journal_flush(j, 5000);
+		text = slurp(path);
+		ASSERT_NOT_NULL(text);
+		if (!full) {
+			ASSERT_INT_EQ(journal_live(j), 0);
+			ASSERT_INT_EQ(count(text, "\"Event\":\"end\""), 1);
+			free(text);
+			text = slurp(rpath);
+			ASSERT_NOT_NULL(text);
+			ASSERT_NOT_NULL(strstr(text, "\"ContactId\":\"f-1\""));
+			ASSERT_INT_EQ(records_failures(rec), 0);
+		}
+		else {
+			/* lost on the way: kept for the next start */
+			ASSERT_INT_EQ(journal_live(j), 1);
+			ASSERT_NOT_NULL(strstr(text, "\"ContactId\":\"f-2\""));
+			ASSERT_INT_EQ(count(text, "\"ContactId\":\"f-2\"}"),
+				      0);
+			ASSERT_TRUE(records_failures(rec) > 0);
+		}
+		/* start and end lines only: no update after the finish */
+		ASSERT_INT_EQ(count(text, "\"Event\":\"update\""), 0);
+		free(text);
+		j = mem_deref(j);
+	}
+
 	mem_deref(rec);
 	loop_close();
 	rmrf(dir);
