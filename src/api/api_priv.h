@@ -55,6 +55,11 @@ struct crq_today {
 	uint32_t abandoned;		/* left the queue with no agent */
 	uint32_t within_sl;		/* handled within the threshold */
 	uint64_t answer_ms_sum;		/* queue time of handled ones */
+	uint32_t talked;		/* handled, interaction time given */
+	uint64_t talk_s_sum;		/* their AgentInteractionDuration */
+	uint32_t acw_ended;		/* handled, after-contact work over */
+	uint64_t acw_s_sum;		/* their AfterContactWorkDuration */
+	uint64_t handle_s_sum;		/* their interaction + ACW (AHT) */
 };
 
 /** A request crindex_wait() held back, now that the index holds every
@@ -95,6 +100,10 @@ struct crent {
 	uint32_t idhash;
 	uint32_t queue;		/* crindex_name() of Queue.Name, 0: none */
 	uint32_t agent;		/* likewise of Agent.Username */
+	/* the index's own: the UTC day it counted in as handled (0: not),
+	 * whether its after-contact work was counted */
+	uint32_t cday;
+	bool acw_counted;
 };
 
 /** The contact at place pos (in the order of first lines), NULL past the

@@ -1,6 +1,7 @@
 /**
  * @file api_queues.c  Queues over the API: real-time figures from the
- * router, today's (UTC day) figures from the contact records.
+ * router, today's (UTC day) figures from the contact records (answer
+ * time, service level, interaction, after-contact work and handle time).
  *
  *   GET /v1/queues                  every configured queue with metrics
  *   GET /v1/queues/{name}/metrics   one queue (name, id or ARN)
@@ -43,7 +44,8 @@ static json_t *queue_json(struct app *app, struct crindex *ix,
 
 	return json_pack("{s:s, s:s?, s:I, s:I, s:f, s:I,"
 			 " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I},"
-			 " s:{s:s, s:I, s:I, s:o, s:I, s:o}}",
+			 " s:{s:s, s:I, s:I, s:o, s:I, s:o, s:o, s:I, s:o,"
+			 " s:o}}",
 		"name", cq->ident.name,
 		"id", cq->ident.id,
 		"contacts_in_queue", (json_int_t)m.contacts_in_queue,
@@ -68,7 +70,14 @@ static json_t *queue_json(struct app *app, struct crindex *ix,
 				ratio(t.answer_ms_sum, t.handled, 0.001),
 			"service_level_seconds", (json_int_t)sl_s,
 			"service_level_percent",
-				ratio(t.within_sl, t.handled, 100.0));
+				ratio(t.within_sl, t.handled, 100.0),
+			"average_interaction_seconds",
+				ratio(t.talk_s_sum, t.talked, 1.0),
+			"after_contact_work_ended", (json_int_t)t.acw_ended,
+			"average_after_contact_work_seconds",
+				ratio(t.acw_s_sum, t.acw_ended, 1.0),
+			"average_handle_time_seconds",
+				ratio(t.handle_s_sum, t.acw_ended, 1.0));
 }
 
 static void get_list(struct app *app, struct crindex *ix,

@@ -8,8 +8,9 @@
  * (after-contact work ended): it replaces the earlier one, the entry
  * keeping the place of the contact's first line so that cursors stay
  * valid. Today's queue figures (api_queues.c) are counted from each
- * contact's first line, as it is indexed: a revision does not change
- * them.
+ * contact's first line, as it is indexed, except for the end of its
+ * after-contact work: that comes from the first line that gives
+ * AfterContactWorkDuration (often a revision), counted once.
  *
  * The index is read whole, on the loop thread, when the API starts
  * (before it serves). After that, what the appender writes is read and
@@ -49,6 +50,9 @@ struct crline {
 	const char *queue;	/* Queue.Name */
 	const char *agent;	/* Agent.Username */
 	bool has_agent;		/* an Agent section: connected to one */
+	bool has_talk;		/* Agent.AgentInteractionDuration given */
+	bool has_acw;		/* Agent.AfterContactWorkDuration given */
+	uint32_t talk_s, acw_s;	/* those durations (whole seconds) */
 	uint64_t init_ms, disc_ms;
 	uint64_t enq_ms, deq_ms, conn_ms;
 };
@@ -97,6 +101,11 @@ struct crwait {
 struct qday {
 	uint64_t day;		/* UTC day number these figures are of */
 	uint32_t handled, abandoned;
+	uint32_t talked;	/* handled with AgentInteractionDuration */
+	uint32_t acw_ended;	/* handled whose after-contact work ended */
+	uint64_t talk_s;	/* AgentInteractionDuration of talked ones */
+	uint64_t acw_s;		/* AfterContactWorkDuration of acw_ended */
+	uint64_t handle_s;	/* their interaction + after-contact work */
 	uint32_t *waits;	/* queue time (ms) of each handled one */
 	size_t nwaits, capw;
 };
@@ -306,8 +315,10 @@ static uint64_t ts_of(const json_t *o, const char *key)
 	return ms;
 }
 
-/* Today's queue figures, from each contact's first line. */
-static void count_day(struct crindex *ix, uint32_t q, const struct crline *l)
+/* Today's queue figures, from each contact's first line: the UTC day
+ * it counted in as handled, 0 when it did not. */
+static uint32_t count_day(struct crindex *ix, uint32_t q,
+			  const struct crline *l)
 {
 	uint64_t left = l->conn_ms ? l->conn_ms : l->deq_ms ? l->deq_ms :
 		l->disc_ms;
@@ -315,7 +326,7 @@ static void count_day(struct crindex *ix, uint32_t q, const struct crline *l)
 	struct qday *d = &ix->days[q - 1];
 
 	if (day != util_now_ms() / DAY_MS || !left)
-		return;		/* only today's count */
+		return 0;	/* only today's count */
 	if (d->day != day) {
 		d->waits = mem_deref(d->waits);
 		memset(d, 0, sizeof(*d));
@@ -323,21 +334,59 @@ static void count_day(struct crindex *ix, uint32_t q, const struct crline *l)
 	}
 	if (!l->has_agent) {
 		++d->abandoned;
-		return;
+		return 0;
 	}
 	++d->handled;
+	if (l->has_talk) {
+		++d->talked;
+		d->talk_s += l->talk_s;
+	}
 	if (d->nwaits == d->capw) {
 		size_t cap = d->capw ? d->capw * 2 : 64;
 		uint32_t *w = grow(d->waits, cap * sizeof(*w));
 
 		if (!w)
-			return;
+			return (uint32_t)day;
 		d->waits = w;
 		d->capw = cap;
 	}
 	d->waits[d->nwaits++] = (uint32_t)(l->enq_ms && l->conn_ms > l->enq_ms ?
 		(l->conn_ms - l->enq_ms > UINT32_MAX ? UINT32_MAX :
 		 l->conn_ms - l->enq_ms) : 0);
+	return (uint32_t)day;
+}
+
+/* The end of e's after-contact work, from the first of its lines that
+ * gives the duration (its first line or a revision), into the figures
+ * of the day e counted in as handled, if they are still today's. */
+static void count_acw(struct crindex *ix, const struct crent *e,
+		      const struct crline *l)
+{
+	struct qday *d;
+
+	if (!e->cday || !e->queue)
+		return;
+	d = &ix->days[e->queue - 1];
+	if (d->day != e->cday)
+		return;		/* a day gone by */
+	++d->acw_ended;
+	d->acw_s += l->acw_s;
+	d->handle_s += (uint64_t)l->talk_s + l->acw_s;
+}
+
+/* A whole number of seconds at key of o, clamped to 0..UINT32_MAX;
+ * false when there is none. */
+static bool secs_of(uint32_t *sp, const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	double x;
+
+	if (!json_is_number(v))
+		return false;
+	x = json_number_value(v);
+	*sp = x <= 0 ? 0 : x >= (double)UINT32_MAX ? UINT32_MAX :
+		(uint32_t)x;
+	return true;
 }
 
 /* What the index takes of record r: EINVAL when r is no record. */
@@ -361,11 +410,15 @@ static int parse_line(struct crline *l, const json_t *r)
 	l->enq_ms = ts_of(queue, "EnqueueTimestamp");
 	l->deq_ms = ts_of(queue, "DequeueTimestamp");
 	l->conn_ms = ts_of(agent, "ConnectedToAgentTimestamp");
+	l->has_talk = secs_of(&l->talk_s, agent, "AgentInteractionDuration");
+	l->has_acw = secs_of(&l->acw_s, agent, "AfterContactWorkDuration");
 	return 0;
 }
 
 /* Index one record line: a new contact, or a revision of a known one
- * (the newest line wins; the place and today's figures stay). */
+ * (the newest line wins; the place stays; today's figures count the
+ * contact from its first line, its after-contact work once, from the
+ * first line that has it). */
 static void apply_line(struct crindex *ix, const struct crline *l)
 {
 	uint32_t h = hash_joaat_str(l->id);
@@ -386,6 +439,14 @@ static void apply_line(struct crindex *ix, const struct crline *l)
 		e = add(ix, slot, l->id, h);
 		if (!e)
 			return;
+		e->queue = intern(ix, l->queue);
+		if (e->queue)
+			e->cday = count_day(ix, e->queue, l);
+	}
+	/* before e->queue follows the newest line: the queue it counted in */
+	if (l->has_acw && !e->acw_counted) {
+		e->acw_counted = true;
+		count_acw(ix, e, l);
 	}
 	e->off = l->off;
 	e->len = l->len;
@@ -393,8 +454,6 @@ static void apply_line(struct crindex *ix, const struct crline *l)
 	e->disc_ms = l->disc_ms;
 	e->queue = intern(ix, l->queue);
 	e->agent = intern(ix, l->agent);
-	if (!found && e->queue)
-		count_day(ix, e->queue, l);
 }
 
 /* -- catching up: read and parse on the pool, merge on the loop -- */
@@ -818,6 +877,11 @@ void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 		return;
 	t->handled = d->handled;
 	t->abandoned = d->abandoned;
+	t->talked = d->talked;
+	t->talk_s_sum = d->talk_s;
+	t->acw_ended = d->acw_ended;
+	t->acw_s_sum = d->acw_s;
+	t->handle_s_sum = d->handle_s;
 	for (i = 0; i < d->nwaits; i++) {
 		t->answer_ms_sum += d->waits[i];
 		if (d->waits[i] <= sl_ms)

@@ -42,7 +42,11 @@ def iso(dt):
         "%03dZ" % (dt.microsecond // 1000)
 
 
-def record(n, init, disc, queue=None, agent=None, wait=0):
+def record(n, init, disc, queue=None, agent=None, wait=0, talk=True,
+           acw=None):
+    """A contact record; with an agent, AgentInteractionDuration unless
+    talk is false (records older than it), and with acw (seconds) the ACW
+    already over when it was written."""
     r = {"ContactId": "00000000-0000-4000-8000-%012d" % n,
          "Channel": "VOICE", "InitiationMethod": "INBOUND",
          "InitiationTimestamp": iso(init),
@@ -57,6 +61,15 @@ def record(n, init, disc, queue=None, agent=None, wait=0):
         if agent:
             r["Agent"] = {"Username": agent, "ARN": None,
                           "ConnectedToAgentTimestamp": iso(deq)}
+            if talk:
+                r["Agent"]["AgentInteractionDuration"] = round(
+                    (disc - deq).total_seconds())
+            if acw is not None:
+                r["Agent"].update({
+                    "AfterContactWorkStartTimestamp": iso(disc),
+                    "AfterContactWorkEndTimestamp": iso(
+                        disc + datetime.timedelta(seconds=acw)),
+                    "AfterContactWorkDuration": acw})
     return r
 
 
@@ -74,8 +87,11 @@ def seed():
     start = now - datetime.timedelta(seconds=50)
     if start.date() != now.date():
         start = now.replace(hour=0, minute=0, second=0)
-    recs.append(record(7, start, now, "Sales", "agent1", wait=5))
-    recs.append(record(8, start, now, "Sales", "agent2", wait=30))
+    # 7: no after-contact work (duration 0 in its only line); 8: a record
+    # from before AgentInteractionDuration
+    recs.append(record(7, start, now, "Sales", "agent1", wait=5, acw=0))
+    recs.append(record(8, start, now, "Sales", "agent2", wait=30,
+                       talk=False))
     recs.append(record(9, start, now, "Sales", None, wait=12))
     return recs
 
@@ -219,6 +235,17 @@ class Records(unittest.TestCase):
         self.assertAlmostEqual(m["today"]["service_level_percent"],
                                100.0 * sum(w <= 10 for w in waits) /
                                len(waits), places=2)
+        # 7 gives its interaction and ACW (0 s); 8 neither
+        r7 = today[0]["Agent"]
+        self.assertEqual(m["today"]["after_contact_work_ended"], 1)
+        for key, want in (("average_interaction_seconds",
+                           r7["AgentInteractionDuration"]),
+                          ("average_after_contact_work_seconds", 0),
+                          ("average_handle_time_seconds",
+                           r7["AgentInteractionDuration"])):
+            self.assertAlmostEqual(m["today"][key], want, places=2,
+                                   msg=key)
+        check_today(self, self.d, self.seeded)
         self.assertEqual(m["contacts_in_queue"], 0)
         self.assertEqual(m["contacts_scheduled"], 0)
         self.assertEqual(m["agents"]["online"], 0)   # agent1 is Offline
@@ -418,6 +445,7 @@ class Revisions(unittest.TestCase):
     def test_revision_appended_while_running(self):
         self.check_list_and_filters()
         first = [r for r in self.lines if r["ContactId"].endswith("8")][0]
+        before = self.d.http("GET", "/v1/queues/Sales/metrics")[1]["today"]
         rev = revised(first, 20)
         self.append(rev)
         code, doc = self.d.http("GET", "/v1/contact-records/" +
@@ -425,6 +453,15 @@ class Revisions(unittest.TestCase):
         self.assertEqual((code, doc), (200, rev))
         self.check_list_and_filters()
         self.check_today()
+        # its ACW ended: counted now, once, in the day's averages
+        after = self.d.http("GET", "/v1/queues/Sales/metrics")[1]["today"]
+        self.assertEqual(after["after_contact_work_ended"],
+                         before["after_contact_work_ended"] + 1)
+        self.assertEqual(after["handled"], before["handled"])
+        self.append(revised(first, 50))
+        self.check_today()
+        again = self.d.http("GET", "/v1/queues/Sales/metrics")[1]["today"]
+        self.assertEqual(again, after)
         # a new contact after it comes last; its revision keeps it there
         new = dict(first, ContactId="00000000-0000-4000-8000-000000000010")
         self.append(new)
@@ -435,15 +472,54 @@ class Revisions(unittest.TestCase):
         self.check_today()
 
 
+def mean(v):
+    return sum(v) / len(v) if v else None
+
+
+def today_handling(lines, queue):
+    """(interaction seconds of today's handled contacts of queue that give
+    it, [(interaction, ACW) of those whose ACW ended]): each contact from
+    its first line, its ACW from the first line giving the duration."""
+    today = datetime.datetime.utcnow().strftime("%Y-%m-%d")
+    first, acw = {}, {}
+    for r in lines:
+        first.setdefault(r["ContactId"], r)
+        a = r.get("Agent") or {}
+        if "AfterContactWorkDuration" in a:
+            acw.setdefault(r["ContactId"], a)
+    handled = [r for r in first.values() if r.get("Agent") and
+               r["Queue"] and r["Queue"]["Name"] == queue and
+               r["DisconnectTimestamp"].startswith(today)]
+    talk = [r["Agent"]["AgentInteractionDuration"] for r in handled
+            if "AgentInteractionDuration" in r["Agent"]]
+    ended = [(acw[r["ContactId"]].get("AgentInteractionDuration", 0),
+              acw[r["ContactId"]]["AfterContactWorkDuration"])
+             for r in handled if r["ContactId"] in acw]
+    return talk, ended
+
+
 def check_today(test, d, lines):
     for queue in ("Sales", "Support"):
         waits, abandoned = today_waits(lines, queue)
+        talk, ended = today_handling(lines, queue)
         code, m = d.http("GET", "/v1/queues/%s/metrics" % queue)
         test.assertEqual(code, 200, m)
-        test.assertEqual(m["today"]["handled"], len(waits), queue)
-        test.assertEqual(m["today"]["abandoned"], abandoned, queue)
-        test.assertAlmostEqual(m["today"]["average_answer_seconds"],
-                               sum(waits) / len(waits), places=2)
+        t = m["today"]
+        test.assertEqual(t["handled"], len(waits), queue)
+        test.assertEqual(t["abandoned"], abandoned, queue)
+        for key, want in (
+                ("average_answer_seconds", mean(waits)),
+                ("average_interaction_seconds", mean(talk)),
+                ("average_after_contact_work_seconds",
+                 mean([a for _, a in ended])),
+                ("average_handle_time_seconds",
+                 mean([i + a for i, a in ended]))):
+            if want is None:
+                test.assertIsNone(t[key], (queue, key))
+            else:
+                test.assertAlmostEqual(t[key], want, places=2,
+                                       msg=(queue, key))
+        test.assertEqual(t["after_contact_work_ended"], len(ended), queue)
 
 
 class Backlog(unittest.TestCase):

@@ -1,7 +1,8 @@
 /*
  * The contact-record index of the API (src/api/crindex.c): a later
  * line with the same ContactId replaces the earlier one, each contact is
- * counted once (today's queue figures from its first line), ContactIds
+ * counted once (today's queue figures from its first line, its
+ * after-contact work from the first line that has it), ContactIds
  * with the same hash stay two contacts, lines that are not records are
  * skipped, and what is appended later is caught up with.
  */
@@ -25,11 +26,16 @@ static void id_of(char *buf, size_t sz, unsigned n)
 	snprintf(buf, sz, "00000000-0000-4000-8000-%012u", n);
 }
 
+enum { NO_ACW = -1 };
+
 /* A record line of a contact queued in queue; with an agent it was
- * answered after wait_s, acw_s > 0 makes it the after-contact-work
- * revision (a later LastUpdateTimestamp). Times are today's. */
+ * answered after wait_s and talked until the hang-up a minute after it
+ * started (AgentInteractionDuration 59 - wait_s); acw_s >= 0 gives its
+ * after-contact work (AfterContactWorkEndTimestamp, ...Duration and a
+ * later LastUpdateTimestamp, as the revision has them), NO_ACW none.
+ * Times are today's. */
 static void line_of(char *buf, size_t sz, const char *id, const char *queue,
-		    const char *agent, unsigned wait_s, unsigned acw_s)
+		    const char *agent, unsigned wait_s, int acw_s)
 {
 	uint64_t now = util_now_ms(), day = now / 86400000 * 86400000;
 	uint64_t base = now - 120000 < day ? day : now - 120000;
@@ -40,10 +46,11 @@ static void line_of(char *buf, size_t sz, const char *id, const char *queue,
 	util_iso8601(enq, sizeof(enq), base + 1000);
 	util_iso8601(conn, sizeof(conn), base + 1000 + wait_s * 1000);
 	util_iso8601(disc, sizeof(disc), base + 60000);
-	util_iso8601(upd, sizeof(upd), base + 60000 + acw_s * 1000);
-	if (acw_s)
+	util_iso8601(upd, sizeof(upd), base + 60000 +
+		     (acw_s > 0 ? (uint64_t)acw_s * 1000 : 0));
+	if (acw_s >= 0)
 		snprintf(acw, sizeof(acw), ", \"AfterContactWorkEndTimestamp\""
-			 ": \"%s\", \"AfterContactWorkDuration\": %u", upd,
+			 ": \"%s\", \"AfterContactWorkDuration\": %d", upd,
 			 acw_s);
 	if (agent)
 		snprintf(buf, sz, "{\"ContactId\": \"%s\", "
@@ -52,8 +59,10 @@ static void line_of(char *buf, size_t sz, const char *id, const char *queue,
 			 "\"LastUpdateTimestamp\": \"%s\", "
 			 "\"Queue\": {\"Name\": \"%s\", \"EnqueueTimestamp\": "
 			 "\"%s\"}, \"Agent\": {\"Username\": \"%s\", "
-			 "\"ConnectedToAgentTimestamp\": \"%s\"%s}}\n",
-			 id, init, disc, upd, queue, enq, agent, conn, acw);
+			 "\"ConnectedToAgentTimestamp\": \"%s\", "
+			 "\"AgentInteractionDuration\": %u%s}}\n",
+			 id, init, disc, upd, queue, enq, agent, conn,
+			 59 - wait_s, acw);
 	else
 		snprintf(buf, sz, "{\"ContactId\": \"%s\", "
 			 "\"InitiationTimestamp\": \"%s\", "
@@ -153,16 +162,16 @@ TEST(revision_replaces_and_counts_once)
 	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
 	ASSERT_INT_EQ(loop_init(), 0);
 	id_of(id, sizeof(id), 1);
-	line_of(line, sizeof(line), id, "Sales", "agent1", 5, 0);
+	line_of(line, sizeof(line), id, "Sales", "agent1", 5, NO_ACW);
 	err |= append(path, line);
 	id_of(id, sizeof(id), 2);
-	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, NO_ACW);
 	err |= append(path, line);
 	id_of(id, sizeof(id), 1);
 	line_of(line, sizeof(line), id, "Sales", "agent1", 5, 30);
 	err |= append(path, line);
 	id_of(id, sizeof(id), 3);
-	line_of(line, sizeof(line), id, "Sales", "agent2", 40, 0);
+	line_of(line, sizeof(line), id, "Sales", "agent2", 40, NO_ACW);
 	err |= append(path, line);
 	ASSERT_INT_EQ(err, 0);
 
@@ -197,12 +206,92 @@ TEST(revision_replaces_and_counts_once)
 
 	/* a new contact after it is a fourth */
 	id_of(id, sizeof(id), 4);
-	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, NO_ACW);
 	ASSERT_INT_EQ(append(path, line), 0);
 	ASSERT_TRUE(catch_up(ix));
 	ASSERT_INT_EQ(crindex_count(ix), 4);
 	crindex_today(ix, "Sales", 10000, &t);
 	ASSERT_INT_EQ(t.abandoned, 2);
+
+	ix = mem_deref(ix);
+	loop_close();
+	(void)unlink(path);
+}
+
+/* Handle time: interaction from each handled contact's first line,
+ * after-contact work (and interaction + ACW) from the first line that
+ * gives AfterContactWorkDuration, often a revision appended later;
+ * later revisions do not count it again. */
+TEST(handle_time_from_the_first_acw_line)
+{
+	static const struct {
+		unsigned n;
+		const char *queue, *agent;
+		unsigned wait_s;
+		int acw_s;
+	} first[] = {
+		{1, "Sales", "agent1", 5, NO_ACW},	/* ACW still on */
+		{2, "Sales", NULL, 0, NO_ACW},		/* abandoned */
+		{3, "Sales", "agent2", 40, 0},		/* no ACW at all */
+		{4, "Sales", "agent1", 9, 10},		/* ACW over before */
+		{4, "Sales", "agent1", 9, 99},		/* not again */
+		{5, "Support", "agent1", 1, NO_ACW},
+	}, later[] = {
+		{1, "Sales", "agent1", 5, 30},		/* the revision */
+		{1, "Sales", "agent1", 5, 45},		/* not again */
+		{3, "Sales", "agent2", 40, 7},		/* not again */
+	};
+	char path[64], line[1024], id[64];
+	struct crindex *ix = NULL;
+	struct crq_today t;
+	size_t i;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	ASSERT_INT_EQ(loop_init(), 0);
+	for (i = 0; i < ARRAY_SIZE(first); i++) {
+		id_of(id, sizeof(id), first[i].n);
+		line_of(line, sizeof(line), id, first[i].queue,
+			first[i].agent, first[i].wait_s, first[i].acw_s);
+		err |= append(path, line);
+	}
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+
+	/* interaction 54 + 19 + 50; ACW over for 3 (0 s) and 4 (10 s) */
+	crindex_today(ix, "Sales", 20000, &t);
+	ASSERT_INT_EQ(t.handled, 3);
+	ASSERT_INT_EQ(t.abandoned, 1);
+	ASSERT_INT_EQ(t.talked, 3);
+	ASSERT_INT_EQ(t.talk_s_sum, 123);
+	ASSERT_INT_EQ(t.acw_ended, 2);
+	ASSERT_INT_EQ(t.acw_s_sum, 10);
+	ASSERT_INT_EQ(t.handle_s_sum, 19 + 0 + 50 + 10);
+
+	for (i = 0; i < ARRAY_SIZE(later); i++) {
+		id_of(id, sizeof(id), later[i].n);
+		line_of(line, sizeof(line), id, later[i].queue,
+			later[i].agent, later[i].wait_s, later[i].acw_s);
+		err |= append(path, line);
+	}
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_TRUE(catch_up(ix));
+	ASSERT_INT_EQ(crindex_count(ix), 5);
+
+	/* 1's ACW (30 s) came with its revision, once */
+	crindex_today(ix, "Sales", 20000, &t);
+	ASSERT_INT_EQ(t.handled, 3);
+	ASSERT_INT_EQ(t.talked, 3);
+	ASSERT_INT_EQ(t.talk_s_sum, 123);
+	ASSERT_INT_EQ(t.acw_ended, 3);
+	ASSERT_INT_EQ(t.acw_s_sum, 40);
+	ASSERT_INT_EQ(t.handle_s_sum, 79 + 54 + 30);
+
+	crindex_today(ix, "Support", 20000, &t);
+	ASSERT_INT_EQ(t.handled, 1);
+	ASSERT_INT_EQ(t.talk_s_sum, 58);
+	ASSERT_INT_EQ(t.acw_ended, 0);
+	ASSERT_INT_EQ(t.handle_s_sum, 0);
 
 	ix = mem_deref(ix);
 	loop_close();
@@ -219,9 +308,9 @@ TEST(same_hash_is_not_same_contact)
 
 	ASSERT_INT_EQ(hash_joaat_str(ID_A), hash_joaat_str(ID_B));
 	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
-	line_of(line, sizeof(line), ID_A, "Sales", "agent1", 5, 0);
+	line_of(line, sizeof(line), ID_A, "Sales", "agent1", 5, NO_ACW);
 	err |= append(path, line);
-	line_of(line, sizeof(line), ID_B, "Support", "agent2", 5, 0);
+	line_of(line, sizeof(line), ID_B, "Support", "agent2", 5, NO_ACW);
 	err |= append(path, line);
 	line_of(line, sizeof(line), ID_A, "Sales", "agent1", 5, 20);
 	err |= append(path, line);
@@ -253,7 +342,7 @@ TEST(lines_that_are_not_records)
 	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
 	ASSERT_INT_EQ(loop_init(), 0);
 	id_of(id, sizeof(id), 1);
-	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, NO_ACW);
 	err |= append(path, line);
 	err |= append(path, "{torn line from a crash\n");
 	err |= append(path, "[1, 2]\n\n42\n");
@@ -271,7 +360,7 @@ TEST(lines_that_are_not_records)
 
 	/* a line still being written is not indexed until it ends */
 	id_of(id, sizeof(id), 2);
-	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, NO_ACW);
 	line[strlen(line) - 1] = '\0';
 	ASSERT_INT_EQ(append(path, line), 0);
 	ASSERT_TRUE(catch_up(ix));
@@ -302,7 +391,7 @@ TEST(many_contacts_and_revisions)
 	for (i = 0; i < N; i++) {
 		id_of(id, sizeof(id), i);
 		line_of(line, sizeof(line), id, i % 2 ? "Sales" : "Support",
-			"agent1", 1, 0);
+			"agent1", 1, NO_ACW);
 		fputs(line, fp);
 	}
 	for (i = 0; i < N; i += 2) {
@@ -341,10 +430,10 @@ TEST(lines_read_back_as_stored)
 
 	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
 	id_of(id, sizeof(id), 1);
-	line_of(first, sizeof(first), id, "Sales", "agent1", 5, 0);
+	line_of(first, sizeof(first), id, "Sales", "agent1", 5, NO_ACW);
 	line_of(rev, sizeof(rev), id, "Sales", "agent1", 5, 30);
 	id_of(id, sizeof(id), 2);
-	line_of(other, sizeof(other), id, "Support", NULL, 0, 0);
+	line_of(other, sizeof(other), id, "Support", NULL, 0, NO_ACW);
 	err |= append(path, first);
 	err |= append(path, other);
 	err |= append(path, rev);
@@ -390,10 +479,10 @@ TEST(replaced_file_is_indexed_anew)
 	ASSERT_INT_EQ(loop_init(), 0);
 	snprintf(other, sizeof(other), "%s.new", path);
 	id_of(id, sizeof(id), 1);
-	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, NO_ACW);
 	err |= append(path, line);
 	id_of(id, sizeof(id), 2);
-	line_of(line, sizeof(line), id, "Sales", NULL, 0, 0);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, NO_ACW);
 	err |= append(path, line);
 	ASSERT_INT_EQ(err, 0);
 	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
@@ -402,7 +491,7 @@ TEST(replaced_file_is_indexed_anew)
 	/* rotated: a new file in its place holds one other contact; until
 	 * the index catches up, lines are not read back from it */
 	id_of(id, sizeof(id), 3);
-	line_of(line, sizeof(line), id, "Support", "agent1", 1, 0);
+	line_of(line, sizeof(line), id, "Support", "agent1", 1, NO_ACW);
 	ASSERT_INT_EQ(append(other, line), 0);
 	ASSERT_INT_EQ(rename(other, path), 0);
 	ASSERT_INT_EQ(crindex_open(&fd, ix), ESTALE);
@@ -467,7 +556,7 @@ static int write_many(const char *path, unsigned n0, unsigned n1)
 		return errno;
 	for (i = n0; i < n1; i++) {
 		id_of(id, sizeof(id), i);
-		line_of(line, sizeof(line), id, "Sales", "agent1", 3, 0);
+		line_of(line, sizeof(line), id, "Sales", "agent1", 3, NO_ACW);
 		fputs(line, fp);
 	}
 	return fclose(fp) ? EIO : 0;
