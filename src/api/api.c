@@ -67,6 +67,24 @@ void api_reply_json(struct http_conn *conn, uint16_t scode, json_t *j)
 	free(text);
 }
 
+/* Reply with body, a JSON document already encoded: copied once into
+ * the reply, no parse or dump. */
+void api_reply_body(struct http_conn *conn, uint16_t scode,
+		    const struct mbuf *body)
+{
+	if (!body) {
+		api_reply_error(conn, 500, "no reply body");
+		return;
+	}
+	if (conn == audited.conn)
+		audited.status = scode;
+	(void)http_reply(conn, scode, reason_of(scode),
+			 "Content-Type: application/json\r\n"
+			 "Content-Length: %zu\r\n"
+			 "\r\n"
+			 "%b", body->end, body->buf, body->end);
+}
+
 void api_reply_error(struct http_conn *conn, uint16_t scode,
 		     const char *msg)
 {

@@ -13,6 +13,10 @@ struct app;
 
 /** Reply with a JSON document (takes the reference to j). */
 void api_reply_json(struct http_conn *conn, uint16_t scode, json_t *j);
+/** Reply with body, a JSON document already encoded (from its start to
+ *  its end), as it is; 500 when body is NULL. */
+void api_reply_body(struct http_conn *conn, uint16_t scode,
+		    const struct mbuf *body);
 /** {"error": msg} with the status. */
 void api_reply_error(struct http_conn *conn, uint16_t scode,
 		     const char *msg);

@@ -263,16 +263,6 @@ static int parse_filter(struct filter *f, struct crindex *ix,
 	return 0;
 }
 
-/* A 200 with body mb, already JSON: copied once into the reply. */
-static void reply_body(struct http_conn *conn, const struct mbuf *mb)
-{
-	(void)http_reply(conn, 200, "OK",
-			 "Content-Type: application/json\r\n"
-			 "Content-Length: %zu\r\n"
-			 "\r\n"
-			 "%b", mb->end, mb->buf, mb->end);
-}
-
 /* Reading lines back failed: err from crindex_open() or _line(). */
 static void reply_unread(struct crindex *ix, struct http_conn *conn,
 			 int err)
@@ -351,7 +341,7 @@ static void get_list(struct crindex *ix, struct http_conn *conn,
 	if (err)
 		reply_unread(ix, conn, err);
 	else
-		reply_body(conn, mb);
+		api_reply_body(conn, 200, mb);
 	mem_deref(mb);
 }
 
@@ -380,7 +370,7 @@ static void get_one(struct crindex *ix, struct http_conn *conn,
 	if (err)
 		reply_unread(ix, conn, err);
 	else
-		reply_body(conn, mb);
+		api_reply_body(conn, 200, mb);
 	mem_deref(mb);
 }
 
