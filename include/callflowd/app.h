@@ -59,6 +59,7 @@ struct app {
 	struct journal *journal;	/* live-contact journal (journal.h) */
 	struct acw *acw;		/* agents in ACW (contact/acw.c) */
 	struct audit *audit;		/* audit trail (audit.h) */
+	struct agentlog *agentlog;	/* agent activity log (agentlog.h) */
 };
 
 /** The one instance (set by main). */

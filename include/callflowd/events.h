@@ -46,6 +46,8 @@ typedef void (event_h)(const struct event *ev, const char *json, void *arg);
 
 /** Create the process's bus (one at a time: EALREADY). */
 int  events_alloc(struct events **evp);
+/** The process's bus (NULL before the API made it). */
+struct events *events_bus(void);
 /** Listen until *subp is dereferenced. */
 int  events_subscribe(struct event_sub **subp, struct events *evs,
 		      event_h *h, void *arg);

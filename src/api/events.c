@@ -110,6 +110,11 @@ int events_subscribe(struct event_sub **subp, struct events *evs,
 	return 0;
 }
 
+struct events *events_bus(void)
+{
+	return bus;
+}
+
 unsigned events_subscribers(void)
 {
 	return bus ? list_count(&bus->subs) : 0;

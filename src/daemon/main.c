@@ -16,6 +16,7 @@
 #include <time.h>
 #include <uv.h>
 #include <callflowd/libre.h>
+#include <callflowd/agentlog.h>
 #include <callflowd/agents.h>
 #include <callflowd/api.h>
 #include <callflowd/app.h>
@@ -410,6 +411,10 @@ static int start(void)
 	err = api_alloc(&app->api, app);
 	if (err)
 		return err;
+	/* agents' changes from the API's event bus */
+	err = agentlog_alloc(&app->agentlog, app->cfg->data_dir);
+	if (err)
+		log_warn("agent log: not kept (%m)", err);
 	err = flowwatch_alloc(&app->watch, app->cfg->flows_dir, app->flows,
 			      200);
 	if (err)
@@ -445,6 +450,8 @@ static void stop(void)
 			       "OTHER");
 
 	app->watch = mem_deref(app->watch);
+	agentlog_flush(app->agentlog, 5000);
+	app->agentlog = mem_deref(app->agentlog);
 	app->api = mem_deref(app->api);
 	app->sip = mem_deref(app->sip);
 	agents_close(app);

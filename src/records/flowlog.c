@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <callflowd/libre.h>
-#include <callflowd/appender.h>
+#include <callflowd/dayfile.h>
 #include <callflowd/cdata.h>
 #include <callflowd/flowlog.h>
 #include <callflowd/interp.h>
@@ -17,10 +17,8 @@
 #include <callflowd/util.h>
 
 struct flowlog {
-	char *data_dir;
 	struct records *rec;	/* for the redactions in force */
-	struct appender *ap;	/* today's file */
-	int64_t day;		/* days since the epoch of ap's file */
+	struct dayfile *df;	/* flow-logs/YYYY/MM/DD/flow-logs.jsonl */
 	uint64_t lines;
 };
 
@@ -35,9 +33,8 @@ static void destructor(void *arg)
 {
 	struct flowlog *fl = arg;
 
-	mem_deref(fl->ap);
+	mem_deref(fl->df);
 	mem_deref(fl->rec);
-	mem_deref(fl->data_dir);
 }
 
 int flowlog_alloc(struct flowlog **flp, const char *data_dir,
@@ -52,9 +49,8 @@ int flowlog_alloc(struct flowlog **flp, const char *data_dir,
 	fl = mem_zalloc(sizeof(*fl), destructor);
 	if (!fl)
 		return ENOMEM;
-	fl->day = -1;
 	fl->rec = mem_ref(rec);
-	err = str_dup(&fl->data_dir, data_dir);
+	err = dayfile_alloc(&fl->df, data_dir, "flow-logs");
 	if (err)
 		mem_deref(fl);
 	else
@@ -64,14 +60,7 @@ int flowlog_alloc(struct flowlog **flp, const char *data_dir,
 
 int flowlog_path(char **pathp, const char *data_dir, uint64_t now_ms)
 {
-	time_t t = (time_t)(now_ms / 1000);
-	struct tm tm;
-
-	if (!pathp || !data_dir || !gmtime_r(&t, &tm))
-		return EINVAL;
-	return re_sdprintf(pathp, "%s/flow-logs/%04d/%02d/%02d/"
-			   "flow-logs.jsonl", data_dir, tm.tm_year + 1900,
-			   tm.tm_mon + 1, tm.tm_mday);
+	return dayfile_path(pathp, data_dir, "flow-logs", now_ms);
 }
 
 /* A template reading the stored input or a redacted attribute. */
@@ -249,31 +238,6 @@ int flowlog_encode(char **jsonp, struct frun *run, const struct fstep *st,
 	return err;
 }
 
-static int open_day(struct flowlog *fl, uint64_t now_ms)
-{
-	int64_t day = (int64_t)(now_ms / 86400000ULL);
-	struct appender *ap = NULL;
-	char *path = NULL;
-	int err;
-
-	if (fl->ap && day == fl->day)
-		return 0;
-
-	err = flowlog_path(&path, fl->data_dir, now_ms);
-	if (err)
-		return err;
-	err = appender_alloc(&ap, path);
-	mem_deref(path);
-	if (err)
-		return err;
-
-	/* yesterday's appender finishes its queued lines by itself */
-	mem_deref(fl->ap);
-	fl->ap = ap;
-	fl->day = day;
-	return 0;
-}
-
 void flowlog_step(struct flowlog *fl, struct frun *run,
 		  const struct fstep *st)
 {
@@ -290,9 +254,7 @@ void flowlog_step(struct flowlog *fl, struct frun *run,
 	err = flowlog_encode(&line, run, st, records_redactions(fl->rec),
 			     now);
 	if (!err)
-		err = open_day(fl, now);
-	if (!err)
-		err = appender_line(fl->ap, line);
+		err = dayfile_line(fl->df, now, line);
 	if (err)
 		log_warn("flow log: contact %s action %s not logged: %m",
 			 cd->contact_id, st->act->id, err);
@@ -304,7 +266,7 @@ void flowlog_step(struct flowlog *fl, struct frun *run,
 void flowlog_flush(struct flowlog *fl, uint32_t ms)
 {
 	if (fl)
-		appender_flush(fl->ap, ms);
+		dayfile_flush(fl->df, ms);
 }
 
 uint64_t flowlog_lines(const struct flowlog *fl)

@@ -2,7 +2,8 @@
 stop, reloads applied and refused, flow files loaded, rejected and
 removed, API requests that change state (reads are not logged), requests
 refused for want of a token (the token itself never written), and SIP
-lock-outs, each a JSON line in order."""
+lock-outs, each a JSON line in order. And the agent activity log
+(data_dir/agent-events/YYYY/MM/DD/agent-events.jsonl)."""
 import datetime
 import json
 import os
@@ -112,6 +113,27 @@ class Audit(unittest.TestCase):
                                "a lock-out")
         self.assertIn(lock.get("User"), ("agent2", None))
         self.assertGreaterEqual(lock["Failures"], 5)
+
+        # the agent's status changes went to the agent activity log too
+        day = datetime.datetime.now(datetime.timezone.utc)
+        alog = os.path.join(self.d.data_dir, "agent-events",
+                            day.strftime("%Y/%m/%d"), "agent-events.jsonl")
+
+        def agent_lines():
+            try:
+                with open(alog) as f:
+                    return [json.loads(l) for l in f if l.strip()]
+            except FileNotFoundError:
+                return []
+        status = wait_for(lambda: [e for e in agent_lines()
+                                   if e["type"] == "agent.status"] or None,
+                          10, "the agent's status change logged")
+        self.assertEqual(status[0]["agent"], "agent1")
+        self.assertEqual(status[0]["status"], "Available")
+        # the first change the bus sees of an agent has no "previous"
+        self.assertIn(status[0].get("previous"), (None, "Offline"))
+        self.assertTrue(all(e["type"].startswith("agent.")
+                            for e in agent_lines()))
 
         self.assertEqual(self.d.stop(), 0)
         events = self.lines()
