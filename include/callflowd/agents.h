@@ -16,6 +16,9 @@ struct config;
 
 /** Create app->router from app->cfg. */
 int  agents_init(struct app *app);
+/** Tell the event bus every agent's status and state it has not seen
+ *  yet (at start and after a reload: the agent activity log's baseline). */
+void agents_announce(struct app *app);
 /** Apply a reloaded configuration (keeps agents' states and queues). */
 int  agents_reload(struct app *app, const struct config *cfg);
 void agents_close(struct app *app);

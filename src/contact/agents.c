@@ -81,6 +81,19 @@ int agents_reload(struct app *app, const struct config *cfg)
 	return err;
 }
 
+static bool announce(struct ragent *a, void *arg)
+{
+	(void)arg;
+	events_agent(a);
+	return false;
+}
+
+void agents_announce(struct app *app)
+{
+	if (app && app->router)
+		(void)router_agent_apply(app->router, announce, NULL);
+}
+
 void agents_close(struct app *app)
 {
 	app->router = mem_deref(app->router);

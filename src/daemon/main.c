@@ -321,6 +321,7 @@ static void reload(void)
 	if (sipserver_reload(app->sip, cfg))
 		log_error("reload: agents' credentials not applied");
 	(void)agents_reload(app, cfg);
+	agents_announce(app);
 	++app->stats.reloads;
 	log_info("reload: %zu flows serving", flowset_count(fs));
 
@@ -415,6 +416,7 @@ static int start(void)
 	err = agentlog_alloc(&app->agentlog, app->cfg->data_dir);
 	if (err)
 		log_warn("agent log: not kept (%m)", err);
+	agents_announce(app);
 	err = flowwatch_alloc(&app->watch, app->cfg->flows_dir, app->flows,
 			      200);
 	if (err)

@@ -126,12 +126,17 @@ class Audit(unittest.TestCase):
             except FileNotFoundError:
                 return []
         status = wait_for(lambda: [e for e in agent_lines()
-                                   if e["type"] == "agent.status"] or None,
+                                   if e["type"] == "agent.status" and
+                                   e["agent"] == "agent1"][1:] or None,
                           10, "the agent's status change logged")
-        self.assertEqual(status[0]["agent"], "agent1")
-        self.assertEqual(status[0]["status"], "Available")
-        # the first change the bus sees of an agent has no "previous"
-        self.assertIn(status[0].get("previous"), (None, "Offline"))
+        # the baseline at start, then the change
+        first = [e for e in agent_lines() if e["agent"] == "agent1"][0]
+        self.assertEqual((first["type"], first["status"]),
+                         ("agent.status", "Offline"))
+        self.assertNotIn("previous", first)
+        self.assertEqual((status[0]["status"], status[0]["previous"]),
+                         ("Available", "Offline"))
+        self.assertIn("agent2", [e["agent"] for e in agent_lines()])
         self.assertTrue(all(e["type"].startswith("agent.")
                             for e in agent_lines()))
 
