@@ -250,7 +250,7 @@ static void dispatch(struct api *api, struct http_conn *conn,
 			api_reply_error(conn, 405, "use GET");
 		return;
 	}
-	if (api_agents(api->app, conn, msg))
+	if (api_agents(api->app, api->records, conn, msg))
 		return;
 	if (api_transfer(api->app, conn, msg))
 		return;
@@ -282,12 +282,14 @@ static bool has_prefix(const struct pl *path, const char *pre)
 		(path->l == n || path->p[n] == '/');
 }
 
-/* Answered from the contact-record index. */
+/* Answered from the contact-record index (records, today's figures of
+ * queues and agents). */
 static bool uses_records(const struct http_msg *msg)
 {
 	return !pl_strcmp(&msg->met, "GET") &&
 		(has_prefix(&msg->path, "/v1/contact-records") ||
-		 has_prefix(&msg->path, "/v1/queues"));
+		 has_prefix(&msg->path, "/v1/queues") ||
+		 has_prefix(&msg->path, "/v1/agents"));
 }
 
 /* A request the record index held back until it caught up. */
@@ -349,8 +351,8 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 				 sizeof(body) - 1, body);
 		return;
 	}
-	/* records and today's queue figures see every record written
-	 * before the request, parsed off the loop thread meanwhile */
+	/* records and today's queue and agent figures see every record
+	 * written before the request, parsed off the loop thread meanwhile */
 	if (crindex_wait(api->records, conn, msg, uses_records(msg), resume,
 			 api))
 		return;

@@ -1,6 +1,8 @@
 /**
  * @file api_agents.c  Agents over the API: list, one agent, status
- * changes, clearing after-contact work.
+ * changes, clearing after-contact work. GETs add today's (UTC day)
+ * figures of the agent from the contact records (handled, interaction,
+ * after-contact work and handle time), counted as a queue's.
  *
  *   GET  /v1/agents
  *   GET  /v1/agents/{username}
@@ -53,7 +55,47 @@ static json_t *agent_json(const struct ragent *a)
 		"contact", cd ? cd->contact_id : NULL);
 }
 
+static json_t *ratio(uint64_t num, uint64_t den)
+{
+	return den ? json_real((double)num / (double)den) : json_null();
+}
+
+/* Today's figures of agent a from the record index ix (NULL: none) */
+static json_t *today_json(struct crindex *ix, const struct ragent *a)
+{
+	struct crq_today t;
+	char date[40];
+
+	crindex_agent_today(ix, agent_username(a), &t);
+	util_iso8601(date, sizeof(date), util_now_ms());
+	date[10] = '\0';
+
+	return json_pack("{s:s, s:I, s:o, s:I, s:o, s:o}",
+		"date", date,
+		"handled", (json_int_t)t.handled,
+		"average_interaction_seconds",
+			ratio(t.talk_s_sum, t.talked),
+		"after_contact_work_ended", (json_int_t)t.acw_ended,
+		"average_after_contact_work_seconds",
+			ratio(t.acw_s_sum, t.acw_ended),
+		"average_handle_time_seconds",
+			ratio(t.handle_s_sum, t.acw_ended));
+}
+
+/* What a GET shows of agent a: agent_json() and "today" */
+static json_t *agent_get_json(struct crindex *ix, const struct ragent *a)
+{
+	json_t *j = agent_json(a);
+
+	if (j && json_object_set_new(j, "today", today_json(ix, a))) {
+		json_decref(j);
+		return NULL;	/* answered 500 */
+	}
+	return j;
+}
+
 struct list_ctx {
+	struct crindex *ix;
 	json_t *arr;
 };
 
@@ -61,7 +103,7 @@ static bool collect(struct ragent *a, void *arg)
 {
 	struct list_ctx *lc = arg;
 
-	json_array_append_new(lc->arr, agent_json(a));
+	json_array_append_new(lc->arr, agent_get_json(lc->ix, a));
 	return false;	/* visit them all */
 }
 
@@ -115,7 +157,7 @@ static void set_status(struct http_conn *conn, const struct http_msg *msg,
 	api_reply_json(conn, 200, agent_json(a));
 }
 
-bool api_agents(struct app *app, struct http_conn *conn,
+bool api_agents(struct app *app, struct crindex *ix, struct http_conn *conn,
 		const struct http_msg *msg)
 {
 	bool get = !pl_strcmp(&msg->met, "GET");
@@ -130,6 +172,10 @@ bool api_agents(struct app *app, struct http_conn *conn,
 			api_reply_error(conn, 405, "use GET");
 			return true;
 		}
+		/* held until the index caught up (api.c): start the
+		 * next catch-up if more came meanwhile */
+		crindex_update(ix);
+		lc.ix = ix;
 		lc.arr = json_array();
 		if (app->router)
 			(void)router_agent_apply(app->router, collect, &lc);
@@ -147,9 +193,11 @@ bool api_agents(struct app *app, struct http_conn *conn,
 		return true;
 	}
 
+	if (get)
+		crindex_update(ix);
 	if (!verb.l) {
 		if (get)
-			api_reply_json(conn, 200, agent_json(a));
+			api_reply_json(conn, 200, agent_get_json(ix, a));
 		else
 			api_reply_error(conn, 405, "use GET");
 		return true;
@@ -158,7 +206,7 @@ bool api_agents(struct app *app, struct http_conn *conn,
 		if (!pl_strcmp(&msg->met, "PUT"))
 			set_status(conn, msg, a);
 		else if (get)
-			api_reply_json(conn, 200, agent_json(a));
+			api_reply_json(conn, 200, agent_get_json(ix, a));
 		else
 			api_reply_error(conn, 405, "use PUT or GET");
 		return true;

@@ -21,8 +21,11 @@ void api_reply_body(struct http_conn *conn, uint16_t scode,
 void api_reply_error(struct http_conn *conn, uint16_t scode,
 		     const char *msg);
 
-/** /v1/agents...: true when the path was one of them (answered). */
-bool api_agents(struct app *app, struct http_conn *conn,
+struct crindex;
+
+/** /v1/agents...: true when the path was one of them (answered); GETs
+ *  give today's figures from the record index ix (NULL: none). */
+bool api_agents(struct app *app, struct crindex *ix, struct http_conn *conn,
 		const struct http_msg *msg);
 /** POST /v1/contacts/{id}/transfer (api_transfer.c): true when the
  *  path was it (answered). */
@@ -51,9 +54,8 @@ int  api_query(const struct http_msg *msg, const char *key, char *buf,
 bool api_query_unknown(const struct http_msg *msg,
 		       const char *const *keys, char *buf, size_t sz);
 
-struct crindex;
-
-/** Today's (UTC day) figures of one queue, from its contact records. */
+/** Today's (UTC day) figures of one queue or agent, from its contact
+ *  records (an agent's have no abandoned, within_sl or answer_ms_sum). */
 struct crq_today {
 	uint32_t handled;		/* connected to an agent */
 	uint32_t abandoned;		/* left the queue with no agent */
@@ -105,8 +107,10 @@ struct crent {
 	uint32_t queue;		/* crindex_name() of Queue.Name, 0: none */
 	uint32_t agent;		/* likewise of Agent.Username */
 	/* the index's own: the UTC day it counted in as handled (0: not),
-	 * whether its after-contact work was counted */
+	 * the queue and agent it counted for (its first line's), whether
+	 * its after-contact work was counted */
 	uint32_t cday;
+	uint32_t cqueue, cagent;
 	bool acw_counted;
 };
 
@@ -134,6 +138,10 @@ int  crindex_line(struct mbuf *mb, const struct crindex *ix, int fd,
 /** Today's figures of queue name with the threshold sl_ms. */
 void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 		   struct crq_today *t);
+/** Today's figures of agent name (Agent.Username): handled, interaction
+ *  and after-contact work, as a queue's. */
+void crindex_agent_today(struct crindex *ix, const char *agent,
+			 struct crq_today *t);
 /** /v1/contact-records...: true when the path was one of them. */
 bool api_records(struct crindex *ix, struct http_conn *conn,
 		 const struct http_msg *msg);

@@ -7,10 +7,11 @@
  * interned). A later line with the same ContactId is a revision
  * (after-contact work ended): it replaces the earlier one, the entry
  * keeping the place of the contact's first line so that cursors stay
- * valid. Today's queue figures (api_queues.c) are counted from each
- * contact's first line, as it is indexed, except for the end of its
- * after-contact work: that comes from the first line that gives
- * AfterContactWorkDuration (often a revision), counted once.
+ * valid. Today's queue and agent figures (api_queues.c, api_agents.c)
+ * are counted from each contact's first line, as it is indexed, except
+ * for the end of its after-contact work: that comes from the first line
+ * that gives AfterContactWorkDuration (often a revision), counted once,
+ * into the queue and agent the contact was counted for.
  *
  * The index is read whole, on the loop thread, when the API starts
  * (before it serves). After that, what the appender writes is read and
@@ -98,6 +99,7 @@ struct crwait {
 	void *arg;
 };
 
+/* Today's figures of one queue or one agent (agents have no waits) */
 struct qday {
 	uint64_t day;		/* UTC day number these figures are of */
 	uint32_t handled, abandoned;
@@ -123,6 +125,7 @@ struct crindex {
 	size_t idlen, idcap;
 	char **names;		/* interned queue and agent names */
 	struct qday *days;	/* per name, used for queues */
+	struct qday *adays;	/* per name, used for agents */
 	size_t nnames;
 	uint64_t skipped;	/* lines that were not records */
 	uint64_t revisions;	/* lines that replaced another */
@@ -149,6 +152,7 @@ static void reset(struct crindex *ix)
 	}
 	ix->names = mem_deref(ix->names);
 	ix->days = mem_deref(ix->days);
+	ix->adays = mem_deref(ix->adays);
 	ix->nnames = 0;
 	ix->v = mem_deref(ix->v);
 	ix->n = ix->cap = 0;
@@ -177,7 +181,7 @@ static void destructor(void *arg)
 /* The interned index + 1 of name (0 for none or on no memory). */
 static uint32_t intern(struct crindex *ix, const char *name)
 {
-	size_t i;
+	size_t i, n = ix->nnames + 1;
 	char **nv;
 	struct qday *dv;
 
@@ -187,14 +191,20 @@ static uint32_t intern(struct crindex *ix, const char *name)
 		if (!strcmp(ix->names[i], name))
 			return (uint32_t)i + 1;
 	}
-	nv = grow(ix->names, (ix->nnames + 1) * sizeof(*nv));
+	/* each array grown in turn: one that failed keeps the old size */
+	nv = grow(ix->names, n * sizeof(*nv));
 	if (!nv)
 		return 0;
 	ix->names = nv;
-	dv = grow(ix->days, (ix->nnames + 1) * sizeof(*dv));
+	dv = grow(ix->days, n * sizeof(*dv));
 	if (!dv)
 		return 0;
 	ix->days = dv;
+	memset(&dv[ix->nnames], 0, sizeof(*dv));
+	dv = grow(ix->adays, n * sizeof(*dv));
+	if (!dv)
+		return 0;
+	ix->adays = dv;
 	memset(&dv[ix->nnames], 0, sizeof(*dv));
 	nv[ix->nnames] = NULL;
 	if (str_dup(&nv[ix->nnames], name))
@@ -315,63 +325,108 @@ static uint64_t ts_of(const json_t *o, const char *key)
 	return ms;
 }
 
-/* Today's queue figures, from each contact's first line: the UTC day
- * it counted in as handled, 0 when it did not. */
-static uint32_t count_day(struct crindex *ix, uint32_t q,
-			  const struct crline *l)
+/* The UTC day number l counts in (the day it left the queue: connected
+ * to an agent, else dequeued, else disconnected) when that is today; 0
+ * when it does not count today. */
+static uint32_t today_of(const struct crline *l)
 {
 	uint64_t left = l->conn_ms ? l->conn_ms : l->deq_ms ? l->deq_ms :
 		l->disc_ms;
 	uint64_t day = left / DAY_MS;
-	struct qday *d = &ix->days[q - 1];
 
-	if (day != util_now_ms() / DAY_MS || !left)
-		return 0;	/* only today's count */
+	if (!left || day != util_now_ms() / DAY_MS)
+		return 0;
+	return (uint32_t)day;
+}
+
+/* d, made the figures of day (a new day starts them again) */
+static struct qday *day_at(struct qday *d, uint32_t day)
+{
 	if (d->day != day) {
 		d->waits = mem_deref(d->waits);
 		memset(d, 0, sizeof(*d));
 		d->day = day;
 	}
-	if (!l->has_agent) {
-		++d->abandoned;
-		return 0;
-	}
+	return d;
+}
+
+/* A handled contact into d: its interaction time, its queue wait when
+ * waits (queues keep them, agents do not). */
+static void count_handled(struct qday *d, const struct crline *l,
+			  bool waits)
+{
 	++d->handled;
 	if (l->has_talk) {
 		++d->talked;
 		d->talk_s += l->talk_s;
 	}
+	if (!waits)
+		return;
 	if (d->nwaits == d->capw) {
 		size_t cap = d->capw ? d->capw * 2 : 64;
 		uint32_t *w = grow(d->waits, cap * sizeof(*w));
 
 		if (!w)
-			return (uint32_t)day;
+			return;
 		d->waits = w;
 		d->capw = cap;
 	}
 	d->waits[d->nwaits++] = (uint32_t)(l->enq_ms && l->conn_ms > l->enq_ms ?
 		(l->conn_ms - l->enq_ms > UINT32_MAX ? UINT32_MAX :
 		 l->conn_ms - l->enq_ms) : 0);
-	return (uint32_t)day;
 }
 
-/* The end of e's after-contact work, from the first of its lines that
- * gives the duration (its first line or a revision), into the figures
- * of the day e counted in as handled, if they are still today's. */
-static void count_acw(struct crindex *ix, const struct crent *e,
+/* Today's figures, from a new contact's first line: its queue's
+ * (handled or abandoned) and its agent's (handled). e remembers the day
+ * and the names it counted under for its after-contact work. */
+static void count_day(struct crindex *ix, struct crent *e,
 		      const struct crline *l)
 {
-	struct qday *d;
+	uint32_t day = today_of(l);
 
-	if (!e->cday || !e->queue)
+	if (!day)
+		return;		/* only today's count */
+	if (e->queue) {
+		struct qday *d = day_at(&ix->days[e->queue - 1], day);
+
+		if (l->has_agent)
+			count_handled(d, l, true);
+		else
+			++d->abandoned;
+	}
+	if (!l->has_agent)
 		return;
-	d = &ix->days[e->queue - 1];
-	if (d->day != e->cday)
+	if (e->agent)
+		count_handled(day_at(&ix->adays[e->agent - 1], day), l, false);
+	e->cday = day;
+	e->cqueue = e->queue;
+	e->cagent = e->agent;
+}
+
+/* The end of after-contact work (line l) into d, if d still holds the
+ * figures of day. */
+static void acw_into(struct qday *d, uint32_t day, const struct crline *l)
+{
+	if (d->day != day)
 		return;		/* a day gone by */
 	++d->acw_ended;
 	d->acw_s += l->acw_s;
 	d->handle_s += (uint64_t)l->talk_s + l->acw_s;
+}
+
+/* The end of e's after-contact work, from the first of its lines that
+ * gives the duration (its first line or a revision), into the figures
+ * of the day e counted in as handled, of the queue and agent it counted
+ * for. */
+static void count_acw(struct crindex *ix, const struct crent *e,
+		      const struct crline *l)
+{
+	if (!e->cday)
+		return;
+	if (e->cqueue)
+		acw_into(&ix->days[e->cqueue - 1], e->cday, l);
+	if (e->cagent)
+		acw_into(&ix->adays[e->cagent - 1], e->cday, l);
 }
 
 /* A whole number of seconds at key of o, clamped to 0..UINT32_MAX;
@@ -440,10 +495,9 @@ static void apply_line(struct crindex *ix, const struct crline *l)
 		if (!e)
 			return;
 		e->queue = intern(ix, l->queue);
-		if (e->queue)
-			e->cday = count_day(ix, e->queue, l);
+		e->agent = intern(ix, l->agent);
+		count_day(ix, e, l);
 	}
-	/* before e->queue follows the newest line: the queue it counted in */
 	if (l->has_acw && !e->acw_counted) {
 		e->acw_counted = true;
 		count_acw(ix, e, l);
@@ -452,8 +506,10 @@ static void apply_line(struct crindex *ix, const struct crline *l)
 	e->len = l->len;
 	e->init_ms = l->init_ms;
 	e->disc_ms = l->disc_ms;
-	e->queue = intern(ix, l->queue);
-	e->agent = intern(ix, l->agent);
+	if (found) {
+		e->queue = intern(ix, l->queue);
+		e->agent = intern(ix, l->agent);
+	}
 }
 
 /* -- catching up: read and parse on the pool, merge on the loop -- */
@@ -861,20 +917,12 @@ void crindex_update(struct crindex *ix)
 		(void)catch_up(ix);
 }
 
-void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
-		   struct crq_today *t)
+/* d into t when d holds today's figures (t zeroed first) */
+static bool today_into(struct crq_today *t, const struct qday *d)
 {
-	uint32_t q;
-	const struct qday *d;
-	size_t i;
-
 	memset(t, 0, sizeof(*t));
-	q = ix ? lookup(ix, queue) : 0;
-	if (!q)
-		return;
-	d = &ix->days[q - 1];
-	if (d->day != util_now_ms() / DAY_MS)
-		return;
+	if (!d || d->day != util_now_ms() / DAY_MS)
+		return false;
 	t->handled = d->handled;
 	t->abandoned = d->abandoned;
 	t->talked = d->talked;
@@ -882,11 +930,31 @@ void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 	t->acw_ended = d->acw_ended;
 	t->acw_s_sum = d->acw_s;
 	t->handle_s_sum = d->handle_s;
+	return true;
+}
+
+void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
+		   struct crq_today *t)
+{
+	uint32_t q = ix ? lookup(ix, queue) : 0;
+	const struct qday *d = q ? &ix->days[q - 1] : NULL;
+	size_t i;
+
+	if (!today_into(t, d))
+		return;
 	for (i = 0; i < d->nwaits; i++) {
 		t->answer_ms_sum += d->waits[i];
 		if (d->waits[i] <= sl_ms)
 			++t->within_sl;
 	}
+}
+
+void crindex_agent_today(struct crindex *ix, const char *agent,
+			 struct crq_today *t)
+{
+	uint32_t a = ix ? lookup(ix, agent) : 0;
+
+	(void)today_into(t, a ? &ix->adays[a - 1] : NULL);
 }
 
 /* -- reading back -- */

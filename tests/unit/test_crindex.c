@@ -1,8 +1,8 @@
 /*
  * The contact-record index of the API (src/api/crindex.c): a later
  * line with the same ContactId replaces the earlier one, each contact is
- * counted once (today's queue figures from its first line, its
- * after-contact work from the first line that has it), ContactIds
+ * counted once (today's queue and agent figures from its first line,
+ * its after-contact work from the first line that has it), ContactIds
  * with the same hash stay two contacts, lines that are not records are
  * skipped, and what is appended later is caught up with.
  */
@@ -292,6 +292,109 @@ TEST(handle_time_from_the_first_acw_line)
 	ASSERT_INT_EQ(t.talk_s_sum, 58);
 	ASSERT_INT_EQ(t.acw_ended, 0);
 	ASSERT_INT_EQ(t.handle_s_sum, 0);
+
+	ix = mem_deref(ix);
+	loop_close();
+	(void)unlink(path);
+}
+
+/* Agents' figures: handled and interaction from each contact's first
+ * line, after-contact work once, from the first line that gives it, for
+ * the agent the contact counted for; an agent named like a queue keeps
+ * figures of its own. */
+TEST(agent_figures_counted_once)
+{
+	static const struct {
+		unsigned n;
+		const char *queue, *agent;
+		unsigned wait_s;
+		int acw_s;
+	} first[] = {
+		{1, "Sales", "agent1", 5, NO_ACW},	/* ACW still on */
+		{2, "Sales", NULL, 0, NO_ACW},		/* abandoned */
+		{3, "Support", "agent1", 10, 0},	/* no ACW at all */
+		{4, "Sales", "agent2", 20, 15},		/* ACW over before */
+		{4, "Sales", "agent2", 20, 99},		/* not again */
+		{5, "Support", "Sales", 1, NO_ACW},	/* named as a queue */
+	}, later[] = {
+		{1, "Sales", "agent1", 5, 30},		/* the revision */
+		{1, "Sales", "agent1", 5, 45},		/* not again */
+		{5, "Support", "agent2", 1, 7},		/* to "Sales", once */
+	};
+	char path[64], line[1024], id[64];
+	struct crindex *ix = NULL;
+	struct crq_today t;
+	size_t i;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	ASSERT_INT_EQ(loop_init(), 0);
+	for (i = 0; i < ARRAY_SIZE(first); i++) {
+		id_of(id, sizeof(id), first[i].n);
+		line_of(line, sizeof(line), id, first[i].queue,
+			first[i].agent, first[i].wait_s, first[i].acw_s);
+		err |= append(path, line);
+	}
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+
+	/* agent1: 1 and 3 (interaction 54 + 49), 3's ACW over (0 s) */
+	crindex_agent_today(ix, "agent1", &t);
+	ASSERT_INT_EQ(t.handled, 2);
+	ASSERT_INT_EQ(t.talked, 2);
+	ASSERT_INT_EQ(t.talk_s_sum, 103);
+	ASSERT_INT_EQ(t.acw_ended, 1);
+	ASSERT_INT_EQ(t.acw_s_sum, 0);
+	ASSERT_INT_EQ(t.handle_s_sum, 49);
+	ASSERT_INT_EQ(t.abandoned, 0);
+	ASSERT_INT_EQ(t.answer_ms_sum, 0);
+	crindex_agent_today(ix, "agent2", &t);
+	ASSERT_INT_EQ(t.handled, 1);
+	ASSERT_INT_EQ(t.talk_s_sum, 39);
+	ASSERT_INT_EQ(t.acw_ended, 1);
+	ASSERT_INT_EQ(t.acw_s_sum, 15);
+	ASSERT_INT_EQ(t.handle_s_sum, 39 + 15);
+	crindex_agent_today(ix, "Sales", &t);
+	ASSERT_INT_EQ(t.handled, 1);
+	ASSERT_INT_EQ(t.talk_s_sum, 58);
+	ASSERT_INT_EQ(t.acw_ended, 0);
+	/* the queue Sales is not the agent Sales */
+	crindex_today(ix, "Sales", 20000, &t);
+	ASSERT_INT_EQ(t.handled, 2);
+	ASSERT_INT_EQ(t.abandoned, 1);
+	ASSERT_INT_EQ(t.talk_s_sum, 54 + 39);
+	crindex_agent_today(ix, "nobody", &t);
+	ASSERT_INT_EQ(t.handled, 0);
+	ASSERT_INT_EQ(t.talked, 0);
+	crindex_agent_today(NULL, "agent1", &t);
+	ASSERT_INT_EQ(t.handled, 0);
+
+	for (i = 0; i < ARRAY_SIZE(later); i++) {
+		id_of(id, sizeof(id), later[i].n);
+		line_of(line, sizeof(line), id, later[i].queue,
+			later[i].agent, later[i].wait_s, later[i].acw_s);
+		err |= append(path, line);
+	}
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_TRUE(catch_up(ix));
+
+	/* 1's ACW (30 s) with its revision, once; handled unchanged */
+	crindex_agent_today(ix, "agent1", &t);
+	ASSERT_INT_EQ(t.handled, 2);
+	ASSERT_INT_EQ(t.talk_s_sum, 103);
+	ASSERT_INT_EQ(t.acw_ended, 2);
+	ASSERT_INT_EQ(t.acw_s_sum, 30);
+	ASSERT_INT_EQ(t.handle_s_sum, 49 + 54 + 30);
+	/* 5's ACW counts for the agent its first line had */
+	crindex_agent_today(ix, "agent2", &t);
+	ASSERT_INT_EQ(t.handled, 1);
+	ASSERT_INT_EQ(t.acw_ended, 1);
+	ASSERT_INT_EQ(t.acw_s_sum, 15);
+	crindex_agent_today(ix, "Sales", &t);
+	ASSERT_INT_EQ(t.handled, 1);
+	ASSERT_INT_EQ(t.acw_ended, 1);
+	ASSERT_INT_EQ(t.acw_s_sum, 7);
+	ASSERT_INT_EQ(t.handle_s_sum, 58 + 7);
 
 	ix = mem_deref(ix);
 	loop_close();
