@@ -60,6 +60,7 @@ struct app {
 	struct acw *acw;		/* agents in ACW (contact/acw.c) */
 	struct audit *audit;		/* audit trail (audit.h) */
 	struct agentlog *agentlog;	/* agent activity log (agentlog.h) */
+	struct retention *retention;	/* old days removed (retention.h) */
 };
 
 /** The one instance (set by main). */

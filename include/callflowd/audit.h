@@ -15,6 +15,7 @@
  *      ("BodyBytes"); the Authorization header never is
  *   {"Time","Event":"lockout","Source"|"User","Seconds","Failures"}
  *      SIP digest lock-outs
+ *   {"Time","Event":"retention","Kind","Day","Files"}  a day folder gone
  * Time is ISO 8601 UTC with milliseconds. The file only grows.
  */
 #ifndef CALLFLOWD_AUDIT_H

@@ -33,6 +33,7 @@
 #include <callflowd/notify.h>
 #include <callflowd/outbound.h>
 #include <callflowd/records.h>
+#include <callflowd/retention.h>
 #include <callflowd/routing.h>
 #include <callflowd/sipserver.h>
 #include <callflowd/tz.h>
@@ -138,6 +139,8 @@ static int check_sections(const struct config *cfg)
 	err = routing_config_check(cfg, errbuf, sizeof(errbuf));
 	if (!err)
 		err = outbound_check(cfg, errbuf, sizeof(errbuf));
+	if (!err)
+		err = retention_configure(NULL, cfg, errbuf, sizeof(errbuf));
 	if (err) {
 		log_error("config: %s", errbuf);
 		return err;
@@ -290,7 +293,10 @@ static void reload(void)
 		goto out;
 	}
 
-	err = records_configure(app->records, cfg, errbuf, sizeof(errbuf));
+	err = retention_configure(NULL, cfg, errbuf, sizeof(errbuf));
+	if (!err)
+		err = records_configure(app->records, cfg, errbuf,
+					sizeof(errbuf));
 	if (err) {
 		log_error("reload: %s: %s; keeping the running configuration",
 			  d.config_path, errbuf);
@@ -312,6 +318,8 @@ static void reload(void)
 		goto out;
 	}
 
+	(void)retention_configure(app->retention, cfg, errbuf,
+				  sizeof(errbuf));
 	/* contacts hold their own references to what they started with */
 	mem_deref(app->cfg);
 	app->cfg = cfg;
@@ -366,6 +374,11 @@ static int start_records(struct app *app)
 
 	err = records_configure(app->records, app->cfg, errbuf,
 				sizeof(errbuf));
+	if (!err)
+		err = retention_alloc(&app->retention, app->cfg->data_dir);
+	if (!err)
+		err = retention_configure(app->retention, app->cfg, errbuf,
+					  sizeof(errbuf));
 	if (err) {
 		log_error("config: %s: %s", d.config_path, errbuf);
 		return err;
@@ -465,6 +478,7 @@ static void stop(void)
 	journal_flush(app->journal, 5000);
 	app->journal = mem_deref(app->journal);
 	app->records = mem_deref(app->records);
+	app->retention = mem_deref(app->retention);
 	audit_flush(app->audit, 5000);
 	app->audit = mem_deref(app->audit);
 	app->flows = mem_deref(app->flows);

@@ -76,7 +76,9 @@ int records_configure(struct records *rec, const struct config *cfg,
 		return EINVAL;
 	}
 	json_object_foreach((json_t *)sect, key, v) {
-		if (strcmp(key, "redact_attributes")) {
+		/* retention is checked by retention.c */
+		if (strcmp(key, "redact_attributes") &&
+		    strcmp(key, "retention")) {
 			re_snprintf(errbuf, sz, "records.%s: unknown key", key);
 			return EINVAL;
 		}

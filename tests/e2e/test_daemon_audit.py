@@ -2,7 +2,8 @@
 stop, reloads applied and refused, flow files loaded, rejected and
 removed, API requests that change state (reads are not logged), requests
 refused for want of a token (the token itself never written), and SIP
-lock-outs, each a JSON line in order. And the agent activity log
+lock-outs, old days removed by retention, each a JSON line in order. And
+the agent activity log
 (data_dir/agent-events/YYYY/MM/DD/agent-events.jsonl)."""
 import datetime
 import json
@@ -29,8 +30,17 @@ def iso_ms(text):
 class Audit(unittest.TestCase):
 
     def setUp(self):
-        self.d = Daemon(flows=[SAMPLE], config={"agents": AGENTS})
+        self.d = Daemon(flows=[SAMPLE], config={
+            "agents": AGENTS,
+            "records": {"retention": {"flow_logs_days": 7}}})
         self.addCleanup(self.d.cleanup)
+        # an old day of flow logs, and a recent one
+        for day in ("2020/01/01", "%s" % datetime.datetime.now(
+                datetime.timezone.utc).strftime("%Y/%m/%d")):
+            folder = os.path.join(self.d.data_dir, "flow-logs", day)
+            os.makedirs(folder)
+            with open(os.path.join(folder, "flow-logs.jsonl"), "w") as f:
+                f.write("{}\n")
         self.d.start()
 
     def path(self):
@@ -139,6 +149,18 @@ class Audit(unittest.TestCase):
         self.assertIn("agent2", [e["agent"] for e in agent_lines()])
         self.assertTrue(all(e["type"].startswith("agent.")
                             for e in agent_lines()))
+
+        # retention: the old day went a few seconds after the start
+        gone = self.wait_event(lambda e: e["Event"] == "retention",
+                               "the retention sweep")
+        self.assertEqual((gone["Kind"], gone["Day"], gone["Files"]),
+                         ("flow-logs", "2020-01-01", 1))
+        self.assertFalse(os.path.exists(
+            os.path.join(self.d.data_dir, "flow-logs", "2020")))
+        today = datetime.datetime.now(datetime.timezone.utc)
+        self.assertTrue(os.path.exists(os.path.join(
+            self.d.data_dir, "flow-logs", today.strftime("%Y/%m/%d"),
+            "flow-logs.jsonl")))
 
         self.assertEqual(self.d.stop(), 0)
         events = self.lines()
