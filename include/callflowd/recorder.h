@@ -59,6 +59,14 @@ uint64_t recorder_dropped(const struct recorder *r);
 /** The first error (0: none so far). */
 int  recorder_error(const struct recorder *r);
 const char *recorder_path(const struct recorder *r);
+/**
+ * Fix the RIFF sizes of a recording its writer never closed (the process
+ * died): they are set from the samples on disk, a torn last frame cut
+ * off. *framesp (optional) gets the frames it holds. EALREADY when the
+ * sizes were right; EBADMSG when it is not a recording of ours. Blocking
+ * file I/O: for start-up (journal recovery), not the running loop.
+ */
+int  recorder_repair(const char *path, uint64_t *framesp);
 /** data_dir/recordings/YYYY/MM/DD/<id>.wav for a recording started at
  *  ms (UTC date), as a new mem string. */
 int  recorder_path_for(char **pathp, const char *data_dir, const char *id,

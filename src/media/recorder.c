@@ -344,3 +344,57 @@ int recorder_path_for(char **pathp, const char *data_dir, const char *id,
 			   data_dir, tm.tm_year + 1900, tm.tm_mon + 1,
 			   tm.tm_mday, id);
 }
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		(uint32_t)p[3] << 24;
+}
+
+int recorder_repair(const char *path, uint64_t *framesp)
+{
+	uint8_t h[44], want[44];
+	struct stat st;
+	uint64_t data;
+	int fd, err = 0;
+
+	if (!path)
+		return EINVAL;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (fstat(fd, &st)) {
+		err = errno;
+		goto out;
+	}
+	if (st.st_size < (off_t)sizeof(h) ||
+	    pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		err = EBADMSG;
+		goto out;
+	}
+	/* ours: the header recorder_alloc() writes, sizes aside */
+	header(want, get_le32(h + 40));
+	if (memcmp(h, want, 4) || memcmp(h + 8, want + 8, 32)) {
+		err = EBADMSG;
+		goto out;
+	}
+	data = (uint64_t)st.st_size - sizeof(h);
+	data -= data % FRAME_BYTES;
+	if (framesp)
+		*framesp = data / FRAME_BYTES;
+	header(want, data);
+	if (!memcmp(h, want, sizeof(h)) &&
+	    (uint64_t)st.st_size == sizeof(h) + data) {
+		err = EALREADY;
+		goto out;
+	}
+	err = write_all(fd, want, sizeof(want), 0);
+	if (!err && ftruncate(fd, (off_t)(sizeof(h) + data)))
+		err = errno;
+	if (!err && fsync(fd))
+		err = errno;
+ out:
+	(void)close(fd);
+	return err;
+}
+

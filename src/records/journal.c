@@ -15,6 +15,7 @@
 #include <callflowd/crsnap.h>
 #include <callflowd/journal.h>
 #include <callflowd/log.h>
+#include <callflowd/recorder.h>
 #include <callflowd/records.h>
 #include <callflowd/util.h>
 
@@ -147,6 +148,37 @@ static void set_ts(json_t *r, const char *key, const char *iso)
 	json_object_set_new(r, key, iso ? json_string(iso) : json_null());
 }
 
+/* A recording the crash left open: stopped at the last trace, its WAV
+ * sizes set from what reached the disk so that players take it. */
+static void recordings_close(json_t *r, const char *last)
+{
+	json_t *recs = json_object_get(r, "Recordings"), *rc;
+	size_t i;
+
+	json_array_foreach(recs, i, rc) {
+		const char *path = json_string_value(
+			json_object_get(rc, "Location"));
+		uint64_t frames = 0;
+		int err;
+
+		if (!json_is_null(json_object_get(rc, "StopTimestamp")))
+			continue;
+		set_ts(rc, "StopTimestamp", last);
+		if (!path)
+			continue;
+		err = recorder_repair(path, &frames);
+		if (!err)
+			log_warn("journal: recording %s repaired (%llu.%03llu s "
+				 "on disk)", path,
+				 (unsigned long long)(frames / RECORDER_SRATE),
+				 (unsigned long long)(frames % RECORDER_SRATE *
+						      1000 / RECORDER_SRATE));
+		else if (err != EALREADY)
+			log_warn("journal: recording %s not repaired: %m", path,
+				 err);
+	}
+}
+
 /* Close a recovered record: ended by the crash, at its last trace. */
 static void finish_record(json_t *r, const char *last)
 {
@@ -168,6 +200,7 @@ static void finish_record(json_t *r, const char *last)
 					    json_integer((json_int_t)
 							 ((b - a) / 1000)));
 	}
+	recordings_close(r, last);
 	if (!json_object_get(r, "Failure"))
 		json_object_set_new(r, "Failure", json_pack("{s:s, s:n}",
 			"Reason", "callflowd stopped while the contact was "

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import time
 import unittest
 import urllib.request
@@ -65,7 +66,11 @@ LOG_FLOW = flow_file("E2E Flow Logs", "stamp", [
 
 HOLD_FLOW = flow_file("E2E Hold", "stamp", [
     action("stamp", "UpdateContactAttributes",
-           {"Attributes": {"Phase": "holding", "Card": CARD}}, "wait"),
+           {"Attributes": {"Phase": "holding", "Card": CARD}}, "rec"),
+    action("rec", "UpdateContactRecordingBehavior",
+           {"RecordingBehavior": {"RecordedParticipants": ["Customer"],
+                                  "IVRRecordingBehavior": "Enabled"}},
+           "wait"),
     {"Identifier": "wait", "Type": "Wait",
      "Parameters": {"TimeLimitSeconds": "3600"},
      "Transitions": {"NextAction": "hangup", "Errors": [
@@ -288,6 +293,17 @@ class Records(unittest.TestCase):
                               time.gmtime(before + 1))
         self.assertLessEqual(r["DisconnectTimestamp"][:19], bound)
         self.assertIn("journal", self.d.log())
+        # its IVR recording, left open by the crash, stops with it and
+        # plays: the WAV sizes were set from what reached the disk
+        part = r["Recordings"][0]
+        self.assertEqual(part["ParticipantType"], "IVR")
+        self.assertEqual(part["StopTimestamp"], r["DisconnectTimestamp"])
+        self.assertIn("recording %s repaired" % part["Location"],
+                      self.d.log())
+        secs = subprocess.run(["soxi", "-D", part["Location"]],
+                              capture_output=True, text=True, check=True,
+                              timeout=30).stdout
+        self.assertGreater(float(secs), 0.5)
 
         # a clean restart recovers nothing more
         self.assertEqual(self.d.stop(), 0)

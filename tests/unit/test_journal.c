@@ -443,6 +443,74 @@ TEST(finish_ends_once_the_record_is_on_disk)
 	rmrf(dir);
 }
 
+/* A crash during a recording: the recovered record stops it at the last
+ * trace and the WAV file gets the sizes of what reached the disk. */
+TEST(recover_repairs_open_recordings)
+{
+	char dir[] = "/tmp/cfd-jr-XXXXXX", path[160], rpath[160], wav[160];
+	char line[1024];
+	struct records *rec = NULL;
+	uint8_t h[44];
+	unsigned n = 0;
+	char *text;
+	FILE *fp;
+	size_t i;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	ASSERT_INT_EQ(records_alloc(&rec, dir), 0);
+	snprintf(path, sizeof(path), "%s/records/journal.jsonl", dir);
+	snprintf(rpath, sizeof(rpath), "%s/records/contact-records.jsonl",
+		 dir);
+	snprintf(wav, sizeof(wav), "%s/r.wav", dir);
+
+	/* the recorder's header with sizes 0, then 1000 frames */
+	memset(h, 0, sizeof(h));
+	memcpy(h, "RIFF", 4);
+	memcpy(h + 8, "WAVEfmt ", 8);
+	h[16] = 16;
+	h[20] = 1;
+	h[22] = 2;
+	h[24] = 0x40; h[25] = 0x1f;		/* 8000 */
+	h[28] = 0x00; h[29] = 0x7d;		/* 32000 */
+	h[32] = 4;
+	h[34] = 16;
+	memcpy(h + 36, "data", 4);
+	fp = fopen(wav, "wb");
+	ASSERT_NOT_NULL(fp);
+	fwrite(h, 1, sizeof(h), fp);
+	for (i = 0; i < 4000; i++)
+		fputc(0, fp);
+	fclose(fp);
+
+	snprintf(line, sizeof(line), "{\"Event\":\"start\",\"Time\":"
+		 "\"2024-05-01T10:00:00.000Z\",\"ContactId\":\"w-1\","
+		 "\"Record\":{\"ContactId\":\"w-1\",\"Recordings\":[{"
+		 "\"Location\":\"%s\",\"StartTimestamp\":"
+		 "\"2024-05-01T10:00:01.000Z\",\"StopTimestamp\":null}]}}\n"
+		 "{\"Event\":\"tick\",\"Time\":"
+		 "\"2024-05-01T10:00:05.000Z\"}\n", wav);
+	ASSERT_INT_EQ(put(path, line), 0);
+
+	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
+	ASSERT_INT_EQ(n, 1);
+	text = slurp(rpath);
+	ASSERT_NOT_NULL(text);
+	ASSERT_NOT_NULL(strstr(text, "\"StopTimestamp\":"
+			       "\"2024-05-01T10:00:05.000Z\""));
+	free(text);
+	fp = fopen(wav, "rb");
+	ASSERT_NOT_NULL(fp);
+	ASSERT_INT_EQ(fread(h, 1, sizeof(h), fp), sizeof(h));
+	fclose(fp);
+	ASSERT_INT_EQ(h[40] | h[41] << 8, 4000);
+	ASSERT_INT_EQ(h[4] | h[5] << 8, 4036);
+
+	mem_deref(rec);
+	loop_close();
+	rmrf(dir);
+}
+
 TEST(records_section_errors)
 {
 	static const char *const bad[] = {

@@ -166,6 +166,68 @@ TEST(stereo_file)
 	rmrf(dir);
 }
 
+/* A recording whose process died: sizes still 0, a torn last frame. */
+TEST(repair_after_a_crash)
+{
+	char dir[] = "/tmp/cfd-rec-XXXXXX", path[128], other[128];
+	struct recorder *r = NULL;
+	struct done d = {0};
+	int16_t left[160] = {0}, right[160] = {0};
+	uint64_t frames = 0;
+	uint8_t zero[4] = {0}, *buf;
+	size_t len = 0;
+	FILE *fp;
+	int k;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	ASSERT_INT_EQ(loop_init(), 0);
+	snprintf(path, sizeof(path), "%s/c.wav", dir);
+	ASSERT_INT_EQ(recorder_alloc(&r, path), 0);
+	for (k = 0; k < 25; k++)
+		ASSERT_INT_EQ(recorder_write(r, left, right, 160), 0);
+	ASSERT_INT_EQ(recorder_close(r, done_h, &d), 0);
+	(void)re_main(NULL);
+	ASSERT_INT_EQ(d.err, 0);
+	r = mem_deref(r);
+
+	/* what a kill -9 leaves: the sizes of the first header, and half a
+	 * frame of the next write */
+	fp = fopen(path, "r+b");
+	ASSERT_NOT_NULL(fp);
+	fseek(fp, 4, SEEK_SET);
+	fwrite(zero, 1, 4, fp);
+	fseek(fp, 40, SEEK_SET);
+	fwrite(zero, 1, 4, fp);
+	fseek(fp, 0, SEEK_END);
+	fwrite(zero, 1, 2, fp);
+	fclose(fp);
+
+	ASSERT_INT_EQ(recorder_repair(path, &frames), 0);
+	ASSERT_INT_EQ(frames, 25 * 160);
+	buf = slurp(path, &len);
+	ASSERT_NOT_NULL(buf);
+	ASSERT_INT_EQ(len, 44 + 25 * 160 * 4);
+	ASSERT_INT_EQ(le32(buf + 4), 36 + 25 * 160 * 4);
+	ASSERT_INT_EQ(le32(buf + 40), 25 * 160 * 4);
+	free(buf);
+	/* once is enough */
+	ASSERT_INT_EQ(recorder_repair(path, &frames), EALREADY);
+
+	/* not ours, not there */
+	snprintf(other, sizeof(other), "%s/other.wav", dir);
+	fp = fopen(other, "wb");
+	ASSERT_NOT_NULL(fp);
+	fputs("RIFF....WAVEjunk but long enough to be a header, isn't it?", fp);
+	fclose(fp);
+	ASSERT_INT_EQ(recorder_repair(other, NULL), EBADMSG);
+	snprintf(other, sizeof(other), "%s/none.wav", dir);
+	ASSERT_INT_EQ(recorder_repair(other, NULL), ENOENT);
+	ASSERT_INT_EQ(recorder_repair(NULL, NULL), EINVAL);
+
+	loop_close();
+	rmrf(dir);
+}
+
 TEST(released_recorder_finishes)
 {
 	char dir[] = "/tmp/cfd-rec-XXXXXX", path[128];
