@@ -184,7 +184,9 @@ static void get_metrics(struct api *api, struct http_conn *conn)
 {
 	char *text = NULL;
 
-	if (metrics_render(&text, api->app)) {
+	/* what is indexed now; the rest is caught up with meanwhile */
+	crindex_update(api->records);
+	if (metrics_render_api(&text, api->app, api->records)) {
 		api_reply_error(conn, 500, "metrics unavailable");
 		return;
 	}

@@ -68,6 +68,18 @@ struct crq_today {
 	uint64_t handle_s_sum;		/* their interaction + ACW (AHT) */
 };
 
+/** A queue's counters since the index began (for Prometheus): its
+ *  contacts, each counted once as its figures of the day are. */
+struct crq_totals {
+	bool queue;			/* the name is a queue's */
+	uint64_t handled;		/* connected to an agent */
+	uint64_t abandoned;		/* left the queue with no agent */
+	uint64_t answer_ms;		/* queue time of handled ones */
+	uint64_t talk_s;		/* their AgentInteractionDuration */
+	uint64_t acw_ended;		/* handled, after-contact work over */
+	uint64_t acw_s;			/* their AfterContactWorkDuration */
+};
+
 /** A request crindex_wait() held back, now that the index holds every
  *  record written before it came. */
 typedef void (crindex_ready_h)(struct http_conn *conn,
@@ -142,12 +154,26 @@ void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
  *  and after-contact work, as a queue's. */
 void crindex_agent_today(struct crindex *ix, const char *agent,
 			 struct crq_today *t);
+/**
+ * The counters of the name at place pos (0, 1, ... in the order names
+ * were first seen), NULL past the last; *queuep is that queue's name, or
+ * NULL when the name is not a queue's (an agent's). Valid until the
+ * index next changes (on the loop thread); replacing the file starts
+ * them again.
+ */
+const struct crq_totals *crindex_totals(const struct crindex *ix,
+				       size_t pos, const char **queuep);
 /** /v1/contact-records...: true when the path was one of them. */
 bool api_records(struct crindex *ix, struct http_conn *conn,
 		 const struct http_msg *msg);
 /** /v1/queues...: true when the path was one of them. */
 bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
 		const struct http_msg *msg);
+
+/** GET /metrics (metrics.c): the daemon's metrics and the queue
+ *  counters of the record index ix (NULL: none), as a mem string. */
+int  metrics_render_api(char **textp, const struct app *app,
+			const struct crindex *ix);
 
 struct api_events;
 int  api_events_alloc(struct api_events **aep);

@@ -11,7 +11,9 @@
  * are counted from each contact's first line, as it is indexed, except
  * for the end of its after-contact work: that comes from the first line
  * that gives AfterContactWorkDuration (often a revision), counted once,
- * into the queue and agent the contact was counted for.
+ * into the queue and agent the contact was counted for. The same
+ * counting, without days, gives each queue's counters since indexing
+ * began (for Prometheus): they start again when the file is replaced.
  *
  * The index is read whole, on the loop thread, when the API starts
  * (before it serves). After that, what the appender writes is read and
@@ -126,6 +128,7 @@ struct crindex {
 	char **names;		/* interned queue and agent names */
 	struct qday *days;	/* per name, used for queues */
 	struct qday *adays;	/* per name, used for agents */
+	struct crq_totals *totals;	/* per name, used for queues */
 	size_t nnames;
 	uint64_t skipped;	/* lines that were not records */
 	uint64_t revisions;	/* lines that replaced another */
@@ -153,6 +156,7 @@ static void reset(struct crindex *ix)
 	ix->names = mem_deref(ix->names);
 	ix->days = mem_deref(ix->days);
 	ix->adays = mem_deref(ix->adays);
+	ix->totals = mem_deref(ix->totals);
 	ix->nnames = 0;
 	ix->v = mem_deref(ix->v);
 	ix->n = ix->cap = 0;
@@ -182,6 +186,7 @@ static void destructor(void *arg)
 static uint32_t intern(struct crindex *ix, const char *name)
 {
 	size_t i, n = ix->nnames + 1;
+	struct crq_totals *tv;
 	char **nv;
 	struct qday *dv;
 
@@ -206,6 +211,11 @@ static uint32_t intern(struct crindex *ix, const char *name)
 		return 0;
 	ix->adays = dv;
 	memset(&dv[ix->nnames], 0, sizeof(*dv));
+	tv = grow(ix->totals, n * sizeof(*tv));
+	if (!tv)
+		return 0;
+	ix->totals = tv;
+	memset(&tv[ix->nnames], 0, sizeof(*tv));
 	nv[ix->nnames] = NULL;
 	if (str_dup(&nv[ix->nnames], name))
 		return 0;
@@ -350,6 +360,15 @@ static struct qday *day_at(struct qday *d, uint32_t day)
 	return d;
 }
 
+/* The queue wait of handled line l (ms, enqueued to connected) */
+static uint32_t wait_of(const struct crline *l)
+{
+	if (!l->enq_ms || l->conn_ms <= l->enq_ms)
+		return 0;
+	return l->conn_ms - l->enq_ms > UINT32_MAX ? UINT32_MAX :
+		(uint32_t)(l->conn_ms - l->enq_ms);
+}
+
 /* A handled contact into d: its interaction time, its queue wait when
  * waits (queues keep them, agents do not). */
 static void count_handled(struct qday *d, const struct crline *l,
@@ -371,21 +390,37 @@ static void count_handled(struct qday *d, const struct crline *l,
 		d->waits = w;
 		d->capw = cap;
 	}
-	d->waits[d->nwaits++] = (uint32_t)(l->enq_ms && l->conn_ms > l->enq_ms ?
-		(l->conn_ms - l->enq_ms > UINT32_MAX ? UINT32_MAX :
-		 l->conn_ms - l->enq_ms) : 0);
+	d->waits[d->nwaits++] = wait_of(l);
 }
 
-/* Today's figures, from a new contact's first line: its queue's
- * (handled or abandoned) and its agent's (handled). e remembers the day
- * and the names it counted under for its after-contact work. */
-static void count_day(struct crindex *ix, struct crent *e,
-		      const struct crline *l)
+/* A new contact, from its first line: its queue's counters, today's
+ * figures of its queue (handled or abandoned) and agent (handled). e
+ * remembers the queue and agent it counted for and the day, for its
+ * after-contact work. */
+static void count_first(struct crindex *ix, struct crent *e,
+			const struct crline *l)
 {
 	uint32_t day = today_of(l);
 
+	if (e->queue) {
+		struct crq_totals *t = &ix->totals[e->queue - 1];
+
+		t->queue = true;
+		if (l->has_agent) {
+			++t->handled;
+			t->answer_ms += wait_of(l);
+			t->talk_s += l->talk_s;
+		}
+		else {
+			++t->abandoned;
+		}
+	}
+	if (l->has_agent) {
+		e->cqueue = e->queue;
+		e->cagent = e->agent;
+	}
 	if (!day)
-		return;		/* only today's count */
+		return;		/* only today's figures */
 	if (e->queue) {
 		struct qday *d = day_at(&ix->days[e->queue - 1], day);
 
@@ -399,8 +434,6 @@ static void count_day(struct crindex *ix, struct crent *e,
 	if (e->agent)
 		count_handled(day_at(&ix->adays[e->agent - 1], day), l, false);
 	e->cday = day;
-	e->cqueue = e->queue;
-	e->cagent = e->agent;
 }
 
 /* The end of after-contact work (line l) into d, if d still holds the
@@ -415,12 +448,18 @@ static void acw_into(struct qday *d, uint32_t day, const struct crline *l)
 }
 
 /* The end of e's after-contact work, from the first of its lines that
- * gives the duration (its first line or a revision), into the figures
- * of the day e counted in as handled, of the queue and agent it counted
- * for. */
+ * gives the duration (its first line or a revision), into the counters
+ * of the queue e counted for as handled, and the figures of the day it
+ * counted in, of that queue and agent. */
 static void count_acw(struct crindex *ix, const struct crent *e,
 		      const struct crline *l)
 {
+	if (e->cqueue) {
+		struct crq_totals *t = &ix->totals[e->cqueue - 1];
+
+		++t->acw_ended;
+		t->acw_s += l->acw_s;
+	}
 	if (!e->cday)
 		return;
 	if (e->cqueue)
@@ -496,7 +535,7 @@ static void apply_line(struct crindex *ix, const struct crline *l)
 			return;
 		e->queue = intern(ix, l->queue);
 		e->agent = intern(ix, l->agent);
-		count_day(ix, e, l);
+		count_first(ix, e, l);
 	}
 	if (l->has_acw && !e->acw_counted) {
 		e->acw_counted = true;
@@ -947,6 +986,16 @@ void crindex_today(struct crindex *ix, const char *queue, uint64_t sl_ms,
 		if (d->waits[i] <= sl_ms)
 			++t->within_sl;
 	}
+}
+
+const struct crq_totals *crindex_totals(const struct crindex *ix,
+				       size_t pos, const char **queuep)
+{
+	if (!ix || pos >= ix->nnames)
+		return NULL;
+	if (queuep)
+		*queuep = ix->totals[pos].queue ? ix->names[pos] : NULL;
+	return &ix->totals[pos];
 }
 
 void crindex_agent_today(struct crindex *ix, const char *agent,

@@ -1,5 +1,6 @@
 /**
- * @file metrics.c  The Prometheus text exposition of the daemon's state.
+ * @file metrics.c  The Prometheus text exposition of the daemon's state,
+ * and of the queue counters of the API's contact-record index.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <callflowd/mstream.h>
 #include <callflowd/records.h>
 #include <callflowd/tts.h>
+#include "api_priv.h"
 
 /* One metric family: HELP and TYPE once, then its samples. */
 static int family(struct mbuf *mb, const char *name, const char *type,
@@ -76,7 +78,103 @@ static size_t flows_serving(const struct flowset *fs)
 	return n;
 }
 
+/* A label value escaped as the text format wants: \\, \" and \n */
+static int label_print(struct re_printf *pf, const char *v)
+{
+	int err = 0;
+
+	for (; v && *v && !err; v++) {
+		switch (*v) {
+		case '\\': err = re_hprintf(pf, "\\\\"); break;
+		case '"':  err = re_hprintf(pf, "\\\""); break;
+		case '\n': err = re_hprintf(pf, "\\n"); break;
+		default:   err = re_hprintf(pf, "%c", *v); break;
+		}
+	}
+	return err;
+}
+
+/* What a queue counter shows of t */
+enum qfield {
+	Q_HANDLED, Q_ABANDONED, Q_ANSWER, Q_TALK, Q_ACW, Q_ACW_ENDED,
+};
+
+static const struct {
+	const char *name, *help;
+} qfams[] = {
+	[Q_HANDLED] = {"callflowd_queue_contacts_handled_total",
+		"Contacts of the queue connected to an agent, each once, from "
+		"the contact records indexed since the daemon started (they "
+		"start again when the record file is replaced)."},
+	[Q_ABANDONED] = {"callflowd_queue_contacts_abandoned_total",
+		"Contacts that left the queue without an agent (records "
+		"indexed)."},
+	[Q_ANSWER] = {"callflowd_queue_answer_seconds_total",
+		"Queue time (enqueued to connected) of handled contacts; "
+		"over contacts_handled it is the average speed of answer."},
+	[Q_TALK] = {"callflowd_queue_interaction_seconds_total",
+		"AgentInteractionDuration of handled contacts."},
+	[Q_ACW] = {"callflowd_queue_after_contact_work_seconds_total",
+		"AfterContactWorkDuration of handled contacts whose "
+		"after-contact work ended."},
+	[Q_ACW_ENDED] = {"callflowd_queue_after_contact_work_ended_total",
+		"Handled contacts whose after-contact work ended."},
+};
+
+/* The value of counter f in t: whole seconds or counts, except the
+ * answer time (milliseconds) */
+static uint64_t qvalue(enum qfield f, const struct crq_totals *t)
+{
+	switch (f) {
+	case Q_HANDLED:   return t->handled;
+	case Q_ABANDONED: return t->abandoned;
+	case Q_ANSWER:    return t->answer_ms;
+	case Q_TALK:      return t->talk_s;
+	case Q_ACW:       return t->acw_s;
+	case Q_ACW_ENDED: return t->acw_ended;
+	default:          return 0;
+	}
+}
+
+static int qsample(struct mbuf *mb, enum qfield f, const char *queue,
+		   const struct crq_totals *t)
+{
+	unsigned long long v = qvalue(f, t);
+
+	if (f == Q_ANSWER)
+		return mbuf_printf(mb, "%s{queue=\"%H\"} %llu.%03u\n",
+				   qfams[f].name, label_print, queue,
+				   v / 1000, (unsigned)(v % 1000));
+	return mbuf_printf(mb, "%s{queue=\"%H\"} %llu\n", qfams[f].name,
+			   label_print, queue, v);
+}
+
+/* The queue counters of the record index: what it holds now (a scrape
+ * never waits for it to catch up), one family after the other. */
+static int queue_counters(struct mbuf *mb, const struct crindex *ix)
+{
+	const struct crq_totals *t;
+	const char *queue;
+	size_t f, i;
+	int err = 0;
+
+	for (f = 0; f < ARRAY_SIZE(qfams) && !err; f++) {
+		err = family(mb, qfams[f].name, "counter", qfams[f].help);
+		for (i = 0; !err && (t = crindex_totals(ix, i, &queue)); i++) {
+			if (queue)
+				err = qsample(mb, (enum qfield)f, queue, t);
+		}
+	}
+	return err;
+}
+
 int metrics_render(char **textp, const struct app *app)
+{
+	return metrics_render_api(textp, app, NULL);
+}
+
+int metrics_render_api(char **textp, const struct app *app,
+		       const struct crindex *ix)
 {
 	const struct app_stats *s;
 	struct tts_stats ts;
@@ -177,6 +275,7 @@ int metrics_render(char **textp, const struct app *app)
 			   "%llu.%03u\n",
 			   (unsigned long long)(app->started_ms / 1000),
 			   (unsigned)(app->started_ms % 1000));
+	err |= queue_counters(mb, ix);
 	if (err)
 		goto out;
 

@@ -12,6 +12,7 @@ whole reload) to remove it while the socket is off loopback."""
 import datetime
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ import urllib.request
 
 import cfd
 from daemon import Daemon, Sipp, free_port, wait_for
+from test_daemon_records import parse_metrics
 
 FLOWS = [cfd.data("e2e", "agent-flows", f) for f in
          ("inbound.json", "queue.json")]
@@ -658,6 +660,175 @@ class StoredLines(unittest.TestCase):
                                         b'"next_cursor":null}'))
         self.assertEqual(d.stop(), 0)
         self.assertNotIn("ERROR: AddressSanitizer", d.log())
+
+
+QUEUE_COUNTERS = {
+    "callflowd_queue_contacts_handled_total": "handled",
+    "callflowd_queue_contacts_abandoned_total": "abandoned",
+    "callflowd_queue_answer_seconds_total": "answer",
+    "callflowd_queue_interaction_seconds_total": "interaction",
+    "callflowd_queue_after_contact_work_seconds_total": "acw",
+    "callflowd_queue_after_contact_work_ended_total": "acw_ended",
+}
+LABEL_QUEUE = re.compile(r'^\{queue="((?:\\[\\"n]|[^"\\\n])*)"\}$')
+# a queue name the text format must escape
+ODD_QUEUE = 'Sales "EU"\\2\nnight'
+
+
+def unescape(v):
+    return re.sub(r'\\(.)', lambda m: {"n": "\n"}.get(m.group(1),
+                                                    m.group(1)), v)
+
+
+def ts_ms(text):
+    return round(datetime.datetime.strptime(
+        text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp() * 1000)
+
+
+def queue_counters(lines):
+    """{queue: {counter: value}} of every record line, whatever its day:
+    each contact once from its first line (handled, abandoned, queue
+    wait, interaction), its ACW once from the first line giving it, in
+    the queue of its first line."""
+    seen, handled, acw_done, out = set(), {}, set(), {}
+    for r in lines:
+        cid, a = r["ContactId"], r.get("Agent")
+        if cid not in seen:
+            seen.add(cid)
+            if r["Queue"]:
+                c = out.setdefault(r["Queue"]["Name"], dict.fromkeys(
+                    QUEUE_COUNTERS.values(), 0))
+                if a is None:
+                    c["abandoned"] += 1
+                else:
+                    c["handled"] += 1
+                    c["answer"] += max(0, ts_ms(
+                        a["ConnectedToAgentTimestamp"]) - ts_ms(
+                        r["Queue"]["EnqueueTimestamp"])) / 1000.0
+                    c["interaction"] += a.get("AgentInteractionDuration",
+                                              0)
+                    handled[cid] = c
+        if cid in handled and cid not in acw_done and \
+                "AfterContactWorkDuration" in a:
+            acw_done.add(cid)
+            handled[cid]["acw_ended"] += 1
+            handled[cid]["acw"] += a["AfterContactWorkDuration"]
+    return out
+
+
+class QueueCounters(unittest.TestCase):
+    """Prometheus counters per queue from the record index: the seeded
+    file gives exact values (every day, each contact once, ACW once from
+    the first line giving it), revisions and new contacts appended add to
+    them, a replaced file starts them again; label values are escaped."""
+
+    def setUp(self):
+        self.d = Daemon(config=CONFIG)
+        self.addCleanup(self.d.cleanup)
+        recs = seed()
+        start = datetime.datetime.strptime(
+            recs[-1]["InitiationTimestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        end = start + datetime.timedelta(seconds=40)
+        odd = [record(40, start, end, ODD_QUEUE, "agent1", wait=3, acw=4),
+               record(41, start, end, ODD_QUEUE, None, wait=6),
+               record(42, start, end, "Support", "agent2", wait=2)]
+        # revisions: ACW of 1 (2020) and 42 comes later; 7's (0 s, in
+        # its first line) and 40's are not counted again
+        self.lines = recs + odd + [revised(recs[0], 30), revised(odd[2], 9),
+                                   revised(recs[6], 50), revised(odd[0], 8),
+                                   revised(recs[0], 70)]
+        os.makedirs(os.path.dirname(self.d.records_path))
+        with open(self.d.records_path, "w") as f:
+            f.write("".join(json.dumps(r) + "\n" for r in self.lines))
+        self.d.start()
+
+    def tearDown(self):
+        self.assertEqual(self.d.stop(), 0)
+        self.assertNotIn("ERROR: AddressSanitizer", self.d.log())
+
+    def scrape(self):
+        code, ctype, body = raw_get(self.d, "/metrics")
+        self.assertEqual(code, 200)
+        self.assertTrue(ctype.startswith("text/plain; version=0.0.4"))
+        out = {}
+        for (name, labels), v in parse_metrics(body.decode()).items():
+            if name not in QUEUE_COUNTERS:
+                continue
+            m = LABEL_QUEUE.match(labels)
+            self.assertTrue(m, labels)
+            out.setdefault(unescape(m.group(1)), {})[
+                QUEUE_COUNTERS[name]] = v
+        return out
+
+    def check(self, got):
+        want = queue_counters(self.lines)
+        self.assertEqual(set(got), set(want))
+        for q, c in want.items():
+            self.assertEqual(set(got[q]), set(c), q)
+            for k, v in c.items():
+                self.assertAlmostEqual(got[q][k], v, places=3,
+                                       msg=(q, k))
+
+    def append(self, recs):
+        self.lines += recs
+        with open(self.d.records_path, "a") as f:
+            f.write("".join(json.dumps(r) + "\n" for r in recs))
+
+    def test_counters_from_the_records(self):
+        got = self.scrape()
+        self.check(got)
+        # the reference itself, written out for two queues
+        self.assertEqual(got[ODD_QUEUE], {
+            "handled": 1, "abandoned": 1, "answer": 3.0,
+            "interaction": 36, "acw": 4, "acw_ended": 1})
+        self.assertEqual(got["Sales"]["handled"], 4)     # 1, 4, 7, 8
+        self.assertEqual(got["Sales"]["abandoned"], 1)   # 9
+        self.assertEqual(got["Sales"]["acw_ended"], 2)   # 1 (30 s), 7
+        self.assertEqual(got["Sales"]["acw"], 30)
+        self.assertEqual(got["Support"]["acw_ended"], 1)  # 42 (9 s)
+        # the text keeps the escapes; agents are no queues
+        body = raw_get(self.d, "/metrics")[2].decode()
+        self.assertIn('{queue="Sales \\"EU\\"\\\\2\\nnight"}', body)
+        self.assertNotIn('queue="agent1"', body)
+
+        # appended: an ACW revision, a new abandoned and a handled one
+        r8 = [r for r in self.lines if r["ContactId"].endswith("8")][0]
+        new = [revised(r8, 21), record(50, *self.times(), "Support", None,
+                                       wait=4),
+               record(51, *self.times(), "Sales", "agent1", wait=7)]
+        self.append(new)
+        code, _ = self.d.http("GET", "/v1/queues")   # waits: indexed
+        self.assertEqual(code, 200)
+        after = self.scrape()
+        self.check(after)
+        self.assertEqual(after["Sales"]["acw_ended"], 3)
+        self.assertEqual(after["Sales"]["handled"], 5)
+        self.assertEqual(after["Support"]["abandoned"],
+                         got["Support"]["abandoned"] + 1)
+        for q in got:
+            for k in got[q]:
+                self.assertGreaterEqual(after[q][k], got[q][k], (q, k))
+
+    def times(self):
+        now = datetime.datetime.utcnow().replace(microsecond=0)
+        return now - datetime.timedelta(seconds=30), now
+
+    def test_replaced_file_starts_them_again(self):
+        self.check(self.scrape())
+        self.lines = [record(60, *self.times(), "Billing", "agent1",
+                             wait=11, acw=2)]
+        tmp = self.d.records_path + ".new"
+        with open(tmp, "w") as f:
+            f.write(json.dumps(self.lines[0]) + "\n")
+        os.rename(tmp, self.d.records_path)
+        code, _ = self.d.http("GET", "/v1/queues")   # indexed anew
+        self.assertEqual(code, 200)
+        got = self.scrape()
+        self.check(got)
+        self.assertEqual(got, {"Billing": {
+            "handled": 1, "abandoned": 0, "answer": 11.0,
+            "interaction": 18, "acw": 2, "acw_ended": 1}})
 
 
 def http(port, path, token=None):

@@ -4,7 +4,8 @@
  * counted once (today's queue and agent figures from its first line,
  * its after-contact work from the first line that has it), ContactIds
  * with the same hash stay two contacts, lines that are not records are
- * skipped, and what is appended later is caught up with.
+ * skipped, what is appended later is caught up with, and the queue
+ * counters for Prometheus count as the figures of the day do.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -395,6 +396,101 @@ TEST(agent_figures_counted_once)
 	ASSERT_INT_EQ(t.acw_ended, 1);
 	ASSERT_INT_EQ(t.acw_s_sum, 7);
 	ASSERT_INT_EQ(t.handle_s_sum, 58 + 7);
+
+	ix = mem_deref(ix);
+	loop_close();
+	(void)unlink(path);
+}
+
+/* The counters of queue name, NULL when no record has that queue. */
+static const struct crq_totals *totals_of(const struct crindex *ix,
+					  const char *name)
+{
+	const struct crq_totals *t;
+	const char *q;
+	size_t i;
+
+	for (i = 0; (t = crindex_totals(ix, i, &q)); i++) {
+		if (q && !strcmp(q, name))
+			return t;
+	}
+	return NULL;
+}
+
+/* Queue counters (Prometheus): each contact once from its first line,
+ * its ACW once from the first line giving it; agents' names are no
+ * queues; a replaced file starts them again. */
+TEST(queue_counters_grow_and_start_again)
+{
+	char path[64], other[80], line[1024], id[64];
+	const struct crq_totals *t;
+	struct crindex *ix = NULL;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	ASSERT_INT_EQ(loop_init(), 0);
+	snprintf(other, sizeof(other), "%s.new", path);
+	id_of(id, sizeof(id), 1);
+	line_of(line, sizeof(line), id, "Sales", "agent1", 5, NO_ACW);
+	err |= append(path, line);
+	id_of(id, sizeof(id), 2);
+	line_of(line, sizeof(line), id, "Sales", NULL, 0, NO_ACW);
+	err |= append(path, line);
+	id_of(id, sizeof(id), 3);
+	line_of(line, sizeof(line), id, "Support", "agent2", 40, 0);
+	err |= append(path, line);
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+
+	ASSERT_NULL(totals_of(ix, "agent1"));
+	t = totals_of(ix, "Sales");
+	ASSERT_NOT_NULL(t);
+	ASSERT_INT_EQ(t->handled, 1);
+	ASSERT_INT_EQ(t->abandoned, 1);
+	ASSERT_INT_EQ(t->answer_ms, 5000);
+	ASSERT_INT_EQ(t->talk_s, 54);
+	ASSERT_INT_EQ(t->acw_ended, 0);
+	t = totals_of(ix, "Support");
+	ASSERT_NOT_NULL(t);
+	ASSERT_INT_EQ(t->handled, 1);
+	ASSERT_INT_EQ(t->answer_ms, 40000);
+	ASSERT_INT_EQ(t->talk_s, 19);
+	ASSERT_INT_EQ(t->acw_ended, 1);
+	ASSERT_INT_EQ(t->acw_s, 0);
+
+	/* 1's ACW with its revision, once; 3's not again */
+	id_of(id, sizeof(id), 1);
+	line_of(line, sizeof(line), id, "Sales", "agent1", 5, 30);
+	err |= append(path, line);
+	line_of(line, sizeof(line), id, "Sales", "agent1", 5, 45);
+	err |= append(path, line);
+	id_of(id, sizeof(id), 3);
+	line_of(line, sizeof(line), id, "Support", "agent2", 40, 8);
+	err |= append(path, line);
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_TRUE(catch_up(ix));
+	t = totals_of(ix, "Sales");
+	ASSERT_INT_EQ(t->handled, 1);
+	ASSERT_INT_EQ(t->talk_s, 54);
+	ASSERT_INT_EQ(t->acw_ended, 1);
+	ASSERT_INT_EQ(t->acw_s, 30);
+	t = totals_of(ix, "Support");
+	ASSERT_INT_EQ(t->acw_ended, 1);
+	ASSERT_INT_EQ(t->acw_s, 0);
+
+	/* replaced: only the new file's contacts count */
+	id_of(id, sizeof(id), 4);
+	line_of(line, sizeof(line), id, "Support", NULL, 0, NO_ACW);
+	ASSERT_INT_EQ(append(other, line), 0);
+	ASSERT_INT_EQ(rename(other, path), 0);
+	ASSERT_TRUE(catch_up(ix));
+	ASSERT_NULL(totals_of(ix, "Sales"));
+	t = totals_of(ix, "Support");
+	ASSERT_NOT_NULL(t);
+	ASSERT_INT_EQ(t->handled, 0);
+	ASSERT_INT_EQ(t->abandoned, 1);
+	ASSERT_INT_EQ(t->acw_ended, 0);
+	ASSERT_NULL(crindex_totals(NULL, 0, NULL));
 
 	ix = mem_deref(ix);
 	loop_close();
