@@ -295,10 +295,13 @@ static bool uses_records(const struct http_msg *msg)
 }
 
 /* A request the record index held back until it caught up. */
+static void serve(struct api *api, struct http_conn *conn,
+		  const struct http_msg *msg);
+
 static void resume(struct http_conn *conn, const struct http_msg *msg,
 		   void *arg)
 {
-	dispatch(arg, conn, msg);
+	serve(arg, conn, msg);
 }
 
 /* Requests that may change state go to the audit trail. */
@@ -336,16 +339,32 @@ static void audit_request(const struct http_conn *conn,
 	audit_event(audit_current(), "api", o);
 }
 
+/* Answer a request, in the audit trail when it may change state (also
+ * when it waited behind a held one on its connection). */
+static void serve(struct api *api, struct http_conn *conn,
+		  const struct http_msg *msg)
+{
+	if (!audits(msg)) {
+		dispatch(api, conn, msg);
+		return;
+	}
+	audited.conn = conn;
+	audited.status = 0;
+	dispatch(api, conn, msg);
+	audited.conn = NULL;
+	audit_request(conn, msg, audited.status, NULL);
+}
+
 static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 			void *arg)
 {
 	struct api *api = arg;
 
 	if (!authorized(api, msg)) {
-		audit_request(conn, msg, 401, "no valid bearer token");
 		static const char body[] = "{\"error\":\"a valid Authorization:"
 			" Bearer token is required\"}";
 
+		audit_request(conn, msg, 401, "no valid bearer token");
 		(void)http_reply(conn, 401, "Unauthorized",
 				 "WWW-Authenticate: Bearer\r\n"
 				 "Content-Type: application/json\r\n"
@@ -358,15 +377,7 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 	if (crindex_wait(api->records, conn, msg, uses_records(msg), resume,
 			 api))
 		return;
-	if (!audits(msg)) {
-		dispatch(api, conn, msg);
-		return;
-	}
-	audited.conn = conn;
-	audited.status = 0;
-	dispatch(api, conn, msg);
-	audited.conn = NULL;
-	audit_request(conn, msg, audited.status, NULL);
+	serve(api, conn, msg);
 }
 
 static void destructor(void *arg)

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import unittest
 import urllib.request
@@ -170,6 +171,43 @@ class Audit(unittest.TestCase):
         self.assertEqual(times, sorted(times))
         # only the two changes reached the trail from the API
         self.assertEqual(len([e for e in events if e["Event"] == "api"]), 2)
+
+
+    def test_change_queued_behind_a_held_read_is_audited(self):
+        # a backlog in the record file: the next records read is held
+        # until the index has caught up; a PUT pipelined behind it on
+        # the same connection is answered after it, and audited too
+        line = json.dumps({
+            "ContactId": "00000000-0000-4000-8000-%012d", "Channel": "VOICE",
+            "InitiationTimestamp": "2024-05-01T10:00:00.000Z",
+            "DisconnectTimestamp": "2024-05-01T10:01:00.000Z",
+            "Attributes": {"Pad": "x" * 300}, "Queue": None})
+        os.makedirs(os.path.dirname(self.d.records_path), exist_ok=True)
+        with open(self.d.records_path, "a") as f:
+            for i in range(5000):
+                f.write(line.replace("%012d", "%012d" % i) + "\n")
+        body = json.dumps({"status": "Available"}).encode()
+        req = (b"GET /v1/contact-records?limit=1 HTTP/1.1\r\n"
+               b"Host: x\r\n\r\n"
+               b"PUT /v1/agents/agent1/status HTTP/1.1\r\nHost: x\r\n"
+               b"Content-Type: application/json\r\n"
+               b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        with socket.create_connection(("127.0.0.1", self.d.http_port),
+                                      timeout=10) as sk:
+            sk.sendall(req)
+            got = b""
+            while got.count(b"HTTP/1.1 ") < 2 or not got.endswith(b"}"):
+                chunk = sk.recv(65536)
+                self.assertTrue(chunk, got[-300:])
+                got += chunk
+        self.assertTrue(got.startswith(b"HTTP/1.1 200"), got[:200])
+        self.assertIn(b"HTTP/1.1 200", got[got.index(b"\r\n\r\n"):])
+        put = self.wait_event(lambda e: e["Event"] == "api" and
+                              e["Method"] == "PUT", "the pipelined PUT")
+        self.assertEqual((put["Path"], put["Status"], put["Body"]),
+                         ("/v1/agents/agent1/status", 200,
+                          {"status": "Available"}))
+        self.assertEqual(self.d.stop(), 0)
 
 
 class AuditToken(unittest.TestCase):
