@@ -25,6 +25,7 @@
 #define CALLFLOWD_JOURNAL_H
 
 #include <stdint.h>
+#include <callflowd/records.h>
 
 struct cdata;
 struct crecord_info;
@@ -57,10 +58,11 @@ void journal_update(struct journal *j, const char *contact_id);
  * Write the contact's final record (snap) and forget the contact once the
  * record is on disk, not before: a crash in between leaves it journaled,
  * and recovery finds its record already written. From this call on the
- * contact's info is no longer read (the contact may go).
+ * contact's info is no longer read (the contact may go). doneh (may be
+ * NULL) is then told, as records_write_snap() tells it.
  */
 int  journal_finish(struct journal *j, const char *contact_id,
-		    struct crsnap *snap);
+		    struct crsnap *snap, records_done_h *doneh, void *arg);
 /** The contact's record was written: forget it. */
 void journal_end(struct journal *j, const char *contact_id);
 /** Rewrite the journal once it grew by bytes (0: the default, 8 MiB). */

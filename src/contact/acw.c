@@ -16,6 +16,7 @@
 #include <callflowd/app.h>
 #include <callflowd/cdata.h>
 #include <callflowd/crsnap.h>
+#include <callflowd/events.h>
 #include <callflowd/journal.h>
 #include <callflowd/log.h>
 #include <callflowd/records.h>
@@ -95,16 +96,68 @@ static bool contact_cmp(struct le *le, void *arg)
 	return !strcmp(e->contact_id, arg);
 }
 
+/* Who is told a record is on disk: the event stream. */
+struct recorded {
+	char id[40];
+	char *queue, *agent;
+	bool revision;
+};
+
+static void recorded_destructor(void *arg)
+{
+	struct recorded *r = arg;
+
+	mem_deref(r->queue);
+	mem_deref(r->agent);
+}
+
+static struct recorded *recorded_alloc(const char *id, const char *queue,
+				       const char *agent, bool revision)
+{
+	struct recorded *r = mem_zalloc(sizeof(*r), recorded_destructor);
+
+	if (!r)
+		return NULL;
+	str_ncpy(r->id, id, sizeof(r->id));
+	r->revision = revision;
+	if ((queue && str_dup(&r->queue, queue)) ||
+	    (agent && str_dup(&r->agent, agent)))
+		r = mem_deref(r);
+	return r;
+}
+
+/* contact.recorded / contact.record_updated: GET the record now */
+static void recorded_h(int err, void *arg)
+{
+	struct recorded *r = arg;
+	struct event ev;
+
+	if (err)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EVENT_CONTACT;
+	ev.type = r->revision ? "contact.record_updated" : "contact.recorded";
+	ev.ts = util_now_ms();
+	ev.contact_id = r->id;
+	ev.queue = r->queue;
+	ev.agent = r->agent;
+	events_emit(&ev);
+}
+
 /* The revision: the record again, its ACW ended at end_ms. */
 static void write_revision(struct app *app, struct acwent *e,
 			   uint64_t end_ms)
 {
 	struct crsnap *rev = NULL;
+	struct recorded *r;
 	int err;
 
+	r = recorded_alloc(e->contact_id, NULL, e->agent, true);
 	err = crsnap_acw_end(&rev, e->snap, end_ms);
 	if (!err)
-		err = records_write_snap(app->records, rev, NULL, NULL);
+		err = records_write_snap(app->records, rev,
+					 r ? recorded_h : NULL, r);
+	mem_deref(r);
 	if (err)
 		log_error("contact %s: record with the end of agent %s's "
 			  "after-contact work not written: %m",
@@ -156,6 +209,7 @@ int acw_write_record(struct app *app, const struct contact *c,
 {
 	struct acwent *e;
 	struct crsnap *snap = NULL;
+	struct recorded *r;
 	int err;
 
 	if (!app->records)
@@ -166,12 +220,17 @@ int acw_write_record(struct app *app, const struct contact *c,
 		info->acw_end_ms = e->end_ms;
 		e = mem_deref(e);
 	}
+	r = recorded_alloc(c->cd->contact_id, info->queue_name,
+			   c->cd->agent_username, false);
 	err = records_snap(app->records, &snap, c->cd, info);
 	/* the journal lets the contact go once its record is on disk */
 	if (!err && app->journal)
-		err = journal_finish(app->journal, c->cd->contact_id, snap);
+		err = journal_finish(app->journal, c->cd->contact_id, snap,
+				     r ? recorded_h : NULL, r);
 	else if (!err)
-		err = records_write_snap(app->records, snap, NULL, NULL);
+		err = records_write_snap(app->records, snap,
+					 r ? recorded_h : NULL, r);
+	mem_deref(r);
 	/* going on: kept to write the record again when it ends */
 	if (!err && e && !e->snap)
 		e->snap = mem_ref(snap);

@@ -52,6 +52,8 @@ struct jentry {
 struct jfin {
 	struct journal *j;
 	char id[40];
+	records_done_h *doneh;
+	void *arg;
 };
 
 /* A start or update line, formatted on the pool from its snapshot. */
@@ -693,23 +695,25 @@ static void jfin_destructor(void *arg)
 	struct jfin *f = arg;
 
 	mem_deref(f->j);
+	mem_deref(f->arg);
 }
 
 static void record_durable(int err, void *arg)
 {
 	struct jfin *f = arg;
 
-	if (err) {
+	if (err)
 		log_error("journal: contact %s: its record may not be on disk "
 			  "(%m); it stays in the journal, so the next start "
 			  "writes one", f->id, err);
-		return;
-	}
-	journal_end(f->j, f->id);
+	else
+		journal_end(f->j, f->id);
+	if (f->doneh)
+		f->doneh(err, f->arg);
 }
 
 int journal_finish(struct journal *j, const char *contact_id,
-		   struct crsnap *snap)
+		   struct crsnap *snap, records_done_h *doneh, void *arg)
 {
 	struct jentry *e;
 	struct jfin *f;
@@ -727,6 +731,8 @@ int journal_finish(struct journal *j, const char *contact_id,
 	if (!f)
 		return ENOMEM;
 	f->j = mem_ref(j);
+	f->doneh = doneh;
+	f->arg = mem_ref(arg);
 	str_ncpy(f->id, contact_id, sizeof(f->id));
 	err = records_write_snap(j->rec, snap, record_durable, f);
 	mem_deref(f);

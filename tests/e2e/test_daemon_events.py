@@ -217,6 +217,19 @@ class Events(unittest.TestCase):
         for before, m in zip(chain, chain[1:]):
             self.assertEqual(m["previous"], before["state"])
 
+        # the record is announced once it is on disk, and again when the
+        # agent's after-contact work completed it: each readable at once
+        rec = everything.until(lambda m: m["type"] == "contact.recorded",
+                               30)[-1]
+        self.assertEqual((rec["ContactId"], rec["queue"], rec["agent"]),
+                         (cid, "Sales", "agent1"))
+        upd = everything.until(lambda m: m["type"] ==
+                               "contact.record_updated", 30)[-1]
+        self.assertEqual((upd["ContactId"], upd["agent"]), (cid, "agent1"))
+        code, body = self.d.http("GET", "/v1/contact-records/" + cid)
+        self.assertEqual(code, 200, body)
+        self.assertIn("AfterContactWorkEndTimestamp", body["Agent"])
+
         # ?type=contact.ended: nothing before the end
         end = ended_ws.message(10)
         self.assertEqual((end["type"], end["ContactId"]),

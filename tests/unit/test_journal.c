@@ -402,7 +402,7 @@ TEST(finish_ends_once_the_record_is_on_disk)
 
 		info.disconnected_ms = util_now_ms();
 		ASSERT_INT_EQ(records_snap(rec, &snap, cd, &info), 0);
-		ASSERT_INT_EQ(journal_finish(j, cd->contact_id, snap), 0);
+		ASSERT_INT_EQ(journal_finish(j, cd->contact_id, snap, NULL, NULL), 0);
 		/* the contact may go at once: the journal no longer reads it */
 		cd = mem_deref(cd);
 		memset(&info, 0xa5, sizeof(info));
