@@ -264,6 +264,8 @@ static void dispatch(struct api *api, struct http_conn *conn,
 		return;
 	if (api_queues(api->app, api->records, conn, msg))
 		return;
+	if (api_reports(api->app, api->records, conn, msg))
+		return;
 	if (api_events(api->events, conn, msg))
 		return;
 	if (!pl_strcmp(&msg->path, "/v1/contacts")) {
@@ -285,13 +287,14 @@ static bool has_prefix(const struct pl *path, const char *pre)
 }
 
 /* Answered from the contact-record index (records, today's figures of
- * queues and agents). */
+ * queues and agents, historical reports). */
 static bool uses_records(const struct http_msg *msg)
 {
 	return !pl_strcmp(&msg->met, "GET") &&
 		(has_prefix(&msg->path, "/v1/contact-records") ||
 		 has_prefix(&msg->path, "/v1/queues") ||
-		 has_prefix(&msg->path, "/v1/agents"));
+		 has_prefix(&msg->path, "/v1/agents") ||
+		 has_prefix(&msg->path, "/v1/reports"));
 }
 
 /* A request the record index held back until it caught up. */

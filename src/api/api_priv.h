@@ -124,6 +124,20 @@ struct crent {
 	uint32_t cday;
 	uint32_t cqueue, cagent;
 	bool acw_counted;
+	/* for reports (api_reports.c): from the first line, except the
+	 * after-contact work (from the first line that gives it) */
+	uint64_t rep_ms;	/* DisconnectTimestamp (else initiation) */
+	uint32_t rqueue;	/* crindex_name() of its Queue.Name */
+	uint32_t wait_ms;	/* enqueued to connected, when handled */
+	uint32_t talk_s;	/* AgentInteractionDuration, when has_talk */
+	uint32_t acw_s;		/* AfterContactWorkDuration, when acw_counted */
+	uint32_t aht_s;		/* interaction + ACW of the line giving ACW */
+	bool handled;		/* an Agent section: counted for cagent */
+	bool has_talk;
+	/* the index's own: the largest rep_ms up to this entry, whether
+	 * this one came too late for it (kept aside, see crindex_scan()) */
+	bool late;
+	uint64_t mono_ms;
 };
 
 /** The contact at place pos (in the order of first lines), NULL past the
@@ -132,6 +146,19 @@ const struct crent *crindex_at(const struct crindex *ix, size_t pos);
 /** The number standing for a queue or agent name in entries; 0 when no
  *  record has it. */
 uint32_t crindex_name(const struct crindex *ix, const char *name);
+/** The name that number name stands for, NULL for none. Valid until
+ *  the index next changes (on the loop thread). */
+const char *crindex_name_str(const struct crindex *ix, uint32_t name);
+/** An entry a scan visits (the index must not change meanwhile). */
+typedef void (crindex_scan_h)(const struct crent *e, void *arg);
+/**
+ * Call scanh for each contact whose rep_ms is in [from, to), in no set
+ * order, looking only at the entries around that range (the file is in
+ * rough time order: what came much later than its neighbours is kept
+ * aside and looked at by every scan). Returns the entries looked at.
+ */
+size_t crindex_scan(const struct crindex *ix, uint64_t from, uint64_t to,
+		    crindex_scan_h *scanh, void *arg);
 /** Bumped each time the file is indexed anew (cursors carry it). */
 uint32_t crindex_gen(const struct crindex *ix);
 /** The entry of ContactId id, NULL when none (like crindex_at()). */
@@ -166,6 +193,48 @@ const struct crq_totals *crindex_totals(const struct crindex *ix,
 /** /v1/contact-records...: true when the path was one of them. */
 bool api_records(struct crindex *ix, struct http_conn *conn,
 		 const struct http_msg *msg);
+/* -- historical reports (api_reports.c) -- */
+
+/** The service-level threshold (seconds) of queue name. */
+typedef uint32_t (report_sl_h)(const char *queue, void *arg);
+
+/** What a report sums up: by queue or agent, in buckets of time. */
+struct report_query {
+	uint64_t from, to;		/* [from, to), to > from */
+	uint64_t interval_ms;		/* bucket length; 0: one, [from, to) */
+	bool agents;			/* by Agent.Username, else queue */
+	const char *const *names;	/* only these (nnames 0: all) */
+	size_t nnames;
+	report_sl_h *slh;		/* NULL: 20 s for every queue */
+	void *arg;
+};
+
+/** One row: the contacts of one queue or agent that ended in one
+ *  bucket, summed up as today's figures are (struct crq_today). */
+struct report_row {
+	uint64_t start, end;		/* the bucket, within [from, to) */
+	const char *name;		/* the index's: valid as crent */
+	uint32_t queued;		/* with this queue (queues only) */
+	uint32_t sl_s;			/* the threshold within_sl used */
+	struct crq_today t;
+	/* reports_build()'s own */
+	uint64_t bucket;
+	uint32_t nameid;
+};
+
+/**
+ * The rows of report q over the index ix into *rowsp (a mem array of
+ * *np rows, *np 0: NULL), sorted by start then name, one for each
+ * bucket and name with a contact (for an agent: one it handled). A
+ * contact counts in the bucket of its DisconnectTimestamp.
+ */
+int  reports_build(struct report_row **rowsp, size_t *np,
+		   const struct crindex *ix, const struct report_query *q);
+/** /v1/reports/queues and /v1/reports/agents: true when the path was
+ *  one of them (answered). */
+bool api_reports(struct app *app, struct crindex *ix,
+		 struct http_conn *conn, const struct http_msg *msg);
+
 /** /v1/queues...: true when the path was one of them. */
 bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
 		const struct http_msg *msg);

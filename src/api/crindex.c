@@ -14,6 +14,13 @@
  * into the queue and agent the contact was counted for. The same
  * counting, without days, gives each queue's counters since indexing
  * began (for Prometheus): they start again when the file is replaced.
+ * Each entry also keeps what historical reports (api_reports.c) sum up,
+ * counted the same way, and a running maximum of the time it counts at
+ * (its DisconnectTimestamp) so that a report looks at the entries of its
+ * range only: lines are appended as contacts end, so in rough time
+ * order, and the few that came much later than their neighbours (records
+ * written at the next start after a crash, a clock set back) are kept
+ * aside and looked at by every report.
  *
  * The index is read whole, on the loop thread, when the API starts
  * (before it serves). After that, what the appender writes is read and
@@ -43,6 +50,7 @@ enum {
 	LINE_MAX_SZ = 4 << 20,	/* longer lines are skipped */
 	DAY_MS = 86400000,
 	SLOTS_MIN = 1024,
+	LATE_MS = 600000,	/* earlier than an entry before it: aside */
 };
 
 /* What indexing takes of one line (strings borrowed from the parse). */
@@ -132,6 +140,9 @@ struct crindex {
 	size_t nnames;
 	uint64_t skipped;	/* lines that were not records */
 	uint64_t revisions;	/* lines that replaced another */
+	uint32_t *late;		/* entries kept aside (struct crent late) */
+	size_t nlate, caplate;
+	bool unordered;		/* one could not be kept aside: scan all */
 	uint64_t size;		/* bytes seen: end + a line being written */
 	struct crjob *job;	/* the catch-up running on the pool */
 	uint32_t started;	/* catch-ups started */
@@ -164,6 +175,9 @@ static void reset(struct crindex *ix)
 	ix->nslots = 0;
 	ix->ids = mem_deref(ix->ids);
 	ix->idlen = ix->idcap = 0;
+	ix->late = mem_deref(ix->late);
+	ix->nlate = ix->caplate = 0;
+	ix->unordered = false;
 	ix->end = 0;
 	ix->size = 0;
 	++ix->gen;
@@ -419,6 +433,11 @@ static void count_first(struct crindex *ix, struct crent *e,
 		e->cqueue = e->queue;
 		e->cagent = e->agent;
 	}
+	e->rqueue = e->queue;
+	e->handled = l->has_agent;
+	e->has_talk = l->has_agent && l->has_talk;
+	e->talk_s = e->has_talk ? l->talk_s : 0;
+	e->wait_ms = l->has_agent ? wait_of(l) : 0;
 	if (!day)
 		return;		/* only today's figures */
 	if (e->queue) {
@@ -451,9 +470,13 @@ static void acw_into(struct qday *d, uint32_t day, const struct crline *l)
  * gives the duration (its first line or a revision), into the counters
  * of the queue e counted for as handled, and the figures of the day it
  * counted in, of that queue and agent. */
-static void count_acw(struct crindex *ix, const struct crent *e,
+static void count_acw(struct crindex *ix, struct crent *e,
 		      const struct crline *l)
 {
+	uint64_t aht = (uint64_t)l->talk_s + l->acw_s;
+
+	e->acw_s = l->acw_s;
+	e->aht_s = aht > UINT32_MAX ? UINT32_MAX : (uint32_t)aht;
 	if (e->cqueue) {
 		struct crq_totals *t = &ix->totals[e->cqueue - 1];
 
@@ -509,6 +532,30 @@ static int parse_line(struct crline *l, const json_t *r)
 	return 0;
 }
 
+/* Where new entry e (the last) stands in time: the entries' running
+ * maximum of rep_ms, unless it came too late for it (then aside). */
+static void place(struct crindex *ix, struct crent *e)
+{
+	uint64_t prev = ix->n > 1 ? ix->v[ix->n - 2].mono_ms : 0;
+
+	e->mono_ms = prev > e->rep_ms ? prev : e->rep_ms;
+	if (prev <= e->rep_ms + LATE_MS)
+		return;
+	if (ix->nlate == ix->caplate) {
+		size_t cap = ix->caplate ? ix->caplate * 2 : 256;
+		uint32_t *v = grow(ix->late, cap * sizeof(*v));
+
+		if (!v) {
+			ix->unordered = true;	/* scans look at all */
+			return;
+		}
+		ix->late = v;
+		ix->caplate = cap;
+	}
+	e->late = true;
+	ix->late[ix->nlate++] = (uint32_t)(ix->n - 1);
+}
+
 /* Index one record line: a new contact, or a revision of a known one
  * (the newest line wins; the place stays; today's figures count the
  * contact from its first line, its after-contact work once, from the
@@ -535,6 +582,8 @@ static void apply_line(struct crindex *ix, const struct crline *l)
 			return;
 		e->queue = intern(ix, l->queue);
 		e->agent = intern(ix, l->agent);
+		e->rep_ms = l->disc_ms ? l->disc_ms : l->init_ms;
+		place(ix, e);
 		count_first(ix, e, l);
 	}
 	if (l->has_acw && !e->acw_counted) {
@@ -1138,6 +1187,61 @@ const struct crent *crindex_at(const struct crindex *ix, size_t pos)
 uint32_t crindex_name(const struct crindex *ix, const char *name)
 {
 	return ix ? lookup(ix, name) : 0;
+}
+
+const char *crindex_name_str(const struct crindex *ix, uint32_t name)
+{
+	return ix && name && name <= ix->nnames ? ix->names[name - 1] : NULL;
+}
+
+/* The first entry from lo whose mono_ms is at least t */
+static size_t first_at(const struct crindex *ix, size_t lo, uint64_t t)
+{
+	size_t hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->v[mid].mono_ms < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t crindex_scan(const struct crindex *ix, uint64_t from, uint64_t to,
+		    crindex_scan_h *scanh, void *arg)
+{
+	size_t i, lo = 0, hi, seen = 0;
+
+	if (!ix || !scanh || from >= to)
+		return 0;
+	hi = ix->n;
+	/* before lo all are earlier than from; from hi on, the entries
+	 * not kept aside are at most LATE_MS earlier than the maximum */
+	if (!ix->unordered) {
+		lo = first_at(ix, 0, from);
+		hi = to > UINT64_MAX - LATE_MS ? ix->n :
+			first_at(ix, lo, to + LATE_MS);
+	}
+	for (i = lo; i < hi; i++) {
+		const struct crent *e = &ix->v[i];
+
+		++seen;
+		if (e->late && !ix->unordered)
+			continue;	/* below */
+		if (e->rep_ms >= from && e->rep_ms < to)
+			scanh(e, arg);
+	}
+	for (i = 0; !ix->unordered && i < ix->nlate; i++) {
+		const struct crent *e = &ix->v[ix->late[i]];
+
+		++seen;
+		if (e->rep_ms >= from && e->rep_ms < to)
+			scanh(e, arg);
+	}
+	return seen;
 }
 
 uint32_t crindex_gen(const struct crindex *ix)

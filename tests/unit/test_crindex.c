@@ -866,3 +866,378 @@ TEST(no_pool_catches_up_in_place)
 	ix = mem_deref(ix);
 	(void)unlink(path);
 }
+
+/* -- historical reports (api_reports.c over crindex_scan()) -- */
+
+/* 2026-03-10T00:00:00Z */
+#define DAY0 1773100800000ULL
+#define H(h) ((uint64_t)(h) * 3600000)
+#define M(m) ((uint64_t)(m) * 60000)
+
+/* A record line of a contact of queue (NULL: none) that ended at
+ * disc_ms: with an agent it was answered after wait_s and talked talk_s
+ * (< 0: no AgentInteractionDuration), with acw_s >= 0 its after-contact
+ * work over; without, it left the queue unanswered. */
+static void rec_at(char *buf, size_t sz, unsigned n, const char *queue,
+		   const char *agent, uint64_t disc_ms, unsigned wait_s,
+		   int talk_s, int acw_s)
+{
+	uint64_t conn = disc_ms - (talk_s > 0 ? (uint64_t)talk_s : 0) * 1000;
+	uint64_t enq = conn - (uint64_t)wait_s * 1000;
+	char id[64], init[40], eq[40], cn[40], disc[40], q[160] = "null";
+	char ag[400] = "null", talk[64] = "", acw[96] = "";
+
+	id_of(id, sizeof(id), n);
+	util_iso8601(init, sizeof(init), enq - 3000);
+	util_iso8601(eq, sizeof(eq), enq);
+	util_iso8601(cn, sizeof(cn), conn);
+	util_iso8601(disc, sizeof(disc), disc_ms);
+	if (queue)
+		snprintf(q, sizeof(q), "{\"Name\": \"%s\", \"EnqueueTimestamp\""
+			 ": \"%s\"}", queue, eq);
+	if (talk_s >= 0)
+		snprintf(talk, sizeof(talk), ", \"AgentInteractionDuration\":"
+			 " %d", talk_s);
+	if (acw_s >= 0)
+		snprintf(acw, sizeof(acw), ", \"AfterContactWorkDuration\": %d",
+			 acw_s);
+	if (agent)
+		snprintf(ag, sizeof(ag), "{\"Username\": \"%s\", "
+			 "\"ConnectedToAgentTimestamp\": \"%s\"%s%s}", agent, cn,
+			 talk, acw);
+	snprintf(buf, sz, "{\"ContactId\": \"%s\", \"InitiationTimestamp\": "
+		 "\"%s\", \"DisconnectTimestamp\": \"%s\", \"Queue\": %s, "
+		 "\"Agent\": %s}\n", id, init, disc, q, ag);
+}
+
+static int add_rec(const char *path, unsigned n, const char *queue,
+		   const char *agent, uint64_t disc_ms, unsigned wait_s,
+		   int talk_s, int acw_s)
+{
+	char line[1024];
+
+	rec_at(line, sizeof(line), n, queue, agent, disc_ms, wait_s, talk_s,
+	       acw_s);
+	return append(path, line);
+}
+
+static uint32_t sl_sales_10(const char *queue, void *arg)
+{
+	(void)arg;
+	return !strcmp(queue, "Sales") ? 10 : 0;
+}
+
+static int report(struct report_row **rowsp, size_t *np,
+		  const struct crindex *ix, uint64_t from, uint64_t to,
+		  uint64_t iv, bool agents)
+{
+	struct report_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.from = from;
+	q.to = to;
+	q.interval_ms = iv;
+	q.agents = agents;
+	q.slh = sl_sales_10;
+	return reports_build(rowsp, np, ix, &q);
+}
+
+/* Contacts count in the bucket of their DisconnectTimestamp, rows by
+ * start then name; buckets are UTC-aligned, the first and last cut by
+ * from and to; handled, abandoned, answer time, service level and the
+ * handle-time means per queue and per agent. */
+TEST(report_buckets_by_disconnect)
+{
+	char path[64];
+	struct crindex *ix = NULL;
+	struct report_row *rows = NULL;
+	const struct crq_today *t;
+	size_t n = 0;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	/* the day before: outside the range below */
+	err |= add_rec(path, 1, "Sales", "agent1", DAY0 - M(1), 5, 60, 10);
+	/* 09:xx: Sales handled x2 (waits 5 and 30), abandoned x1;
+	 * Support handled (no interaction time, ACW on) */
+	err |= add_rec(path, 2, "Sales", "agent1", DAY0 + H(9) + M(5), 5, 100,
+		       20);
+	err |= add_rec(path, 3, "Support", "agent2", DAY0 + H(9) + M(10), 2,
+		       -1, -1);
+	err |= add_rec(path, 4, "Sales", NULL, DAY0 + H(9) + M(20), 40, -1,
+		       -1);
+	err |= add_rec(path, 5, "Sales", "agent2", DAY0 + H(9) + M(59), 30,
+		       50, 0);
+	/* 10:00 exactly: the next bucket; no queue (agent reports only) */
+	err |= add_rec(path, 6, "Sales", "agent1", DAY0 + H(10), 10, 40, 6);
+	err |= add_rec(path, 7, NULL, "agent1", DAY0 + H(10) + M(1), 0, 30,
+		       4);
+	/* 12:30: after the range's end */
+	err |= add_rec(path, 8, "Sales", "agent1", DAY0 + H(12) + M(30), 1, 5,
+		       5);
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+
+	/* 08:30-12:30 by the hour: 08:30-09:00 empty, no rows */
+	ASSERT_INT_EQ(report(&rows, &n, ix, DAY0 + H(8) + M(30),
+			     DAY0 + H(12) + M(30), H(1), false), 0);
+	ASSERT_INT_EQ(n, 3);
+	ASSERT_INT_EQ(rows[0].start, DAY0 + H(9));
+	ASSERT_INT_EQ(rows[0].end, DAY0 + H(10));
+	ASSERT_STR_EQ(rows[0].name, "Sales");
+	ASSERT_INT_EQ(rows[0].queued, 3);
+	t = &rows[0].t;
+	ASSERT_INT_EQ(t->handled, 2);
+	ASSERT_INT_EQ(t->abandoned, 1);
+	ASSERT_INT_EQ(t->answer_ms_sum, 35000);
+	ASSERT_INT_EQ(rows[0].sl_s, 10);
+	ASSERT_INT_EQ(t->within_sl, 1);
+	ASSERT_INT_EQ(t->talked, 2);
+	ASSERT_INT_EQ(t->talk_s_sum, 150);
+	ASSERT_INT_EQ(t->acw_ended, 2);
+	ASSERT_INT_EQ(t->acw_s_sum, 20);
+	ASSERT_INT_EQ(t->handle_s_sum, 170);
+	ASSERT_STR_EQ(rows[1].name, "Support");
+	ASSERT_INT_EQ(rows[1].start, DAY0 + H(9));
+	ASSERT_INT_EQ(rows[1].sl_s, 20);
+	t = &rows[1].t;
+	ASSERT_INT_EQ(rows[1].queued, 1);
+	ASSERT_INT_EQ(t->handled, 1);
+	ASSERT_INT_EQ(t->within_sl, 1);
+	ASSERT_INT_EQ(t->talked, 0);
+	ASSERT_INT_EQ(t->acw_ended, 0);
+	ASSERT_STR_EQ(rows[2].name, "Sales");
+	ASSERT_INT_EQ(rows[2].start, DAY0 + H(10));
+	ASSERT_INT_EQ(rows[2].queued, 1);
+	ASSERT_INT_EQ(rows[2].t.answer_ms_sum, 10000);
+	rows = mem_deref(rows);
+
+	/* by agent, 15 minutes, from 09:07: the first bucket cut */
+	ASSERT_INT_EQ(report(&rows, &n, ix, DAY0 + H(9) + M(7),
+			     DAY0 + H(10) + M(10), M(15), true), 0);
+	ASSERT_INT_EQ(n, 3);
+	ASSERT_INT_EQ(rows[0].start, DAY0 + H(9) + M(7));
+	ASSERT_INT_EQ(rows[0].end, DAY0 + H(9) + M(15));
+	ASSERT_STR_EQ(rows[0].name, "agent2");		/* 3 */
+	ASSERT_INT_EQ(rows[0].t.handled, 1);
+	ASSERT_INT_EQ(rows[1].start, DAY0 + H(9) + M(45));
+	ASSERT_STR_EQ(rows[1].name, "agent2");		/* 5 */
+	ASSERT_INT_EQ(rows[1].t.handle_s_sum, 50);
+	ASSERT_INT_EQ(rows[2].start, DAY0 + H(10));
+	ASSERT_INT_EQ(rows[2].end, DAY0 + H(10) + M(10));
+	ASSERT_STR_EQ(rows[2].name, "agent1");		/* 6 and 7 */
+	ASSERT_INT_EQ(rows[2].t.handled, 2);
+	ASSERT_INT_EQ(rows[2].t.talk_s_sum, 70);
+	ASSERT_INT_EQ(rows[2].t.acw_ended, 2);
+	ASSERT_INT_EQ(rows[2].t.handle_s_sum, 80);
+	ASSERT_INT_EQ(rows[2].t.abandoned, 0);
+	ASSERT_INT_EQ(rows[2].queued, 0);
+	rows = mem_deref(rows);
+
+	/* by day over two days, and total: the day before apart */
+	ASSERT_INT_EQ(report(&rows, &n, ix, DAY0 - H(24), DAY0 + H(24),
+			     H(24), false), 0);
+	ASSERT_INT_EQ(n, 3);
+	ASSERT_INT_EQ(rows[0].start, DAY0 - H(24));
+	ASSERT_INT_EQ(rows[0].queued, 1);
+	ASSERT_INT_EQ(rows[1].start, DAY0);
+	ASSERT_STR_EQ(rows[1].name, "Sales");
+	ASSERT_INT_EQ(rows[1].queued, 5);
+	ASSERT_INT_EQ(rows[1].t.handled, 4);
+	ASSERT_STR_EQ(rows[2].name, "Support");
+	rows = mem_deref(rows);
+	ASSERT_INT_EQ(report(&rows, &n, ix, DAY0 - H(1), DAY0 + H(11), 0,
+			     false), 0);
+	ASSERT_INT_EQ(n, 2);
+	ASSERT_INT_EQ(rows[0].start, DAY0 - H(1));
+	ASSERT_INT_EQ(rows[0].end, DAY0 + H(11));
+	ASSERT_INT_EQ(rows[0].queued, 5);
+	ASSERT_INT_EQ(rows[0].t.abandoned, 1);
+	ASSERT_INT_EQ(rows[0].t.within_sl, 3);
+	rows = mem_deref(rows);
+
+	/* nothing in range: no rows; bad queries refused */
+	ASSERT_INT_EQ(report(&rows, &n, ix, DAY0 + H(13), DAY0 + H(14), H(1),
+			     false), 0);
+	ASSERT_INT_EQ(n, 0);
+	ASSERT_NULL(rows);
+	ASSERT_INT_EQ(report(&rows, &n, ix, DAY0, DAY0, H(1), false), EINVAL);
+	ASSERT_INT_EQ(reports_build(&rows, &n, ix, NULL), EINVAL);
+
+	ix = mem_deref(ix);
+	(void)unlink(path);
+}
+
+/* Named queues only (a name no record has matches nothing); a revision
+ * counts its contact once; after-contact work arriving later (caught up
+ * with) moves the means of the bucket the contact ended in. */
+TEST(report_revisions_and_late_acw)
+{
+	static const char *const both[] = {"Support", "nobody", "Sales"};
+	static const char *const none[] = {"nobody"};
+	char path[64];
+	struct crindex *ix = NULL;
+	struct report_row *rows = NULL;
+	struct report_query q;
+	size_t n = 0;
+	int err = 0;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	ASSERT_INT_EQ(loop_init(), 0);
+	err |= add_rec(path, 1, "Sales", "agent1", DAY0 + H(9), 4, 60, -1);
+	err |= add_rec(path, 2, "Sales", "agent1", DAY0 + H(9) + M(1), 4, 90,
+		       10);
+	err |= add_rec(path, 3, "Support", "agent2", DAY0 + H(9) + M(2), 4,
+		       30, -1);
+	err |= add_rec(path, 4, "Billing", NULL, DAY0 + H(9) + M(3), 4, -1,
+		       -1);
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+
+	memset(&q, 0, sizeof(q));
+	q.from = DAY0;
+	q.to = DAY0 + H(24);
+	q.interval_ms = H(1);
+	q.names = both;
+	q.nnames = ARRAY_SIZE(both);
+	ASSERT_INT_EQ(reports_build(&rows, &n, ix, &q), 0);
+	ASSERT_INT_EQ(n, 2);
+	ASSERT_STR_EQ(rows[0].name, "Sales");
+	ASSERT_STR_EQ(rows[1].name, "Support");
+	ASSERT_INT_EQ(rows[0].t.handled, 2);
+	ASSERT_INT_EQ(rows[0].t.acw_ended, 1);
+	ASSERT_INT_EQ(rows[0].t.acw_s_sum, 10);
+	ASSERT_INT_EQ(rows[0].t.handle_s_sum, 100);
+	rows = mem_deref(rows);
+	q.names = none;
+	q.nnames = 1;
+	ASSERT_INT_EQ(reports_build(&rows, &n, ix, &q), 0);
+	ASSERT_INT_EQ(n, 0);
+
+	/* 1's ACW ends (30 s), again later (not counted again); 2 is
+	 * revised too: still two handled, one queued each */
+	err |= add_rec(path, 1, "Sales", "agent1", DAY0 + H(9), 4, 60, 30);
+	err |= add_rec(path, 1, "Sales", "agent1", DAY0 + H(9), 4, 60, 77);
+	err |= add_rec(path, 2, "Sales", "agent1", DAY0 + H(9) + M(1), 4, 90,
+		       55);
+	ASSERT_INT_EQ(err, 0);
+	ASSERT_TRUE(catch_up(ix));
+	q.names = NULL;
+	q.nnames = 0;
+	ASSERT_INT_EQ(reports_build(&rows, &n, ix, &q), 0);
+	ASSERT_INT_EQ(n, 3);
+	ASSERT_STR_EQ(rows[0].name, "Billing");
+	ASSERT_INT_EQ(rows[0].queued, 1);
+	ASSERT_INT_EQ(rows[0].t.abandoned, 1);
+	ASSERT_INT_EQ(rows[0].t.handled, 0);
+	ASSERT_STR_EQ(rows[1].name, "Sales");
+	ASSERT_INT_EQ(rows[1].queued, 2);
+	ASSERT_INT_EQ(rows[1].t.handled, 2);
+	ASSERT_INT_EQ(rows[1].t.talk_s_sum, 150);
+	ASSERT_INT_EQ(rows[1].t.acw_ended, 2);
+	ASSERT_INT_EQ(rows[1].t.acw_s_sum, 40);
+	ASSERT_INT_EQ(rows[1].t.handle_s_sum, 190);
+	rows = mem_deref(rows);
+
+	/* the agent's figures moved likewise */
+	q.agents = true;
+	ASSERT_INT_EQ(reports_build(&rows, &n, ix, &q), 0);
+	ASSERT_INT_EQ(n, 2);
+	ASSERT_STR_EQ(rows[0].name, "agent1");
+	ASSERT_INT_EQ(rows[0].t.handled, 2);
+	ASSERT_INT_EQ(rows[0].t.acw_ended, 2);
+	ASSERT_INT_EQ(rows[0].t.handle_s_sum, 190);
+	ASSERT_STR_EQ(rows[1].name, "agent2");
+	ASSERT_INT_EQ(rows[1].t.acw_ended, 0);
+	rows = mem_deref(rows);
+
+	ix = mem_deref(ix);
+	loop_close();
+	(void)unlink(path);
+}
+
+struct scanned {
+	size_t n;
+	uint64_t min, max;
+};
+
+static void seen(const struct crent *e, void *arg)
+{
+	struct scanned *s = arg;
+
+	++s->n;
+	if (!s->min || e->rep_ms < s->min)
+		s->min = e->rep_ms;
+	if (e->rep_ms > s->max)
+		s->max = e->rep_ms;
+}
+
+/* A scan looks at the entries of its range, not the whole index: 30
+ * days of contacts in file order, a few written out of order (a crash
+ * recovered the next day, seconds of jitter): a one-day scan finds
+ * exactly that day's, looking at little more. */
+TEST(report_scan_is_bounded)
+{
+	enum { DAYS = 30, PER_DAY = 96 };
+	char path[64], line[1024];
+	struct crindex *ix = NULL;
+	struct scanned s;
+	unsigned d, i, k = 0;
+	size_t looked;
+	FILE *fp;
+
+	ASSERT_NOT_NULL(tmp_path(path, sizeof(path)));
+	fp = fopen(path, "w");
+	ASSERT_NOT_NULL(fp);
+	for (d = 0; d < DAYS; d++) {
+		for (i = 0; i < PER_DAY; i++) {
+			/* every 15 minutes, odd ones 20 s early */
+			uint64_t t = DAY0 + H(24) * d + M(15) * i + M(1) -
+				(i % 2 ? 20000 : 0);
+
+			rec_at(line, sizeof(line), ++k, "Sales", "agent1", t,
+			       1, 10, 0);
+			fputs(line, fp);
+		}
+		if (d == 10) {
+			/* day 5's, written on day 10: kept aside */
+			rec_at(line, sizeof(line), ++k, "Sales", NULL,
+			       DAY0 + H(24) * 5 + H(12) + 1, 0, -1, -1);
+			fputs(line, fp);
+		}
+	}
+	ASSERT_INT_EQ(fclose(fp), 0);
+	ASSERT_INT_EQ(crindex_alloc(&ix, path), 0);
+	ASSERT_INT_EQ(crindex_count(ix), DAYS * PER_DAY + 1);
+
+	memset(&s, 0, sizeof(s));
+	looked = crindex_scan(ix, DAY0 + H(24) * 20, DAY0 + H(24) * 21, seen,
+			      &s);
+	ASSERT_INT_EQ(s.n, PER_DAY);
+	ASSERT_INT_EQ(s.min, DAY0 + H(24) * 20 + M(1));
+	ASSERT_TRUE(s.max < DAY0 + H(24) * 21);
+	/* that day, 10 minutes after it (entries up to LATE_MS early
+	 * stay in order) and the one kept aside */
+	ASSERT_TRUE(looked >= PER_DAY + 1);
+	ASSERT_TRUE(looked <= PER_DAY + 1 + 1 + 1);
+
+	/* day 5 with the one kept aside, looking at about one day */
+	memset(&s, 0, sizeof(s));
+	looked = crindex_scan(ix, DAY0 + H(24) * 5, DAY0 + H(24) * 6, seen,
+			      &s);
+	ASSERT_INT_EQ(s.n, PER_DAY + 1);
+	ASSERT_TRUE(looked <= PER_DAY + 3);
+
+	/* everything, and nothing */
+	memset(&s, 0, sizeof(s));
+	(void)crindex_scan(ix, 1, UINT64_MAX, seen, &s);
+	ASSERT_INT_EQ(s.n, DAYS * PER_DAY + 1);
+	memset(&s, 0, sizeof(s));
+	ASSERT_INT_EQ(crindex_scan(ix, DAY0 + H(24) * 40, DAY0 + H(24) * 41,
+				   seen, &s), 1);
+	ASSERT_INT_EQ(s.n, 0);
+	ASSERT_INT_EQ(crindex_scan(NULL, 0, 1, seen, &s), 0);
+
+	ix = mem_deref(ix);
+	(void)unlink(path);
+}
