@@ -130,8 +130,8 @@ struct crent {
 	uint32_t rqueue;	/* crindex_name() of its Queue.Name */
 	uint32_t wait_ms;	/* enqueued to connected, when handled */
 	uint32_t talk_s;	/* AgentInteractionDuration, when has_talk */
-	uint32_t acw_s;		/* AfterContactWorkDuration, when acw_counted */
-	uint32_t aht_s;		/* interaction + ACW of the line giving ACW */
+	uint32_t acw_s;		/* AfterContactWorkDuration (acw_counted) */
+	uint32_t aht_s;		/* interaction + ACW of the ACW line */
 	bool handled;		/* an Agent section: counted for cagent */
 	bool has_talk;
 	/* the index's own: the largest rep_ms up to this entry, whether
@@ -201,7 +201,7 @@ typedef uint32_t (report_sl_h)(const char *queue, void *arg);
 /** What a report sums up: by queue or agent, in buckets of time. */
 struct report_query {
 	uint64_t from, to;		/* [from, to), to > from */
-	uint64_t interval_ms;		/* bucket length; 0: one, [from, to) */
+	uint64_t interval_ms;		/* bucket length; 0: [from, to) */
 	bool agents;			/* by Agent.Username, else queue */
 	const char *const *names;	/* only these (nnames 0: all) */
 	size_t nnames;

@@ -140,9 +140,9 @@ struct crindex {
 	size_t nnames;
 	uint64_t skipped;	/* lines that were not records */
 	uint64_t revisions;	/* lines that replaced another */
-	uint32_t *late;		/* entries kept aside (struct crent late) */
+	uint32_t *late;		/* entries kept aside (crent late) */
 	size_t nlate, caplate;
-	bool unordered;		/* one could not be kept aside: scan all */
+	bool unordered;		/* one not kept aside: scan all */
 	uint64_t size;		/* bytes seen: end + a line being written */
 	struct crjob *job;	/* the catch-up running on the pool */
 	uint32_t started;	/* catch-ups started */

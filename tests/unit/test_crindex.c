@@ -903,8 +903,8 @@ static void rec_at(char *buf, size_t sz, unsigned n, const char *queue,
 			 acw_s);
 	if (agent)
 		snprintf(ag, sizeof(ag), "{\"Username\": \"%s\", "
-			 "\"ConnectedToAgentTimestamp\": \"%s\"%s%s}", agent, cn,
-			 talk, acw);
+			 "\"ConnectedToAgentTimestamp\": \"%s\"%s%s}", agent,
+			 cn, talk, acw);
 	snprintf(buf, sz, "{\"ContactId\": \"%s\", \"InitiationTimestamp\": "
 		 "\"%s\", \"DisconnectTimestamp\": \"%s\", \"Queue\": %s, "
 		 "\"Agent\": %s}\n", id, init, disc, q, ag);
