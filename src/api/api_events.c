@@ -156,8 +156,8 @@ static bool known_type(const char *t)
 	static const char *const types[] = {
 		"contact", "agent", "contact.initiated", "contact.queued",
 		"contact.connected", "contact.held", "contact.resumed",
-		"contact.transferred", "contact.ended", "agent.status",
-		"agent.state", NULL
+		"contact.transferred", "contact.ended", "contact.recorded",
+		"contact.record_updated", "agent.status", "agent.state", NULL
 	};
 	size_t i;
 

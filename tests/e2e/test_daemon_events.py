@@ -148,6 +148,7 @@ class Events(unittest.TestCase):
         self.assertEqual(hello["filter"], {"type": "agent", "queue": None,
                                            "agent": "agent1"})
         ended_ws, _ = self.listen("?type=contact.ended")
+        recorded_ws, _ = self.listen("?type=contact.recorded")
 
         agent = Baresip(self.d.dir, "agent1", register_to=self.d.sip_port,
                         password="s3cret-One")
@@ -229,6 +230,11 @@ class Events(unittest.TestCase):
         code, body = self.d.http("GET", "/v1/contact-records/" + cid)
         self.assertEqual(code, 200, body)
         self.assertIn("AfterContactWorkEndTimestamp", body["Agent"])
+
+        # ?type=contact.recorded: that one only
+        only = recorded_ws.message(10)
+        self.assertEqual((only["type"], only["ContactId"]),
+                         ("contact.recorded", cid))
 
         # ?type=contact.ended: nothing before the end
         end = ended_ws.message(10)
