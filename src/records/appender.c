@@ -17,7 +17,7 @@
 struct apitem {
 	struct le le;
 	appender_fmt_h *fmth;
-	appender_done_h *doneh;	/* once the line is on disk (or failed) */
+	appender_done_h *doneh;	/* the line on disk (or failed) */
 	void *arg;		/* referenced; released on the loop thread */
 	bool rewrite;		/* fmth's output replaces the file */
 	int err;		/* the pool job's verdict on this item */
@@ -29,7 +29,7 @@ struct appender {
 	int fd;			/* the pool job's while busy */
 	struct mbuf *pending;	/* bytes queued before the first item */
 	struct list items;	/* struct apitem, queued after pending */
-	struct mbuf *inflight;	/* the pool job's bytes, items and output */
+	struct mbuf *inflight;	/* the pool job's bytes, items, output */
 	struct list initems;
 	struct mbuf *out;
 	int job_err;		/* set by the pool thread, read after done */

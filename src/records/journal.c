@@ -32,7 +32,7 @@ struct journal {
 	uint32_t nlive;
 	uint32_t interval_ms;
 	uint64_t compacted_at;		/* appender_bytes() after rewrite */
-	uint64_t compact_bytes;		/* growth that triggers a rewrite */
+	uint64_t compact_bytes;		/* growth before a rewrite */
 	uint64_t lines_at_tick;
 	uint64_t lines;
 	struct tmr tmr;
@@ -45,7 +45,7 @@ struct jentry {
 	const struct crecord_info *info;
 	char *flow;
 	struct crsnap *last;		/* the last Record queued */
-	bool finishing;			/* final record queued: info is gone */
+	bool finishing;			/* final record queued */
 };
 
 /* The final record of a contact on its way to disk. */
@@ -170,8 +170,8 @@ static void recordings_close(json_t *r, const char *last)
 			continue;
 		err = recorder_repair(path, &frames);
 		if (!err)
-			log_warn("journal: recording %s repaired (%llu.%03llu s "
-				 "on disk)", path,
+			log_warn("journal: recording %s repaired "
+				 "(%llu.%03llu s on disk)", path,
 				 (unsigned long long)(frames / RECORDER_SRATE),
 				 (unsigned long long)(frames % RECORDER_SRATE *
 						      1000 / RECORDER_SRATE));

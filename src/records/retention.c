@@ -122,8 +122,9 @@ int retention_configure(struct retention *r, const struct config *cfg,
 		}
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) > 100000) {
-			re_snprintf(errbuf, sz, "records.retention.%s: expected "
-				    "a number of days (0: keep for ever)", key);
+			re_snprintf(errbuf, sz, "records.retention.%s: "
+				    "expected a number of days (0: keep for "
+				    "ever)", key);
 			return EINVAL;
 		}
 		days[k] = (uint32_t)json_integer_value(v);
@@ -233,8 +234,8 @@ static void sweep_kind(struct sweep *s, enum retention_kind k)
 				if (!number(de->d_name, 2, &d) || d < 1 ||
 				    d > 31 || days_of(y, m, d) >= oldest)
 					continue;
-				re_snprintf(dpath, sizeof(dpath), "%s/%s", mpath,
-					 de->d_name);
+				re_snprintf(dpath, sizeof(dpath), "%s/%s",
+					    mpath, de->d_name);
 				s->out[s->n].kind = k;
 				re_snprintf(s->out[s->n].day,
 					 sizeof(s->out[s->n].day),
