@@ -10,7 +10,7 @@
  *   {"Event":"update","Time","ContactId","Record":{...}}  (on change)
  *   {"Event":"tick","Time"}   (every interval while contacts are live)
  *   {"Event":"end","Time","ContactId"}
- * Record is the contact record so far (records_encode(), redacted). At
+ * Record is the contact record so far (a snapshot, redacted). At
  * start, journal_recover() writes a final record for every contact
  * started but not ended, with DisconnectReason "OTHER" and the last
  * journal Time as DisconnectTimestamp, then empties the journal. While

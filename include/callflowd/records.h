@@ -109,10 +109,6 @@ int  records_configure(struct records *rec, const struct config *cfg,
 const struct strmap *records_redactions(const struct records *rec);
 /** The text redactions are written as. */
 #define RECORDS_REDACTED "***"
-/** The record as records_write() writes it (redactions applied), now,
- *  on this thread. */
-int  records_encode(struct records *rec, char **jsonp, const struct cdata *cd,
-		    const struct crecord_info *info);
 /** Append a finished record line (JSON text, no newline) as it is. */
 int  records_append(struct records *rec, const char *json);
 /** The record as a JSON text (mem string), as written to the file. */

@@ -129,21 +129,6 @@ int records_snap(struct records *rec, struct crsnap **snapp,
 	return crsnap_build(snapp, cd, info, records_redactions(rec));
 }
 
-int records_encode(struct records *rec, char **jsonp, const struct cdata *cd,
-		   const struct crecord_info *info)
-{
-	struct crsnap *snap = NULL;
-	int err;
-
-	if (!jsonp)
-		return EINVAL;
-	err = records_snap(rec, &snap, cd, info);
-	if (!err)
-		err = crsnap_encode(jsonp, snap);
-	mem_deref(snap);
-	return err;
-}
-
 /* A record on its way: the snapshot, and who wants to know it is on
  * disk. */
 struct rwrite {
