@@ -111,7 +111,8 @@ const struct strmap *records_redactions(const struct records *rec);
 #define RECORDS_REDACTED "***"
 /** Append a finished record line (JSON text, no newline) as it is. */
 int  records_append(struct records *rec, const char *json);
-/** The record as a JSON text (mem string), as written to the file. */
+/** The record as a JSON text (mem string), as written to the file but
+ *  without the redactions (those come from records_snap()). */
 int  crecord_encode(char **jsonp, const struct cdata *cd,
 		    const struct crecord_info *info);
 
