@@ -12,5 +12,7 @@ int cmd_simulate(int argc, char **argv);
 int cmd_api(int argc, char **argv);
 /** records: contact records from the daemon, one JSON line each. */
 int cmd_records(int argc, char **argv);
+/** report: historical interval reports per queue or agent, a table. */
+int cmd_report(int argc, char **argv);
 
 #endif

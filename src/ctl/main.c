@@ -23,6 +23,8 @@ static void usage(FILE *fp)
 		"      any request to the daemon's API\n"
 		"  records [--api HOST:PORT] [--token T] [filters]\n"
 		"      contact records as JSON lines (see 'records --help')\n"
+		"  report queues|agents --from TIME [--to TIME] [options]\n"
+		"      historical interval reports (see 'report --help')\n"
 		"  help\n");
 }
 
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
 		rc = cmd_api(argc - 1, argv + 1);
 	else if (!strcmp(argv[1], "records"))
 		rc = cmd_records(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "report"))
+		rc = cmd_report(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "callflowctl: unknown command '%s'\n", argv[1]);
 		usage(stderr);
