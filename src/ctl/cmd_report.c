@@ -600,6 +600,8 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **dst = NULL;
 
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return ECANCELED;	/* asked for help */
 		if (!strcmp(a, "--json")) {
 			o->json = true;
 			continue;
@@ -672,14 +674,7 @@ int cmd_report(int argc, char **argv)
 	struct opts o;
 	char *path = NULL, *body = NULL;
 	uint16_t status = 0;
-	int i, err, rc = 0;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
-		}
-	}
+	int err, rc = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.api = getenv("CALLFLOWD_API");
@@ -692,7 +687,12 @@ int cmd_report(int argc, char **argv)
 		return 1;
 	}
 
-	if (opts_parse(&o, argc, argv)) {
+	err = opts_parse(&o, argc, argv);
+	if (err == ECANCELED) {
+		usage(stdout);
+		goto out;
+	}
+	if (err) {
 		usage_line(stderr);
 		fprintf(stderr, "(more in 'callflowctl report --help')\n");
 		rc = 2;
