@@ -593,6 +593,7 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 {
 	const char *kind = NULL;
 	bool queue = false, agent = false;
+	struct sa sa;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -653,6 +654,11 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 	if ((o->agents && queue) || (!o->agents && agent)) {
 		fprintf(stderr, "callflowctl: report %s: use --%s NAME\n",
 			kind, o->agents ? "agent" : "queue");
+		return EINVAL;
+	}
+	if (sa_decode(&sa, o->api, strlen(o->api)) || !sa_port(&sa)) {
+		fprintf(stderr, "callflowctl: report: --api '%s': expected "
+			"HOST:PORT (127.0.0.1:8080)\n", o->api);
 		return EINVAL;
 	}
 	if (!o->from_arg) {

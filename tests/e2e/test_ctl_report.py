@@ -317,7 +317,10 @@ class CtlReport(unittest.TestCase):
 
     def test_bad_usage_exits_2(self):
         t = iso(at(0))
+        api = ["--api", self.api]
         for args in ([], ["flows", "--from", t], ["queues"],
+                     ["queues", "--from", t, "--api", "localhost"],
+                     ["queues", "--from", t, "--api", "127.0.0.1:x"],
                      ["queues", "agents", "--from", t],
                      ["queues", "--from", "tomorrow"],
                      ["queues", "--from", "-5x"],
@@ -328,7 +331,7 @@ class CtlReport(unittest.TestCase):
                      ["queues", "--from", t, "--agent", ANN],
                      ["queues", "--from", t, "--verbose"],
                      ["queues", "--from", t, "--queue"]):
-            p = self.ctl(*args)
+            p = cfd.callflowctl(["report"] + api + args)
             self.assertEqual(p.returncode, 2, (args, p.stderr))
             self.assertIn("usage: callflowctl report", p.stderr, args)
             self.assertRegex(p.stderr, r"^callflowctl: report", args)
