@@ -54,6 +54,8 @@ struct crecord_info {
 	uint64_t enqueued_ms;
 	uint64_t dequeued_ms;
 	uint64_t agent_connected_ms;	/* ConnectedToAgentTimestamp */
+	uint64_t agent_ended_ms;	/* the contact left the agent (ACW
+					 * starts); 0: at the disconnect */
 	uint32_t agent_attempts;	/* AgentConnectionAttempts */
 	/* transfers (kept by value: the record may outlive the transfer) */
 	char next_contact_id[40];	/* NextContactId, "" when none */

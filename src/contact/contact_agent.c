@@ -318,6 +318,9 @@ static void connected(struct contact *c, struct ragent *a)
 	c->state = CONTACT_CONNECTED;
 	c->info.dequeued_ms = util_now_ms();
 	c->info.agent_connected_ms = c->info.dequeued_ms;
+	/* a new agent's part: an earlier one's end and ACW are not this */
+	c->info.agent_ended_ms = 0;
+	c->info.acw_end_ms = 0;
 	tmr_cancel(&c->queue_tmr);
 
 	/* the customer queue flow stops now */

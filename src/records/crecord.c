@@ -122,9 +122,11 @@ static json_t *secs(uint64_t ms)
 static json_t *agent_obj(const struct crsnap *s)
 {
 	const uint64_t *t = s->t;
-	uint64_t end = t[T_DISC] > t[T_AGENT_CONN] ? t[T_DISC] :
-		t[T_AGENT_CONN];
+	uint64_t end = t[T_AGENT_END] ? t[T_AGENT_END] : t[T_DISC];
 	json_t *agent;
+
+	if (end < t[T_AGENT_CONN])
+		end = t[T_AGENT_CONN];
 
 	agent = json_pack("{s:s, s:o, s:o, s:I, s:o, s:o}",
 		"Username", str_or(s, S_AGENT_USER, ""),
@@ -135,8 +137,10 @@ static json_t *agent_obj(const struct crsnap *s)
 		"LongestHoldDuration", secs(t[T_LONGEST_HOLD]));
 	if (!agent)
 		return NULL;
-	/* the agent's part ends with the contact; after-contact work starts
-	 * then, and its end comes in a later revision of the record */
+	/* the agent's part ends when the contact leaves the agent (the
+	 * hang-up, or earlier when the customer stays in a flow or is
+	 * transferred); after-contact work starts then, and its end may
+	 * come in a later revision of the record */
 	json_object_set_new(agent, "AgentInteractionDuration",
 			    secs(end - t[T_AGENT_CONN]));
 	json_object_set_new(agent, "AfterContactWorkStartTimestamp", ts(end));

@@ -130,6 +130,7 @@ static void fill(struct wr *w, struct crsnap *h, const struct cdata *cd,
 	h->t[T_ENQ] = info->enqueued_ms;
 	h->t[T_DEQ] = info->dequeued_ms;
 	h->t[T_AGENT_CONN] = info->agent_connected_ms;
+	h->t[T_AGENT_END] = info->agent_ended_ms;
 	h->t[T_XFER_DONE] = info->transfer_completed_ms;
 	h->t[T_HOLD] = info->hold_ms;
 	h->t[T_LONGEST_HOLD] = info->longest_hold_ms;

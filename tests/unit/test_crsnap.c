@@ -233,6 +233,25 @@ TEST(acw_revision)
 	json_decref(r);
 	rev = mem_deref(rev);
 
+	/* the contact left the agent before it ended (the customer stayed
+	 * in a flow): ACW starts then, not at the disconnect */
+	s = mem_deref(s);
+	info.agent_ended_ms = T0 + 90000;
+	info.acw_end_ms = T0 + 100000;
+	ASSERT_INT_EQ(crsnap_build(&s, cd, &info, NULL), 0);
+	r = parse(s);
+	ASSERT_NOT_NULL(r);
+	ASSERT_INT_EQ(get_i(r, "Agent", "AgentInteractionDuration"), 30);
+	ASSERT_STR_EQ(get_s(r, "Agent.AfterContactWorkStartTimestamp"),
+		      "2024-05-01T10:01:30.000Z");
+	ASSERT_INT_EQ(get_i(r, "Agent", "AfterContactWorkDuration"), 10);
+	/* ended before the disconnect: the last update stays there */
+	ASSERT_STR_EQ(get_s(r, "LastUpdateTimestamp"),
+		      "2024-05-01T10:02:00.000Z");
+	json_decref(r);
+	info.agent_ended_ms = 0;
+	info.acw_end_ms = 0;
+
 	/* no agent, no ACW */
 	s = mem_deref(s);
 	info.agent_connected_ms = 0;
