@@ -1,24 +1,15 @@
 /**
  * @file cmd_records.c  callflowctl records: contact records from a running
  * daemon (GET /v1/contact-records), one JSON line each, following the
- * pages' cursors.
- *
- * A plain blocking HTTP/1.1 GET (the daemon answers with Content-Length),
- * so that an Authorization header can go along: the token comes from
- * --token, else $CALLFLOWD_API_TOKEN.
+ * pages' cursors (over ctl_api_get(): the token comes from --token, else
+ * $CALLFLOWD_API_TOKEN).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 #include <callflowd/libre.h>
 #include "ctl.h"
-
-enum { RESP_MAX = 64 << 20 };
 
 static void usage(FILE *fp)
 {
@@ -40,139 +31,6 @@ static void usage(FILE *fp)
 		"else $CALLFLOWD_API_TOKEN. Exit 0 on success, 1 when the\n"
 		"daemon refused (the error is printed), 2 on usage errors or\n"
 		"when it cannot be reached.\n");
-}
-
-/* Percent-encode s onto mb. */
-static int put_escaped(struct mbuf *mb, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int err = 0;
-
-	for (; *s && !err; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-._~:", ch))
-			err = mbuf_write_u8(mb, ch);
-		else
-			err = mbuf_printf(mb, "%%%c%c", hex[ch >> 4],
-					  hex[ch & 15]);
-	}
-	return err;
-}
-
-/* Once the header is in: its length, Content-Length, the status. */
-static int header(const struct mbuf *mb, size_t *hlenp, size_t *clenp,
-		  unsigned *statusp)
-{
-	char text[8192], *line, *save = NULL;
-	size_t i, len = 0;
-
-	for (i = 0; i + 3 < mb->end && !len; i++) {
-		if (!memcmp(mb->buf + i, "\r\n\r\n", 4))
-			len = i + 4;
-	}
-	if (!len)
-		return mb->end > sizeof(text) ? EBADMSG : 0;
-	if (len >= sizeof(text))
-		return EBADMSG;
-	memcpy(text, mb->buf, len);
-	text[len] = '\0';
-	if (sscanf(text, "HTTP/1.%*u %u", statusp) != 1)
-		return EBADMSG;
-	for (line = strtok_r(text, "\r\n", &save); line;
-	     line = strtok_r(NULL, "\r\n", &save)) {
-		if (!strncasecmp(line, "Content-Length:", 15))
-			*clenp = (size_t)strtoul(line + 15, NULL, 10);
-	}
-	*hlenp = len;
-	return 0;
-}
-
-/* GET path from api (HOST:PORT); *statusp and the body (mem string). */
-static int http_get(uint16_t *statusp, char **bodyp, const char *api,
-		    const char *path, const char *token)
-{
-	struct timeval tv = {10, 0};
-	struct mbuf *mb = NULL;
-	struct sa sa;
-	unsigned status = 0;
-	size_t clen, hdr_len;
-	int fd = -1, err;
-	ssize_t n;
-
-	err = sa_decode(&sa, api, strlen(api));
-	if (err)
-		return EINVAL;
-	fd = socket(sa_af(&sa), SOCK_STREAM, 0);
-	if (fd < 0)
-		return errno;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, &sa.u.sa, sa.len)) {
-		err = errno;
-		goto out;
-	}
-
-	mb = mbuf_alloc(1024);
-	if (!mb) {
-		err = ENOMEM;
-		goto out;
-	}
-	err = mbuf_printf(mb, "GET %s HTTP/1.1\r\nHost: %s\r\n"
-			  "Connection: close\r\n", path, api);
-	if (!err && token)
-		err = mbuf_printf(mb, "Authorization: Bearer %s\r\n", token);
-	if (!err)
-		err = mbuf_write_str(mb, "\r\n");
-	if (err)
-		goto out;
-	if (write(fd, mb->buf, mb->end) != (ssize_t)mb->end) {
-		err = EIO;
-		goto out;
-	}
-
-	/* read until the header and Content-Length bytes are in (the
-	 * server may keep the connection open) */
-	mbuf_reset(mb);
-	hdr_len = 0;
-	clen = SIZE_MAX;
-	for (;;) {
-		uint8_t buf[16384];
-
-		if (hdr_len && mb->end >= hdr_len + clen)
-			break;
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0) {
-			err = errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		err = mbuf_write_mem(mb, buf, (size_t)n);
-		if (err)
-			goto out;
-		if (mb->end > RESP_MAX) {
-			err = EOVERFLOW;
-			goto out;
-		}
-		if (!hdr_len && (err = header(mb, &hdr_len, &clen, &status)))
-			goto out;
-	}
-	if (!hdr_len) {
-		err = EBADMSG;
-		goto out;
-	}
-	if (clen == SIZE_MAX || mb->end < hdr_len + clen)
-		clen = mb->end - hdr_len;
-	*statusp = (uint16_t)status;
-	err = re_sdprintf(bodyp, "%b", mb->buf + hdr_len, clen);
-
- out:
-	if (fd >= 0)
-		(void)close(fd);
-	mem_deref(mb);
-	return err;
 }
 
 struct opts {
@@ -200,7 +58,7 @@ static int build_path(char **pathp, const struct opts *o,
 		if (!err)
 			err = mbuf_write_u8(mb, '/');
 		if (!err)
-			err = put_escaped(mb, o->id);
+			err = ctl_api_escape(mb, o->id);
 	}
 	for (i = 0; !o->id && !err && i < sizeof(keys) / sizeof(keys[0]);
 	     i++) {
@@ -208,7 +66,7 @@ static int build_path(char **pathp, const struct opts *o,
 			continue;
 		err = mbuf_printf(mb, "%c%s=", sep, keys[i]);
 		if (!err)
-			err = put_escaped(mb, vals[i]);
+			err = ctl_api_escape(mb, vals[i]);
 		sep = '&';
 	}
 	if (!err)
@@ -230,8 +88,8 @@ static void print_line(const json_t *r)
 static int page(const struct opts *o, const char *cursor, char **nextp,
 		long *printed)
 {
-	char *path = NULL, *body = NULL;
-	uint16_t status = 0;
+	struct ctl_reply *r = NULL;
+	char *path = NULL;
 	json_t *doc = NULL, *arr;
 	const char *next;
 	size_t i;
@@ -239,20 +97,16 @@ static int page(const struct opts *o, const char *cursor, char **nextp,
 
 	err = build_path(&path, o, cursor);
 	if (!err)
-		err = http_get(&status, &body, o->api, path, o->token);
+		err = ctl_api_get(&r, o->api, path, o->token);
 	if (err) {
 		fprintf(stderr, "callflowctl: GET %s%s: %s\n", o->api,
 			path ? path : "", strerror(err));
 		rc = 2;
 		goto out;
 	}
-	doc = json_loads(body, 0, NULL);
-	if (status != 200 || !doc) {
-		const char *msg = json_string_value(json_object_get(doc,
-								    "error"));
-
-		fprintf(stderr, "callflowctl: %u: %s\n", status,
-			msg ? msg : body);
+	doc = json_loads(r->body, 0, NULL);
+	if (r->status != 200 || !doc) {
+		ctl_api_refused(r, NULL);
 		rc = 1;
 		goto out;
 	}
@@ -273,7 +127,7 @@ static int page(const struct opts *o, const char *cursor, char **nextp,
 
  out:
 	json_decref(doc);
-	mem_deref(body);
+	mem_deref(r);
 	mem_deref(path);
 	return rc;
 }

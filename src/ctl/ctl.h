@@ -1,10 +1,14 @@
 /**
  * @file ctl.h  Private: callflowctl's subcommands. Each takes argv with
  * argv[0] = the subcommand name and returns the process exit code
- * (0 ok, 1 findings/failure, 2 usage).
+ * (0 ok, 1 findings/failure, 2 usage). Those that talk to the daemon
+ * exit 1 when its API answered with an error, 2 when it cannot be
+ * reached. apiget.c owns the blocking GET they share.
  */
 #ifndef CALLFLOWD_CTL_H
 #define CALLFLOWD_CTL_H
+
+#include <stdint.h>
 
 int cmd_validate(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
@@ -14,5 +18,28 @@ int cmd_api(int argc, char **argv);
 int cmd_records(int argc, char **argv);
 /** report: historical interval reports per queue or agent, a table. */
 int cmd_report(int argc, char **argv);
+
+struct mbuf;
+
+/** An answer of the daemon's API. */
+struct ctl_reply {
+	uint16_t status;
+	char *body;		/* mem string: the body as it came */
+};
+
+/**
+ * GET path (already percent-encoded) from the API at api (HOST:PORT),
+ * with "Authorization: Bearer token" unless token is NULL, into *rp (a
+ * new mem object). An error means no answer: the daemon cannot be
+ * reached or spoke no HTTP.
+ */
+int  ctl_api_get(struct ctl_reply **rp, const char *api, const char *path,
+		 const char *token);
+/** Percent-encode s onto mb: all but unreserved characters, so that
+ *  spaces, '&', '+' and non-ASCII bytes reach the API intact. */
+int  ctl_api_escape(struct mbuf *mb, const char *s);
+/** Print why the API refused: "callflowctl: PREFIXstatus: message", its
+ *  {"error": ...} message, else the body as it came. */
+void ctl_api_refused(const struct ctl_reply *r, const char *prefix);
 
 #endif
