@@ -8,22 +8,18 @@
  * and -N{m,h,d} (N before now). What was resolved is what the daemon
  * echoes back in from/to, printed above the table.
  *
- * A plain blocking HTTP/1.1 GET, so that an Authorization header can go
- * along (the token from --token, else $CALLFLOWD_API_TOKEN).
+ * Over ctl_api_get(), so that an Authorization header can go along (the
+ * token from --token, else $CALLFLOWD_API_TOKEN).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 #include <callflowd/libre.h>
 #include <callflowd/util.h>
 #include "ctl.h"
 
 enum {
-	RESP_MAX = 64 << 20,
 	CELL_SZ = 32,
 	MIN_MS = 60 * 1000,
 	HOUR_MS = 60 * MIN_MS,
@@ -71,28 +67,8 @@ static void usage(FILE *fp)
 		"answer as is. The address is --api, else $CALLFLOWD_API,\n"
 		"else 127.0.0.1:8080; the token --token, else\n"
 		"$CALLFLOWD_API_TOKEN. Exit 0 on success, 1 when the daemon\n"
-		"refused (its message is printed) or cannot be reached, 2 on\n"
-		"usage errors.\n");
-}
-
-/* Percent-encode s onto mb: all but unreserved characters, so that
- * spaces, '&', '+' and non-ASCII bytes reach the API intact. */
-static int put_escaped(struct mbuf *mb, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	int err = 0;
-
-	for (; *s && !err; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-._~", ch))
-			err = mbuf_write_u8(mb, ch);
-		else
-			err = mbuf_printf(mb, "%%%c%c", hex[ch >> 4],
-					  hex[ch & 15]);
-	}
-	return err;
+		"refused (its message is printed), 2 on usage errors or\n"
+		"when it cannot be reached.\n");
 }
 
 /* -N{m,h,d}: N minutes, hours or days in *msp. */
@@ -199,102 +175,10 @@ static int path_build(char **pathp, const struct opts *o)
 	for (i = 0; !err && i < o->nnames; i++) {
 		err = mbuf_printf(mb, "&%s=", o->agents ? "agent" : "queue");
 		if (!err)
-			err = put_escaped(mb, o->names[i]);
+			err = ctl_api_escape(mb, o->names[i]);
 	}
 	if (!err)
 		err = re_sdprintf(pathp, "%b", mb->buf, mb->end);
-	mem_deref(mb);
-	return err;
-}
-
-/* GET path from api (HOST:PORT): *statusp and the body (mem string). */
-static int http_get(uint16_t *statusp, char **bodyp, const char *api,
-		    const char *path, const char *token)
-{
-	struct timeval tv = {10, 0};
-	struct http_msg *msg = NULL;
-	struct mbuf *mb = NULL;
-	struct sa sa;
-	size_t pos;
-	int fd = -1, err;
-
-	if (sa_decode(&sa, api, strlen(api)))
-		return EINVAL;
-	fd = socket(sa_af(&sa), SOCK_STREAM, 0);
-	if (fd < 0)
-		return errno;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, &sa.u.sa, sa.len)) {
-		err = errno;
-		goto out;
-	}
-
-	mb = mbuf_alloc(4096);
-	if (!mb) {
-		err = ENOMEM;
-		goto out;
-	}
-	err = mbuf_printf(mb, "GET %s HTTP/1.1\r\nHost: %s\r\n"
-			  "Connection: close\r\n", path, api);
-	if (!err && token)
-		err = mbuf_printf(mb, "Authorization: Bearer %s\r\n", token);
-	if (!err)
-		err = mbuf_write_str(mb, "\r\n");
-	if (err)
-		goto out;
-	if (write(fd, mb->buf, mb->end) != (ssize_t)mb->end) {
-		err = EIO;
-		goto out;
-	}
-
-	/* the answer has a Content-Length: read that much, or to the end */
-	mbuf_reset(mb);
-	for (;;) {
-		uint8_t buf[16384];
-		ssize_t n;
-
-		if (msg && mb->end - mb->pos >= msg->clen && msg->clen)
-			break;
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0) {
-			err = errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		pos = mb->pos;
-		mb->pos = mb->end;
-		err = mbuf_write_mem(mb, buf, (size_t)n);
-		mb->pos = pos;
-		if (err)
-			goto out;
-		if (mb->end > RESP_MAX) {
-			err = EOVERFLOW;
-			goto out;
-		}
-		if (msg)
-			continue;
-		mb->pos = 0;
-		err = http_msg_decode(&msg, mb, false);
-		if (err == ENODATA)
-			err = 0;
-		else if (err)
-			goto out;
-	}
-	if (!msg) {
-		err = EBADMSG;
-		goto out;
-	}
-	*statusp = msg->scode;
-	err = re_sdprintf(bodyp, "%b", mbuf_buf(mb),
-			  msg->clen && msg->clen < mbuf_get_left(mb) ?
-			  (size_t)msg->clen : mbuf_get_left(mb));
-
- out:
-	if (fd >= 0)
-		(void)close(fd);
-	mem_deref(msg);
 	mem_deref(mb);
 	return err;
 }
@@ -677,9 +561,9 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 
 int cmd_report(int argc, char **argv)
 {
+	struct ctl_reply *r = NULL;
 	struct opts o;
-	char *path = NULL, *body = NULL;
-	uint16_t status = 0;
+	char *path = NULL;
 	int err, rc = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -707,29 +591,23 @@ int cmd_report(int argc, char **argv)
 
 	err = path_build(&path, &o);
 	if (!err)
-		err = http_get(&status, &body, o.api, path, o.token);
+		err = ctl_api_get(&r, o.api, path, o.token);
 	if (err) {
 		fprintf(stderr, "callflowctl: GET %s%s: %s\n", o.api,
 			path ? path : "", strerror(err));
+		rc = 2;
+		goto out;
+	}
+	if (r->status != 200) {
+		ctl_api_refused(r, "report: ");
 		rc = 1;
 		goto out;
 	}
-	if (status != 200) {
-		json_t *doc = json_loads(body, 0, NULL);
-		const char *msg = json_string_value(json_object_get(doc,
-								    "error"));
-
-		fprintf(stderr, "callflowctl: report: %u: %s\n", status,
-			msg ? msg : body);
-		json_decref(doc);
-		rc = 1;
-		goto out;
-	}
-	if (output(&o, body))
+	if (output(&o, r->body))
 		rc = 1;
 
  out:
-	mem_deref(body);
+	mem_deref(r);
 	mem_deref(path);
 	mem_deref(o.names);
 	return rc;

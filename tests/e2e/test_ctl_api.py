@@ -1,6 +1,6 @@
 """callflowctl talks to a running daemon: health, flows (JSON and a
 table), contacts, a raw api call with its exit code, and a clear error
-when no daemon answers."""
+and the same exit code (2) from every command when no daemon answers."""
 import json
 import unittest
 
@@ -53,10 +53,16 @@ class CtlApi(unittest.TestCase):
         self.assertIn("error", json.loads(p.stdout))
 
     def test_no_daemon(self):
-        p = cfd.callflowctl(["health", "--api",
-                             "127.0.0.1:%d" % free_port()])
-        self.assertEqual(p.returncode, 2)
-        self.assertIn("callflowctl: GET", p.stderr)
+        # every command that talks to the daemon: exit 2 when it cannot
+        # be reached (1 is for an answer that is an error)
+        api = "127.0.0.1:%d" % free_port()
+        for args in (["health"], ["api", "GET", "/health"], ["records"],
+                     ["records", "--id", "x"],
+                     ["report", "queues", "--from", "-1h"]):
+            p = cfd.callflowctl(args + ["--api", api])
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertIn("callflowctl: GET", p.stderr, args)
+            self.assertEqual(p.stdout, "", args)
 
     def test_usage(self):
         p = cfd.callflowctl(["api", "--api", self.api, "GET"])

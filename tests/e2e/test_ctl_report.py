@@ -8,9 +8,9 @@ per API row, with the API's numbers, and a TOTAL line computed from the
 rows (counts summed, means weighted by the counts they average over,
 which also equal the API's own one-bucket report); --json must be the
 API's body. The time shorthands must reach the daemon as the bounds they
-stand for, names must be filtered exactly, bad usage exits 2, a refused
-or unanswered request exits 1 with the reason, and off loopback the
-token goes along."""
+stand for, names must be filtered exactly, bad usage and an unanswered
+request exit 2, a refused request exits 1 with the reason, and off
+loopback the token goes along."""
 import datetime
 import json
 import os
@@ -350,9 +350,12 @@ class CtlReport(unittest.TestCase):
             self.assertEqual(p.returncode, 1, p.stderr)
             self.assertIn(words, p.stderr)
             self.assertEqual(p.stdout, "")
+
+    def test_unreachable_exits_2(self):
+        # as records and api do: 1 is for an answer that is an error
         p = cfd.callflowctl(["report", "queues", "--from", "-1h", "--api",
                              "127.0.0.1:%d" % free_port()])
-        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.returncode, 2)
         self.assertIn("callflowctl: GET 127.0.0.1:", p.stderr)
         self.assertIn("refused", p.stderr)
 
