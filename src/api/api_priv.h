@@ -40,8 +40,7 @@ bool api_recording(struct app *app, struct http_conn *conn,
 bool api_contacts(struct app *app, struct http_conn *conn,
 		  const struct http_msg *msg);
 
-/* -- records, queues, events (api_records.c, crindex.c, api_queues.c,
- * api_events.c) -- */
+/* -- query strings (query.c) -- */
 
 /**
  * The value of query parameter key (percent-decoded) into buf: 0, ENOENT
@@ -53,6 +52,17 @@ int  api_query(const struct http_msg *msg, const char *key, char *buf,
  *  when every parameter is known. */
 bool api_query_unknown(const struct http_msg *msg,
 		       const char *const *keys, char *buf, size_t sz);
+/** Percent-decode pl into buf ('+' stays '+': time zones keep it):
+ *  EINVAL when malformed, when it decodes to a NUL or does not fit. */
+int  api_query_decode(char *buf, size_t sz, const struct pl *pl);
+/** The query string of msg, without its '?'. */
+struct pl api_query_of(const struct http_msg *msg);
+/** The next "k=v" of rest (api_query_of()), rest moved past it; empty
+ *  items skipped, v empty without '='; false at the end. */
+bool api_query_next(struct pl *rest, struct pl *k, struct pl *v);
+
+/* -- records, queues, events (api_records.c, crindex.c, api_queues.c,
+ * api_events.c) -- */
 
 /** Today's (UTC day) figures of one queue or agent, from its contact
  *  records (an agent's have no abandoned, within_sl or answer_ms_sum). */

@@ -23,118 +23,6 @@ enum {
 	LIMIT_MAX = 1000,
 };
 
-/* -- query strings -- */
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode pl into buf ('+' stays '+': time zones keep it). */
-static int decode(char *buf, size_t sz, const struct pl *pl)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < pl->l; i++) {
-		char ch = pl->p[i];
-
-		if (ch == '%') {
-			int hi, lo;
-
-			if (i + 2 >= pl->l)
-				return EINVAL;
-			hi = hexval(pl->p[i + 1]);
-			lo = hexval(pl->p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return EINVAL;
-			ch = (char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (!ch || o + 1 >= sz)
-			return EINVAL;
-		buf[o++] = ch;
-	}
-	buf[o] = '\0';
-	return 0;
-}
-
-/* Next "k=v" of the query; false at the end. */
-static bool next_param(struct pl *rest, struct pl *k, struct pl *v)
-{
-	const char *amp, *eq;
-	struct pl item;
-
-	while (rest->l) {
-		amp = memchr(rest->p, '&', rest->l);
-		item.p = rest->p;
-		item.l = amp ? (size_t)(amp - rest->p) : rest->l;
-		rest->p += item.l + (amp ? 1 : 0);
-		rest->l -= item.l + (amp ? 1 : 0);
-		if (!item.l)
-			continue;
-		eq = memchr(item.p, '=', item.l);
-		k->p = item.p;
-		k->l = eq ? (size_t)(eq - item.p) : item.l;
-		v->p = eq ? eq + 1 : item.p + item.l;
-		v->l = eq ? item.l - k->l - 1 : 0;
-		return true;
-	}
-	return false;
-}
-
-static struct pl query_of(const struct http_msg *msg)
-{
-	struct pl q = msg->prm;
-
-	if (q.l && q.p[0] == '?') {
-		++q.p;
-		--q.l;
-	}
-	return q;
-}
-
-int api_query(const struct http_msg *msg, const char *key, char *buf,
-	      size_t sz)
-{
-	struct pl rest, k, v;
-
-	if (!msg || !key || !buf || !sz)
-		return EINVAL;
-	rest = query_of(msg);
-	while (next_param(&rest, &k, &v)) {
-		if (!pl_strcmp(&k, key))
-			return decode(buf, sz, &v);
-	}
-	return ENOENT;
-}
-
-bool api_query_unknown(const struct http_msg *msg, const char *const *keys,
-		       char *buf, size_t sz)
-{
-	struct pl rest, k, v;
-	size_t i;
-
-	rest = query_of(msg);
-	while (next_param(&rest, &k, &v)) {
-		bool known = false;
-
-		for (i = 0; keys[i] && !known; i++)
-			known = !pl_strcmp(&k, keys[i]);
-		if (!known) {
-			if (decode(buf, sz, &k))
-				str_ncpy(buf, "?", sz);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* -- the routes -- */
 
 struct filter {
@@ -405,7 +293,8 @@ bool api_records(struct crindex *ix, struct http_conn *conn,
 	}
 	++rest.p;
 	--rest.l;
-	if (decode(id, sizeof(id), &rest) || memchr(rest.p, '/', rest.l)) {
+	if (api_query_decode(id, sizeof(id), &rest) ||
+	    memchr(rest.p, '/', rest.l)) {
 		api_reply_error(conn, 404, "no record of that contact");
 		return true;
 	}

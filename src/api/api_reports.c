@@ -259,79 +259,25 @@ static void params_reset(struct params *p)
 	p->nnames = 0;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* A percent-encoded value (as api_query() decodes: '+' stays '+') into
- * a new mem string. */
-static int unescape(char **sp, const struct pl *v)
-{
-	char buf[NAME_SZ];
-	size_t i, o = 0;
-
-	for (i = 0; i < v->l; i++) {
-		char ch = v->p[i];
-
-		if (ch == '%') {
-			int hi, lo;
-
-			if (i + 2 >= v->l)
-				return EINVAL;
-			hi = hexval(v->p[i + 1]);
-			lo = hexval(v->p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return EINVAL;
-			ch = (char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (!ch || o + 1 >= sizeof(buf))
-			return EINVAL;
-		buf[o++] = ch;
-	}
-	buf[o] = '\0';
-	return str_dup(sp, buf);
-}
-
 /* Every value of key (a repeatable parameter) into p->names; the
  * message of a bad one into err. */
 static int names_of(struct params *p, const struct http_msg *msg,
 		    const char *key, char *err, size_t esz)
 {
-	struct pl rest = msg->prm, item, k, v;
+	struct pl rest = api_query_of(msg), k, v;
 
-	if (rest.l && rest.p[0] == '?') {
-		++rest.p;
-		--rest.l;
-	}
-	while (rest.l) {
-		const char *amp = memchr(rest.p, '&', rest.l);
-		const char *eq;
+	while (api_query_next(&rest, &k, &v)) {
+		char name[NAME_SZ];
 
-		item.p = rest.p;
-		item.l = amp ? (size_t)(amp - rest.p) : rest.l;
-		rest.p += item.l + (amp ? 1 : 0);
-		rest.l -= item.l + (amp ? 1 : 0);
-		eq = memchr(item.p, '=', item.l);
-		k.p = item.p;
-		k.l = eq ? (size_t)(eq - item.p) : item.l;
 		if (pl_strcmp(&k, key))
 			continue;
-		v.p = eq ? eq + 1 : item.p + item.l;
-		v.l = eq ? item.l - k.l - 1 : 0;
 		if (p->nnames == NAMES_MAX) {
 			re_snprintf(err, esz, "%s: at most %d names", key,
 				    NAMES_MAX);
 			return EINVAL;
 		}
-		if (!v.l || unescape(&p->names[p->nnames], &v)) {
+		if (!v.l || api_query_decode(name, sizeof(name), &v) ||
+		    str_dup(&p->names[p->nnames], name)) {
 			re_snprintf(err, esz, "%s: expected a name (at most "
 				    "%d bytes, percent-encoded)", key,
 				    NAME_SZ - 1);
