@@ -22,8 +22,8 @@ import urllib.parse
 
 import cfd
 from daemon import Daemon, free_port
-from test_daemon_api_records import TOKEN, http, iso, revised
-from test_daemon_reports import at, contact, ms
+from seed import SeededDaemon, TOKEN, http, iso, ms, revised, write_records
+from test_daemon_reports import at, contact
 
 SALES, BOTH, CAFE = "Sales", "Sales & Support", "Caf\u00e9+Bar"
 ANN = "Ann & Bo"
@@ -83,29 +83,17 @@ def parse_table(text):
     return lines[0], split[1], split[2:n], split[n], lines[n + 1:]
 
 
-class CtlReport(unittest.TestCase):
+class CtlReport(SeededDaemon, unittest.TestCase):
+    config = CONFIG
+
+    @staticmethod
+    def records():
+        return seed(utcnow())
 
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon(config=CONFIG)
-        cls.lines = seed(utcnow())
-        os.makedirs(os.path.dirname(cls.d.records_path))
-        with open(cls.d.records_path, "w") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in cls.lines))
-        try:
-            cls.d.start()
-        except Exception:
-            cls.d.cleanup()
-            raise
+        super().setUpClass()
         cls.api = "127.0.0.1:%d" % cls.d.http_port
-
-    @classmethod
-    def tearDownClass(cls):
-        rc = cls.d.stop()
-        log = cls.d.log()
-        cls.d.cleanup()
-        assert rc == 0, log[-3000:]
-        assert "ERROR: AddressSanitizer" not in log
 
     def ctl(self, *args):
         return cfd.callflowctl(["report"] + list(args) +
@@ -369,10 +357,7 @@ class CtlReportToken(unittest.TestCase):
         self.addCleanup(d.cleanup)
         d.config["http"]["listen"] = "0.0.0.0:%d" % d.http_port
         d.write_config()
-        os.makedirs(os.path.dirname(d.records_path))
-        with open(d.records_path, "w") as f:
-            f.write("".join(json.dumps(r) + "\n"
-                            for r in seed(utcnow())))
+        write_records(d.records_path, seed(utcnow()))
 
         def healthy():
             if d.proc.poll() is not None:

@@ -12,11 +12,9 @@ records appended while the daemon runs must be seen by the very next
 request (it is held until the index caught up)."""
 import datetime
 import json
-import os
 import unittest
 
-from daemon import Daemon
-from test_daemon_api_records import mean, record, revised
+from seed import SeededDaemon, first_lines, mean, record, revised
 
 PROFILE = {"name": "Sales profile",
            "queues": [{"queue": "Sales", "priority": 1},
@@ -72,12 +70,7 @@ def agent_today(lines, agent):
     """(interaction seconds of today's contacts handled by agent that
     give it, [(interaction, ACW) of those whose ACW ended], handled)."""
     today = datetime.datetime.utcnow().strftime("%Y-%m-%d")
-    first, acw = {}, {}
-    for r in lines:
-        first.setdefault(r["ContactId"], r)
-        a = r.get("Agent") or {}
-        if "AfterContactWorkDuration" in a:
-            acw.setdefault(r["ContactId"], a)
+    first, acw = first_lines(lines)
     mine = [r for r in first.values() if r.get("Agent") and
             r["Agent"]["Username"] == agent and
             r["Agent"]["ConnectedToAgentTimestamp"].startswith(today)]
@@ -89,36 +82,11 @@ def agent_today(lines, agent):
     return talk, ended, len(mine)
 
 
-class Figures:
+class Figures(SeededDaemon):
     """A daemon started on the seeded record file (one per class, so
     that what one test appends does not reach another)."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.d = Daemon(config=CONFIG)
-        cls.lines = seed()
-        os.makedirs(os.path.dirname(cls.d.records_path))
-        with open(cls.d.records_path, "w") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in cls.lines))
-        try:
-            cls.d.start()
-        except Exception:
-            cls.d.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        rc = cls.d.stop()
-        log = cls.d.log()
-        cls.d.cleanup()
-        assert rc == 0, log[-3000:]
-        assert "ERROR: AddressSanitizer" not in log
-
-    @classmethod
-    def append(cls, recs):
-        cls.lines += recs
-        with open(cls.d.records_path, "a") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in recs))
+    config = CONFIG
+    records = staticmethod(seed)
 
     def check(self, a):
         """a (an agent as the API gives it) against the lines."""

@@ -23,6 +23,9 @@ import urllib.request
 
 import cfd
 from daemon import Daemon, Sipp, free_port, wait_for
+from seed import (TOKEN, append_records, first_lines, http, mean, ms,
+                  record, revised, start_seeded, stop_checked,
+                  write_records)
 from test_daemon_records import parse_metrics
 
 FLOWS = [cfd.data("e2e", "agent-flows", f) for f in
@@ -36,44 +39,6 @@ CONFIG = {
     "agents": [{"username": "agent1", "password": "s3cret-One",
                 "routing_profile": "Sales profile"}],
 }
-TOKEN = "e2e-token-0123456789abcdef"
-
-
-def iso(dt):
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + \
-        "%03dZ" % (dt.microsecond // 1000)
-
-
-def record(n, init, disc, queue=None, agent=None, wait=0, talk=True,
-           acw=None):
-    """A contact record; with an agent, AgentInteractionDuration unless
-    talk is false (records older than it), and with acw (seconds) the ACW
-    already over when it was written."""
-    r = {"ContactId": "00000000-0000-4000-8000-%012d" % n,
-         "Channel": "VOICE", "InitiationMethod": "INBOUND",
-         "InitiationTimestamp": iso(init),
-         "DisconnectTimestamp": iso(disc),
-         "DisconnectReason": "CUSTOMER_DISCONNECT",
-         "Queue": None, "AgentConnectionAttempts": 1 if agent else 0}
-    if queue:
-        enq = init + datetime.timedelta(seconds=1)
-        deq = enq + datetime.timedelta(seconds=wait)
-        r["Queue"] = {"Name": queue, "EnqueueTimestamp": iso(enq),
-                      "DequeueTimestamp": iso(deq), "Duration": wait}
-        if agent:
-            r["Agent"] = {"Username": agent, "ARN": None,
-                          "ConnectedToAgentTimestamp": iso(deq)}
-            if talk:
-                r["Agent"]["AgentInteractionDuration"] = round(
-                    (disc - deq).total_seconds())
-            if acw is not None:
-                r["Agent"].update({
-                    "AfterContactWorkStartTimestamp": iso(disc),
-                    "AfterContactWorkEndTimestamp": iso(
-                        disc + datetime.timedelta(seconds=acw)),
-                    "AfterContactWorkDuration": acw})
-    return r
-
 
 def seed():
     """Old records (2020) and today's; today's end a minute ago at most,
@@ -105,25 +70,11 @@ class Records(unittest.TestCase):
         cls.d = Daemon(flows=FLOWS, numbers={NUMBER: "E2E To Sales"},
                        config=CONFIG)
         cls.seeded = seed()
-        os.makedirs(os.path.dirname(cls.d.records_path))
-        with open(cls.d.records_path, "w") as f:
-            for i, r in enumerate(cls.seeded):
-                f.write(json.dumps(r) + "\n")
-                if i == 2:
-                    f.write("{torn line from a crash\n")
-        try:
-            cls.d.start()
-        except Exception:
-            cls.d.cleanup()
-            raise
+        start_seeded(cls.d, cls.seeded, torn_after=2)
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.d.stop()
-        log = cls.d.log()
-        cls.d.cleanup()
-        assert rc == 0, log[-3000:]
-        assert "ERROR: AddressSanitizer" not in log
+        stop_checked(cls.d)
 
     def file_records(self, n):
         """The records in the file (the torn line skipped), once n."""
@@ -308,22 +259,6 @@ ID_A = "c0111de0-0000-4000-8000-000000202940"
 ID_B = "c0111de0-0000-4000-8000-000000206684"
 
 
-def revised(r, acw=30):
-    """r's after-contact-work revision: the same contact, the Agent
-    section completed and a later LastUpdateTimestamp."""
-    r = json.loads(json.dumps(r))
-    disc = datetime.datetime.strptime(r["DisconnectTimestamp"],
-                                      "%Y-%m-%dT%H:%M:%S.%fZ")
-    end = iso(disc + datetime.timedelta(seconds=acw))
-    if r.get("Agent"):
-        r["Agent"].update({
-            "AfterContactWorkStartTimestamp": r["DisconnectTimestamp"],
-            "AfterContactWorkEndTimestamp": end,
-            "AfterContactWorkDuration": acw})
-    r["LastUpdateTimestamp"] = end
-    return r
-
-
 def current(lines):
     """Each contact once, in the place of its first line, as its newest
     line."""
@@ -369,31 +304,16 @@ class Revisions(unittest.TestCase):
         cls.lines = recs + [a, b, revised(recs[0]), revised(recs[1], 10),
                             revised(recs[6]), revised(a),
                             revised(recs[1], 45)]
-        os.makedirs(os.path.dirname(cls.d.records_path))
-        with open(cls.d.records_path, "w") as f:
-            for i, r in enumerate(cls.lines):
-                f.write(json.dumps(r) + "\n")
-                if i == 9:
-                    f.write("{torn line from a crash\n")
-        try:
-            cls.d.start()
-        except Exception:
-            cls.d.cleanup()
-            raise
+        start_seeded(cls.d, cls.lines, torn_after=9)
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.d.stop()
-        log = cls.d.log()
-        cls.d.cleanup()
-        assert rc == 0, log[-3000:]
-        assert "ERROR: AddressSanitizer" not in log
+        stop_checked(cls.d)
 
     @classmethod
     def append(cls, r):
         cls.lines.append(r)
-        with open(cls.d.records_path, "a") as f:
-            f.write(json.dumps(r) + "\n")
+        append_records(cls.d.records_path, [r])
 
     def current(self):
         return current(self.lines)
@@ -474,21 +394,12 @@ class Revisions(unittest.TestCase):
         self.check_today()
 
 
-def mean(v):
-    return sum(v) / len(v) if v else None
-
-
 def today_handling(lines, queue):
     """(interaction seconds of today's handled contacts of queue that give
     it, [(interaction, ACW) of those whose ACW ended]): each contact from
     its first line, its ACW from the first line giving the duration."""
     today = datetime.datetime.utcnow().strftime("%Y-%m-%d")
-    first, acw = {}, {}
-    for r in lines:
-        first.setdefault(r["ContactId"], r)
-        a = r.get("Agent") or {}
-        if "AfterContactWorkDuration" in a:
-            acw.setdefault(r["ContactId"], a)
+    first, acw = first_lines(lines)
     handled = [r for r in first.values() if r.get("Agent") and
                r["Queue"] and r["Queue"]["Name"] == queue and
                r["DisconnectTimestamp"].startswith(today)]
@@ -533,9 +444,7 @@ class Backlog(unittest.TestCase):
         d = Daemon(config=CONFIG)
         self.addCleanup(d.cleanup)
         lines = seed()
-        os.makedirs(os.path.dirname(d.records_path))
-        with open(d.records_path, "w") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in lines))
+        write_records(d.records_path, lines)
         d.start()
 
         now = datetime.datetime.utcnow().replace(microsecond=0)
@@ -680,12 +589,6 @@ def unescape(v):
                                                     m.group(1)), v)
 
 
-def ts_ms(text):
-    return round(datetime.datetime.strptime(
-        text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-        tzinfo=datetime.timezone.utc).timestamp() * 1000)
-
-
 def queue_counters(lines):
     """{queue: {counter: value}} of every record line, whatever its day:
     each contact once from its first line (handled, abandoned, queue
@@ -703,8 +606,8 @@ def queue_counters(lines):
                     c["abandoned"] += 1
                 else:
                     c["handled"] += 1
-                    c["answer"] += max(0, ts_ms(
-                        a["ConnectedToAgentTimestamp"]) - ts_ms(
+                    c["answer"] += max(0, ms(
+                        a["ConnectedToAgentTimestamp"]) - ms(
                         r["Queue"]["EnqueueTimestamp"])) / 1000.0
                     c["interaction"] += a.get("AgentInteractionDuration",
                                               0)
@@ -738,9 +641,7 @@ class QueueCounters(unittest.TestCase):
         self.lines = recs + odd + [revised(recs[0], 30), revised(odd[2], 9),
                                    revised(recs[6], 50), revised(odd[0], 8),
                                    revised(recs[0], 70)]
-        os.makedirs(os.path.dirname(self.d.records_path))
-        with open(self.d.records_path, "w") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in self.lines))
+        write_records(self.d.records_path, self.lines)
         self.d.start()
 
     def tearDown(self):
@@ -772,8 +673,7 @@ class QueueCounters(unittest.TestCase):
 
     def append(self, recs):
         self.lines += recs
-        with open(self.d.records_path, "a") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in recs))
+        append_records(self.d.records_path, recs)
 
     def test_counters_from_the_records(self):
         got = self.scrape()
@@ -829,17 +729,6 @@ class QueueCounters(unittest.TestCase):
         self.assertEqual(got, {"Billing": {
             "handled": 1, "abandoned": 0, "answer": 11.0,
             "interaction": 18, "acw": 2, "acw_ended": 1}})
-
-
-def http(port, path, token=None):
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path))
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, json.loads(r.read().decode())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read().decode() or "null")
 
 
 class Access(unittest.TestCase):

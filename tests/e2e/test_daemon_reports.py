@@ -10,15 +10,11 @@ the bucket of its DisconnectTimestamp (UTC-aligned, cut by from and to),
 its after-contact work from the first line that gives it. A revision and
 a new contact appended while the daemon runs must be in the very next
 report. Bad queries answer 400 with a message saying what is wrong."""
-import calendar
 import datetime
-import json
-import os
 import unittest
 import urllib.parse
 
-from daemon import Daemon
-from test_daemon_api_records import iso, mean, record, revised
+from seed import SeededDaemon, first_lines, iso, mean, ms, record, revised
 
 CONFIG = {
     "queues": [{"name": "Sales", "id": "q-sales",
@@ -43,12 +39,6 @@ AGENT_KEYS = {"start", "end", "agent", "handled",
 def at(day, h=0, m=0, s=0):
     return DAY + datetime.timedelta(days=day, hours=h, minutes=m,
                                     seconds=s)
-
-
-def ms(text):
-    dt = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
-    return calendar.timegm(dt.timetuple()) * 1000 + \
-        dt.microsecond // 1000
 
 
 def contact(n, end, queue, agent=None, wait=0, talk=True, acw=None,
@@ -94,12 +84,7 @@ def seed():
 
 def expected(lines, frm, to, iv, agents, names=None):
     """The rows of a report computed from the record lines."""
-    first, acw = {}, {}
-    for r in lines:
-        first.setdefault(r["ContactId"], r)
-        a = r.get("Agent") or {}
-        if "AfterContactWorkDuration" in a:
-            acw.setdefault(r["ContactId"], a)
+    first, acw = first_lines(lines)
     base = frm - frm % iv if iv else frm
     cells = {}
     for cid, r in first.items():
@@ -159,28 +144,9 @@ def expected(lines, frm, to, iv, agents, names=None):
     return rows
 
 
-class Reports(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.d = Daemon(config=CONFIG)
-        cls.lines = seed()
-        os.makedirs(os.path.dirname(cls.d.records_path))
-        with open(cls.d.records_path, "w") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in cls.lines))
-        try:
-            cls.d.start()
-        except Exception:
-            cls.d.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        rc = cls.d.stop()
-        log = cls.d.log()
-        cls.d.cleanup()
-        assert rc == 0, log[-3000:]
-        assert "ERROR: AddressSanitizer" not in log
+class Reports(SeededDaemon, unittest.TestCase):
+    config = CONFIG
+    records = staticmethod(seed)
 
     def get(self, kind, params):
         q = urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
@@ -290,18 +256,14 @@ class Reports(unittest.TestCase):
         frm, to = at(3), at(4)
         self.assertEqual(self.report("agents", frm, to), [])
         new = contact(100, at(3, 14, 5), "Sales", "agent3", wait=3)
-        self.lines.append(new)
-        with open(self.d.records_path, "a") as f:
-            f.write(json.dumps(new) + "\n")
+        self.append([new])
         # the very next request sees it (held until caught up)
         rows = self.report("queues", frm, to, "15m")
         self.assertEqual((rows[0]["handled"],
                           rows[0]["after_contact_work_ended"]), (1, 0))
         self.assertIsNone(rows[0]["average_handle_time_seconds"])
         rev = revised(new, 45)
-        self.lines.append(rev)
-        with open(self.d.records_path, "a") as f:
-            f.write(json.dumps(rev) + "\n")
+        self.append([rev])
         rows = self.report("queues", frm, to, "15m")
         self.assertEqual((rows[0]["handled"],
                           rows[0]["after_contact_work_ended"]), (1, 1))
