@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import unittest
 import urllib.error
@@ -22,7 +21,7 @@ import urllib.parse
 import urllib.request
 
 import cfd
-from daemon import Daemon, Sipp, free_port, wait_for
+from daemon import Daemon, Sipp, wait_for
 from seed import (TOKEN, append_records, first_lines, http, mean, ms,
                   record, revised, start_seeded, stop_checked,
                   write_records)
