@@ -15,35 +15,7 @@
 #include <callflowd/appender.h>
 #include <callflowd/loop.h>
 #include "test.h"
-
-static char *slurp(const char *path, size_t *lenp)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf) {
-		*lenp = fread(buf, 1, (size_t)n, fp);
-		buf[*lenp] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
-static void rmrf(const char *dir)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", dir);
-}
+#include "tfiles.h"
 
 TEST(lines_in_order)
 {
@@ -74,7 +46,7 @@ TEST(lines_in_order)
 	ASSERT_TRUE(appender_idle(ap));
 	ASSERT_INT_EQ(appender_error(ap), 0);
 
-	text = slurp(path, &len);
+	text = tf_slurp(path, &len);
 	ASSERT_NOT_NULL(text);
 	ASSERT_INT_EQ(len, appender_bytes(ap));
 	for (i = 0; i < 2000; i++) {
@@ -90,7 +62,7 @@ TEST(lines_in_order)
 
 	mem_deref(ap);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(appends_to_existing_file)
@@ -111,29 +83,18 @@ TEST(appends_to_existing_file)
 	appender_flush(ap, 5000);
 	mem_deref(ap);
 
-	text = slurp(path, &len);
+	text = tf_slurp(path, &len);
 	ASSERT_NOT_NULL(text);
 	ASSERT_STR_EQ(text, "one\ntwo\n");
 	free(text);
 	loop_close();
-	rmrf(dir);
-}
-
-static void until_no_jobs(void *arg)
-{
-	struct tmr *t = arg;
-
-	if (!loop_pending())
-		re_cancel();
-	else
-		tmr_start(t, 2, until_no_jobs, t);
+	tf_rmrf(dir);
 }
 
 TEST(released_appender_finishes)
 {
 	char dir[] = "/tmp/cfd-app-XXXXXX", path[128], *text;
 	struct appender *ap = NULL;
-	struct tmr t;
 	size_t len = 0;
 	int i;
 
@@ -147,17 +108,14 @@ TEST(released_appender_finishes)
 	/* the running job's reference keeps it until all is written */
 	ap = mem_deref(ap);
 
-	tmr_init(&t);
-	tmr_start(&t, 0, until_no_jobs, &t);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
+	tf_wait_jobs();
 
-	text = slurp(path, &len);
+	text = tf_slurp(path, &len);
 	ASSERT_NOT_NULL(text);
 	free(text);
 	ASSERT_INT_EQ(len, 100 * 11);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 /* A deferred line: its number, formatted on the pool (or a failure). */
@@ -221,7 +179,7 @@ TEST(deferred_lines_keep_queue_order)
 	ASSERT_INT_EQ(appender_error(ap), 0);
 	ASSERT_INT_EQ(appender_failures(ap), failing);
 
-	text = slurp(path, &len);
+	text = tf_slurp(path, &len);
 	ASSERT_NOT_NULL(text);
 	ASSERT_NULL(strstr(text, "half"));
 	ASSERT_INT_EQ(len, appender_bytes(ap));
@@ -240,7 +198,7 @@ TEST(deferred_lines_keep_queue_order)
 
 	mem_deref(ap);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 static int fmt_content(struct mbuf *mb, void *arg)
@@ -268,7 +226,7 @@ TEST(rewrite_replaces_the_file_in_order)
 	appender_flush(ap, 10000);
 	ASSERT_INT_EQ(appender_error(ap), 0);
 
-	text = slurp(path, &len);
+	text = tf_slurp(path, &len);
 	ASSERT_NOT_NULL(text);
 	ASSERT_STR_EQ(text, "kept A\nkept B\nnew 3\nd4\n");
 	free(text);
@@ -280,14 +238,14 @@ TEST(rewrite_replaces_the_file_in_order)
 	ASSERT_INT_EQ(appender_line(ap, "later"), 0);
 	appender_flush(ap, 10000);
 	snprintf(path, sizeof(path), "%s/f", dir);
-	text = slurp(path, &len);
+	text = tf_slurp(path, &len);
 	ASSERT_NOT_NULL(text);
 	ASSERT_STR_EQ(text, "kept A\nkept B\nnew 3\nd4\nlater\n");
 	free(text);
 
 	mem_deref(ap);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(bad_input)

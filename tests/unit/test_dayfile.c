@@ -10,40 +10,10 @@
 #include <callflowd/dayfile.h>
 #include <callflowd/loop.h>
 #include "test.h"
+#include "tfiles.h"
 
 #define DAY1 1706918399000ULL	/* 2024-02-02T23:59:59Z */
 #define DAY2 1706918400000ULL	/* 2024-02-03T00:00:00Z */
-
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-	size_t got;
-
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf) {
-		got = fread(buf, 1, (size_t)n, fp);
-		buf[got] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
-static void until_no_jobs(void *arg)
-{
-	struct tmr *t = arg;
-
-	if (!loop_pending())
-		re_cancel();
-	else
-		tmr_start(t, 2, until_no_jobs, t);
-}
 
 TEST(paths)
 {
@@ -64,7 +34,6 @@ TEST(lines_go_to_their_day)
 	char dir[] = "/tmp/cfd-day-XXXXXX", cmd[128];
 	struct dayfile *df = NULL;
 	char *p1 = NULL, *p2 = NULL, *t1, *t2;
-	struct tmr t;
 
 	ASSERT_NOT_NULL(mkdtemp(dir));
 	ASSERT_INT_EQ(loop_init(), 0);
@@ -75,14 +44,11 @@ TEST(lines_go_to_their_day)
 	ASSERT_INT_EQ(dayfile_line(df, DAY2, "{\"n\":3}"), 0);
 	dayfile_flush(df, 5000);
 	/* the first day's appender finishes by itself */
-	tmr_init(&t);
-	tmr_start(&t, 0, until_no_jobs, &t);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
+	tf_wait_jobs();
 	ASSERT_INT_EQ(dayfile_path(&p1, dir, "k", DAY1), 0);
 	ASSERT_INT_EQ(dayfile_path(&p2, dir, "k", DAY2), 0);
-	t1 = slurp(p1);
-	t2 = slurp(p2);
+	t1 = tf_slurp(p1, NULL);
+	t2 = tf_slurp(p2, NULL);
 	ASSERT_NOT_NULL(t1);
 	ASSERT_NOT_NULL(t2);
 	ASSERT_STR_EQ(t1, "{\"n\":1}\n{\"n\":2}\n");

@@ -19,27 +19,7 @@
 #include <callflowd/records.h>
 #include <callflowd/util.h>
 #include "test.h"
-
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	long n;
-	size_t got;
-
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf) {
-		got = fread(buf, 1, (size_t)n, fp);
-		buf[got] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
+#include "tfiles.h"
 
 static int put(const char *path, const char *text)
 {
@@ -62,15 +42,6 @@ static size_t count(const char *text, const char *what)
 		p += strlen(what);
 	}
 	return n;
-}
-
-static void rmrf(const char *dir)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
 #define REC(id, attrs) "{\"ContactId\":\"" id "\",\"Channel\":\"VOICE\"," \
@@ -115,7 +86,7 @@ TEST(recover_open_contacts_once)
 	ASSERT_INT_EQ(n, 1);
 	ASSERT_INT_EQ(records_written(rec), 1);
 
-	text = slurp(rpath);
+	text = tf_slurp(rpath, NULL);
 	ASSERT_NOT_NULL(text);
 	a = strstr(text, "\"ContactId\":\"c-A\"");
 	ASSERT_NOT_NULL(a);
@@ -135,7 +106,7 @@ TEST(recover_open_contacts_once)
 	free(text);
 
 	/* the journal is empty: a second start recovers nothing */
-	text = slurp(path);
+	text = tf_slurp(path, NULL);
 	ASSERT_STR_EQ(text, "");
 	free(text);
 	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
@@ -144,7 +115,7 @@ TEST(recover_open_contacts_once)
 
 	mem_deref(rec);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(recover_without_journal)
@@ -162,7 +133,7 @@ TEST(recover_without_journal)
 	ASSERT_INT_EQ(journal_recover(dir, NULL, &n), EINVAL);
 	mem_deref(rec);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 struct waitfile {
@@ -177,7 +148,7 @@ struct waitfile {
 static void poll_file(void *arg)
 {
 	struct waitfile *w = arg;
-	char *t = slurp(w->path);
+	char *t = tf_slurp(w->path, NULL);
 
 	w->found = t && (strstr(t, w->text) != NULL) != w->absent;
 	free(t);
@@ -253,7 +224,7 @@ TEST(live_contacts_then_crash)
 	ASSERT_TRUE(wait_file(path, "\"Step\":\"two\"", false));
 	journal_flush(j, 5000);
 
-	text = slurp(path);
+	text = tf_slurp(path, NULL);
 	ASSERT_NOT_NULL(text);
 	ASSERT_INT_EQ(count(text, "\"Event\":\"start\""), 2);
 	ASSERT_INT_EQ(count(text, "\"Event\":\"update\""), 2);
@@ -268,7 +239,7 @@ TEST(live_contacts_then_crash)
 	j = mem_deref(j);
 	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
 	ASSERT_INT_EQ(n, 1);
-	text = slurp(rpath);
+	text = tf_slurp(rpath, NULL);
 	ASSERT_NOT_NULL(text);
 	ASSERT_INT_EQ(count(text, "\n"), 1);
 	ASSERT_NOT_NULL(strstr(text, "\"ContactId\":\"j-1\""));
@@ -282,7 +253,7 @@ TEST(live_contacts_then_crash)
 	i1.disconnected_ms = util_now_ms();
 	ASSERT_INT_EQ(records_write(rec, c1, &i1), 0);
 	records_flush(rec, 5000);
-	text = slurp(rpath);
+	text = tf_slurp(rpath, NULL);
 	ASSERT_NOT_NULL(text);
 	ASSERT_INT_EQ(count(text, "\"Card\":\"***\""), 2);
 	ASSERT_NULL(strstr(text, "4111111111111111"));
@@ -293,7 +264,7 @@ TEST(live_contacts_then_crash)
 	mem_deref(cfg);
 	mem_deref(rec);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(rewrite_keeps_live_contacts)
@@ -332,7 +303,7 @@ TEST(rewrite_keeps_live_contacts)
 	ASSERT_TRUE(wait_file(path, "\"Event\":\"end\"", true));
 	journal_compact_at(j, 0);
 	journal_flush(j, 5000);
-	text = slurp(path);
+	text = tf_slurp(path, NULL);
 	ASSERT_NOT_NULL(text);
 	ASSERT_INT_EQ(count(text, "\"Event\":\"start\""), 2);
 	ASSERT_INT_EQ(count(text, "\"Event\":\"update\""), 0);
@@ -350,7 +321,7 @@ TEST(rewrite_keeps_live_contacts)
 	j = mem_deref(j);
 	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
 	ASSERT_INT_EQ(n, 2);
-	text = slurp(rpath);
+	text = tf_slurp(rpath, NULL);
 	ASSERT_NOT_NULL(text);
 	ASSERT_INT_EQ(count(text, "\n"), 2);
 	ASSERT_NOT_NULL(strstr(text, "\"ContactId\":\"k-1\""));
@@ -362,7 +333,7 @@ TEST(rewrite_keeps_live_contacts)
 		mem_deref(cd[i]);
 	mem_deref(rec);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 /* The final record: the contact leaves the journal once it is on disk,
@@ -413,13 +384,13 @@ TEST(finish_ends_once_the_record_is_on_disk)
 
 		records_flush(rec, 5000);
 		journal_flush(j, 5000);
-		text = slurp(path);
+		text = tf_slurp(path, NULL);
 		ASSERT_NOT_NULL(text);
 		if (!full) {
 			ASSERT_INT_EQ(journal_live(j), 0);
 			ASSERT_INT_EQ(count(text, "\"Event\":\"end\""), 1);
 			free(text);
-			text = slurp(rpath);
+			text = tf_slurp(rpath, NULL);
 			ASSERT_NOT_NULL(text);
 			ASSERT_NOT_NULL(strstr(text, "\"ContactId\":\"f-1\""));
 			ASSERT_INT_EQ(records_failures(rec), 0);
@@ -440,7 +411,7 @@ TEST(finish_ends_once_the_record_is_on_disk)
 
 	mem_deref(rec);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 /* A crash during a recording: the recovered record stops it at the last
@@ -494,7 +465,7 @@ TEST(recover_repairs_open_recordings)
 
 	ASSERT_INT_EQ(journal_recover(dir, rec, &n), 0);
 	ASSERT_INT_EQ(n, 1);
-	text = slurp(rpath);
+	text = tf_slurp(rpath, NULL);
 	ASSERT_NOT_NULL(text);
 	ASSERT_NOT_NULL(strstr(text, "\"StopTimestamp\":"
 			       "\"2024-05-01T10:00:05.000Z\""));
@@ -508,7 +479,7 @@ TEST(recover_repairs_open_recordings)
 
 	mem_deref(rec);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(records_section_errors)
@@ -550,7 +521,7 @@ TEST(records_section_errors)
 	ASSERT_NULL(records_redactions(rec));
 	mem_deref(cfg);
 	mem_deref(rec);
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(bad_input)

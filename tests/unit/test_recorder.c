@@ -13,6 +13,7 @@
 #include <callflowd/loop.h>
 #include <callflowd/recorder.h>
 #include "test.h"
+#include "tfiles.h"
 
 struct done {
 	int calls;
@@ -32,44 +33,6 @@ static void done_h(int err, const char *path, uint64_t frames, void *arg)
 	re_cancel();
 }
 
-static void until_no_jobs(void *arg)
-{
-	struct tmr *t = arg;
-
-	if (!loop_pending())
-		re_cancel();
-	else
-		tmr_start(t, 2, until_no_jobs, t);
-}
-
-static void run_until_done(void)
-{
-	struct tmr t;
-
-	tmr_init(&t);
-	tmr_start(&t, 0, until_no_jobs, &t);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
-}
-
-static uint8_t *slurp(const char *path, size_t *lenp)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf)
-		*lenp = fread(buf, 1, (size_t)n, fp);
-	fclose(fp);
-	return buf;
-}
-
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -79,15 +42,6 @@ static uint32_t le32(const uint8_t *p)
 static int16_t le16s(const uint8_t *p)
 {
 	return (int16_t)(uint16_t)(p[0] | p[1] << 8);
-}
-
-static void rmrf(const char *dir)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
 TEST(stereo_file)
@@ -136,7 +90,7 @@ TEST(stereo_file)
 	ASSERT_INT_EQ(recorder_error(r), 0);
 	r = mem_deref(r);
 
-	buf = slurp(path, &len);
+	buf = (uint8_t *)tf_slurp(path, &len);
 	ASSERT_NOT_NULL(buf);
 	nframes = 150 * 160 + 80;
 	if (len != 44 + nframes * 4)
@@ -163,7 +117,7 @@ TEST(stereo_file)
 	ASSERT_INT_EQ(i, nframes);
 
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 /* A recording whose process died: sizes still 0, a torn last frame. */
@@ -204,7 +158,7 @@ TEST(repair_after_a_crash)
 
 	ASSERT_INT_EQ(recorder_repair(path, &frames), 0);
 	ASSERT_INT_EQ(frames, 25 * 160);
-	buf = slurp(path, &len);
+	buf = (uint8_t *)tf_slurp(path, &len);
 	ASSERT_NOT_NULL(buf);
 	ASSERT_INT_EQ(len, 44 + 25 * 160 * 4);
 	ASSERT_INT_EQ(le32(buf + 4), 36 + 25 * 160 * 4);
@@ -225,7 +179,7 @@ TEST(repair_after_a_crash)
 	ASSERT_INT_EQ(recorder_repair(NULL, NULL), EINVAL);
 
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(released_recorder_finishes)
@@ -247,15 +201,15 @@ TEST(released_recorder_finishes)
 	ASSERT_INT_EQ(recorder_close(r, NULL, NULL), 0);
 	/* the jobs' references keep it until the header is patched */
 	r = mem_deref(r);
-	run_until_done();
+	tf_wait_jobs();
 
-	buf = slurp(path, &len);
+	buf = (uint8_t *)tf_slurp(path, &len);
 	ASSERT_NOT_NULL(buf);
 	ASSERT_INT_EQ(len, 44 + 60 * 160 * 4);
 	ASSERT_INT_EQ(le32(buf + 40), 60 * 160 * 4);
 	free(buf);
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(closed_by_loop_close)
@@ -278,12 +232,12 @@ TEST(closed_by_loop_close)
 	loop_close();
 	ASSERT_INT_EQ(d.calls, 1);
 	ASSERT_INT_EQ(d.err, 0);
-	buf = slurp(path, &len);
+	buf = (uint8_t *)tf_slurp(path, &len);
 	ASSERT_NOT_NULL(buf);
 	ASSERT_INT_EQ(len, 44 + 160 * 4);
 	ASSERT_INT_EQ(le32(buf + 40), 160 * 4);
 	free(buf);
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(unwritable_path)
@@ -325,9 +279,9 @@ TEST(slow_disk_bounded)
 						  RECORDER_CHUNK_MS) / 1000);
 	ASSERT_INT_EQ(recorder_close(r, NULL, NULL), 0);
 	mem_deref(r);
-	run_until_done();
+	tf_wait_jobs();
 	loop_close();
-	rmrf(dir);
+	tf_rmrf(dir);
 }
 
 TEST(paths_and_bad_input)
