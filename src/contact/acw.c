@@ -173,8 +173,10 @@ void acw_contact_left(struct app *app, struct contact *c)
 
 	if (!app->acw || !user || !c->info.agent_connected_ms)
 		return;
+	/* the same instant as the disconnect when the contact is ending */
 	if (!c->info.agent_ended_ms)
-		c->info.agent_ended_ms = util_now_ms();
+		c->info.agent_ended_ms = c->info.disconnected_ms ?
+			c->info.disconnected_ms : util_now_ms();
 	a = app->router ? router_agent(app->router, user) : NULL;
 	if (!a || agent_state(a) != AGENT_ACW) {
 		/* no after-contact work (or it is over already) */
