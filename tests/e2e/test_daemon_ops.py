@@ -499,9 +499,13 @@ class CallControl(DaemonCase):
             self.assertIn(outcome, ("487", "200+BYE"), transport)
         wait_for(lambda: not contacts(self.d), 10,
                  "no live contacts after CANCEL races")
-        recs = [r for r in self.d.records()
-                if r["SystemEndpoint"]["Address"] == N_WAIT]
-        self.assertEqual(len(recs), 4)
+
+        # records reach the file off the loop, after the contacts went
+        def recs():
+            return [r for r in self.d.records()
+                    if r["SystemEndpoint"]["Address"] == N_WAIT]
+        wait_for(lambda: len(recs()) >= 4, 10, "the four records")
+        self.assertEqual(len(recs()), 4)
 
     def test_udp_octets_past_content_length_ignored(self):
         # RFC 3261 18.3: the rest of the datagram is not part of the SDP
