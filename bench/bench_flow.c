@@ -20,7 +20,9 @@
 #include <callflowd/libre.h>
 #include <callflowd/cdata.h>
 #include <callflowd/flow.h>
+#include <callflowd/flowlog.h>
 #include <callflowd/interp.h>
+#include <callflowd/loop.h>
 #include <callflowd/log.h>
 
 #define LOAD_RUNS 200
@@ -98,6 +100,15 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Flow logging on: every action also makes its flow-log line (on the
+ * loop thread, as in the daemon; written later by the pool). */
+static struct flowlog *flog;
+
+static void log_step(struct frun *run, const struct fstep *st, void *arg)
+{
+	flowlog_step(arg, run, st);
+}
+
 /* One contact through the flow; *stepsp = actions executed. */
 static int run_once(struct flow *flow, const struct fenv *env,
 		    uint32_t *stepsp)
@@ -118,6 +129,10 @@ static int run_once(struct flow *flow, const struct fenv *env,
 	err = frun_alloc(&run, flow, cd, env, run_end_handler, &br);
 	if (err)
 		goto out;
+	if (flog) {
+		cd->flow_logging = true;
+		frun_set_step_handler(run, log_step, flog);
+	}
 	err = frun_start(run, NULL);
 	if (err)
 		goto out;
@@ -195,6 +210,36 @@ static int bench_actions(unsigned runs)
 	       (double)actions / dt >= 2e6 ? "ok" : "BELOW TARGET");
 	printf("interpreter: %.2f us per contact (alloc, run, free)\n",
 	       dt * 1e6 / runs);
+
+	/* the same with flow logging on: the cost of each line on the loop */
+	if (!flog) {
+		char dir[] = "/tmp/bench-flowlog-XXXXXX", cmd[96];
+		double base = dt / (double)actions, with = 0;
+		uint64_t logged = 0;
+
+		if (!mkdtemp(dir) || loop_init() ||
+		    flowlog_alloc(&flog, dir, NULL))
+			goto out;
+		for (i = 0; i < runs / 10 && !err; i++) {
+			t0 = now_s();
+			err = run_once(flow, &env, &steps);
+			with += now_s() - t0;
+			logged += steps;
+			if (i % 50 == 49)	/* untimed: let the pool write */
+				flowlog_flush(flog, 10000);
+		}
+		flowlog_flush(flog, 10000);
+		if (!err && logged)
+			printf("flow logging: %.2f us per action with its "
+			       "flow-log line (%.2f us without), %llu lines\n",
+			       with * 1e6 / (double)logged, base * 1e6,
+			       (unsigned long long)flowlog_lines(flog));
+		flog = mem_deref(flog);
+		loop_close();
+		re_snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			err = EIO;
+	}
 
  out:
 	mem_deref(flow);
