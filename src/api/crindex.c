@@ -1,5 +1,6 @@
 /**
- * @file crindex.c  The API's index of the contact-record file.
+ * @file crindex.c  The API's index of the contact-record file (its
+ * catch-up with the file, on the pool, is crindex_catchup.c).
  *
  * One entry per contact: where its newest line is, a hash of its
  * ContactId (the ContactIds themselves are kept too, so two ids with the
@@ -43,120 +44,9 @@
 #include <callflowd/loop.h>
 #include <callflowd/util.h>
 #include "api_priv.h"
+#include "crindex_priv.h"
 
-enum {
-	BATCH = 1 << 20,	/* bytes one catch-up job reads */
-	CHUNK = 64 << 10,
-	LINE_MAX_SZ = 4 << 20,	/* longer lines are skipped */
-	DAY_MS = 86400000,
-	SLOTS_MIN = 1024,
-	LATE_MS = 600000,	/* earlier than an entry before it: aside */
-};
-
-/* What indexing takes of one line (strings borrowed from the parse). */
-struct crline {
-	uint64_t off;
-	uint32_t len;
-	const char *id;
-	const char *queue;	/* Queue.Name */
-	const char *agent;	/* Agent.Username */
-	bool has_agent;		/* an Agent section: connected to one */
-	bool has_talk;		/* Agent.AgentInteractionDuration given */
-	bool has_acw;		/* Agent.AfterContactWorkDuration given */
-	uint32_t talk_s, acw_s;	/* those durations (whole seconds) */
-	uint64_t init_ms, disc_ms;
-	uint64_t enq_ms, deq_ms, conn_ms;
-};
-
-/* A line a job parsed; its strings are offsets + 1 into the job's text
- * (0: none), made pointers again when merged. */
-struct jline {
-	struct crline l;
-	size_t id, queue, agent;
-};
-
-/* One catch-up: a bounded read of what was appended, parsed on a pool
- * thread. It touches no libre object there (its buffers are malloc'ed);
- * the loop thread merges what it found into the index. */
-struct crjob {
-	struct crindex *ix;	/* NULL once the index is gone */
-	char *path;
-	uint32_t seq;		/* the index's job number */
-	uint64_t from;		/* where it reads: what is indexed */
-	uint64_t ino;		/* the indexed file; then the one read */
-	size_t max;		/* bytes to read (more only to end a line) */
-	/* what it found, on the pool thread */
-	int err;
-	bool gone;		/* the file cannot be opened */
-	bool replaced;		/* shorter or another file: read anew */
-	bool at_end;		/* read all the file held */
-	uint64_t end;		/* after the last whole line */
-	uint64_t size;		/* bytes seen, a line being written too */
-	uint64_t skipped;
-	struct jline *lines;
-	size_t nlines, capl;
-	char *text;		/* the lines' ids and names, NUL-ended */
-	size_t ntext, capt;
-};
-
-/* A request held back until the index has caught up (crindex_wait). */
-struct crwait {
-	struct le le;
-	struct http_conn *conn;
-	struct http_msg *msg;
-	uint32_t after;		/* jobs started before it came */
-	crindex_ready_h *readyh;
-	void *arg;
-};
-
-/* Today's figures of one queue or one agent (agents have no waits) */
-struct qday {
-	uint64_t day;		/* UTC day number these figures are of */
-	uint32_t handled, abandoned;
-	uint32_t talked;	/* handled with AgentInteractionDuration */
-	uint32_t acw_ended;	/* handled whose after-contact work ended */
-	uint64_t talk_s;	/* AgentInteractionDuration of talked ones */
-	uint64_t acw_s;		/* AfterContactWorkDuration of acw_ended */
-	uint64_t handle_s;	/* their interaction + after-contact work */
-	uint32_t *waits;	/* queue time (ms) of each handled one */
-	size_t nwaits, capw;
-};
-
-struct crindex {
-	char *path;
-	uint64_t end;		/* bytes indexed */
-	uint64_t ino;
-	uint32_t gen;		/* bumped when indexed anew */
-	struct crent *v;	/* by the place of each contact's first line */
-	size_t n, cap;
-	uint32_t *slots;	/* ContactId -> entry + 1 (open addressing) */
-	size_t nslots;		/* a power of two, 0 before the first */
-	char *ids;		/* the ContactIds, NUL-ended, in a row */
-	size_t idlen, idcap;
-	char **names;		/* interned queue and agent names */
-	struct qday *days;	/* per name, used for queues */
-	struct qday *adays;	/* per name, used for agents */
-	struct crq_totals *totals;	/* per name, used for queues */
-	size_t nnames;
-	uint64_t skipped;	/* lines that were not records */
-	uint64_t revisions;	/* lines that replaced another */
-	uint32_t *late;		/* entries kept aside (crent late) */
-	size_t nlate, caplate;
-	bool unordered;		/* one not kept aside: scan all */
-	uint64_t size;		/* bytes seen: end + a line being written */
-	struct crjob *job;	/* the catch-up running on the pool */
-	uint32_t started;	/* catch-ups started */
-	uint32_t synced;	/* the last one that read to the end */
-	struct list waits;	/* struct crwait, in arrival order */
-};
-
-/* libre's mem_realloc() wants an existing object */
-static void *grow(void *p, size_t sz)
-{
-	return p ? mem_realloc(p, sz) : mem_alloc(sz, NULL);
-}
-
-static void reset(struct crindex *ix)
+void crindex_reset(struct crindex *ix)
 {
 	size_t i;
 
@@ -192,7 +82,7 @@ static void destructor(void *arg)
 	if (ix->job)
 		ix->job->ix = NULL;
 	list_flush(&ix->waits);
-	reset(ix);
+	crindex_reset(ix);
 	mem_deref(ix->path);
 }
 
@@ -211,21 +101,21 @@ static uint32_t intern(struct crindex *ix, const char *name)
 			return (uint32_t)i + 1;
 	}
 	/* each array grown in turn: one that failed keeps the old size */
-	nv = grow(ix->names, n * sizeof(*nv));
+	nv = crindex_grow(ix->names, n * sizeof(*nv));
 	if (!nv)
 		return 0;
 	ix->names = nv;
-	dv = grow(ix->days, n * sizeof(*dv));
+	dv = crindex_grow(ix->days, n * sizeof(*dv));
 	if (!dv)
 		return 0;
 	ix->days = dv;
 	memset(&dv[ix->nnames], 0, sizeof(*dv));
-	dv = grow(ix->adays, n * sizeof(*dv));
+	dv = crindex_grow(ix->adays, n * sizeof(*dv));
 	if (!dv)
 		return 0;
 	ix->adays = dv;
 	memset(&dv[ix->nnames], 0, sizeof(*dv));
-	tv = grow(ix->totals, n * sizeof(*tv));
+	tv = crindex_grow(ix->totals, n * sizeof(*tv));
 	if (!tv)
 		return 0;
 	ix->totals = tv;
@@ -311,7 +201,7 @@ static struct crent *add(struct crindex *ix, size_t slot, const char *id,
 
 	if (ix->n == ix->cap) {
 		size_t cap = ix->cap ? ix->cap * 2 : 1024;
-		struct crent *v = grow(ix->v, cap * sizeof(*v));
+		struct crent *v = crindex_grow(ix->v, cap * sizeof(*v));
 
 		if (!v)
 			return NULL;
@@ -324,7 +214,7 @@ static struct crent *add(struct crindex *ix, size_t slot, const char *id,
 
 		while (cap < ix->idlen + idl)
 			cap *= 2;
-		ids = grow(ix->ids, cap);
+		ids = crindex_grow(ix->ids, cap);
 		if (!ids)
 			return NULL;
 		ix->ids = ids;
@@ -397,7 +287,7 @@ static void count_handled(struct qday *d, const struct crline *l,
 		return;
 	if (d->nwaits == d->capw) {
 		size_t cap = d->capw ? d->capw * 2 : 64;
-		uint32_t *w = grow(d->waits, cap * sizeof(*w));
+		uint32_t *w = crindex_grow(d->waits, cap * sizeof(*w));
 
 		if (!w)
 			return;
@@ -507,7 +397,7 @@ static bool secs_of(uint32_t *sp, const json_t *o, const char *key)
 }
 
 /* What the index takes of record r: EINVAL when r is no record. */
-static int parse_line(struct crline *l, const json_t *r)
+int crindex_parse_line(struct crline *l, const json_t *r)
 {
 	const json_t *queue, *agent;
 
@@ -543,7 +433,7 @@ static void place(struct crindex *ix, struct crent *e)
 		return;
 	if (ix->nlate == ix->caplate) {
 		size_t cap = ix->caplate ? ix->caplate * 2 : 256;
-		uint32_t *v = grow(ix->late, cap * sizeof(*v));
+		uint32_t *v = crindex_grow(ix->late, cap * sizeof(*v));
 
 		if (!v) {
 			ix->unordered = true;	/* scans look at all */
@@ -560,7 +450,7 @@ static void place(struct crindex *ix, struct crent *e)
  * (the newest line wins; the place stays; today's figures count the
  * contact from its first line, its after-contact work once, from the
  * first line that has it). */
-static void apply_line(struct crindex *ix, const struct crline *l)
+void crindex_apply_line(struct crindex *ix, const struct crline *l)
 {
 	uint32_t h = hash_joaat_str(l->id);
 	struct crent *e;
@@ -600,354 +490,6 @@ static void apply_line(struct crindex *ix, const struct crline *l)
 	}
 }
 
-/* -- catching up: read and parse on the pool, merge on the loop -- */
-
-static void job_destructor(void *arg)
-{
-	struct crjob *job = arg;
-
-	free(job->lines);
-	free(job->text);
-	mem_deref(job->path);
-}
-
-static void wait_destructor(void *arg)
-{
-	struct crwait *w = arg;
-
-	list_unlink(&w->le);
-	mem_deref(w->conn);
-	mem_deref(w->msg);
-}
-
-/* p with room for need items of sz bytes (malloc: pool-thread safe);
- * NULL on no memory, p then still valid. */
-static void *room(void *p, size_t *capp, size_t need, size_t sz)
-{
-	size_t cap = *capp ? *capp : 256;
-	void *q;
-
-	if (need <= *capp)
-		return p;
-	while (cap < need)
-		cap *= 2;
-	q = realloc(p, cap * sz);
-	if (q)
-		*capp = cap;
-	return q;
-}
-
-/* s into the job's text: *offp its offset + 1 (0 for none). */
-static int job_str(size_t *offp, struct crjob *job, const char *s)
-{
-	size_t l;
-	char *t;
-
-	*offp = 0;
-	if (!s)
-		return 0;
-	l = strlen(s) + 1;
-	t = room(job->text, &job->capt, job->ntext + l, 1);
-	if (!t)
-		return ENOMEM;
-	job->text = t;
-	memcpy(t + job->ntext, s, l);
-	*offp = job->ntext + 1;
-	job->ntext += l;
-	return 0;
-}
-
-/* Pool thread: parse one line (no record: skipped). */
-static int job_line(struct crjob *job, const char *line, size_t len,
-		    uint64_t off)
-{
-	struct jline *v, *jl;
-	json_t *r;
-	int err;
-
-	v = room(job->lines, &job->capl, job->nlines + 1, sizeof(*v));
-	if (!v)
-		return ENOMEM;
-	job->lines = v;
-	jl = &v[job->nlines];
-
-	r = json_loadb(line, len, 0, NULL);
-	if (parse_line(&jl->l, r)) {
-		++job->skipped;
-		json_decref(r);
-		return 0;
-	}
-	jl->l.off = off;
-	jl->l.len = (uint32_t)len;
-	err = job_str(&jl->id, job, jl->l.id);
-	if (!err)
-		err = job_str(&jl->queue, job, jl->l.queue);
-	if (!err)
-		err = job_str(&jl->agent, job, jl->l.agent);
-	if (!err)
-		++job->nlines;
-	json_decref(r);
-	return err;
-}
-
-/* Pool thread: parse the whole lines of buf (at file offset base);
- * returns the bytes used (the rest is a line still being written). */
-static size_t job_buf(struct crjob *job, const char *buf, size_t len,
-		      uint64_t base)
-{
-	size_t pos = 0;
-
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t l;
-
-		if (!nl)
-			break;
-		l = (size_t)(nl - (buf + pos));
-		if (l) {
-			job->err = job_line(job, buf + pos, l, base + pos);
-			if (job->err)
-				break;	/* this line again next time */
-		}
-		pos += l + 1;
-	}
-	return pos;
-}
-
-/* Pool thread (or the loop thread at start-up): read and parse. */
-static void job_work(void *arg)
-{
-	struct crjob *job = arg;
-	size_t len = 0, cap = 0, total = 0, used;
-	char *buf = NULL, *b;
-	struct stat st;
-	uint64_t pos;
-	ssize_t n;
-	int fd;
-
-	fd = open(job->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		job->gone = true;
-		job->at_end = true;
-		return;
-	}
-	if (fstat(fd, &st)) {
-		job->err = errno;
-		goto out;
-	}
-	if ((uint64_t)st.st_size < job->from ||
-	    (job->ino && (uint64_t)st.st_ino != job->ino)) {
-		job->replaced = true;
-		job->from = 0;
-	}
-	job->ino = (uint64_t)st.st_ino;
-	pos = job->from;
-
-	/* past max only to end a line (or step over one too long) */
-	while (total < job->max || pos == job->from) {
-		b = room(buf, &cap, len + CHUNK, 1);
-		if (!b) {
-			job->err = ENOMEM;
-			break;
-		}
-		buf = b;
-		n = pread(fd, buf + len, CHUNK, (off_t)(pos + len));
-		if (n < 0) {
-			job->err = errno;
-			break;
-		}
-		if (n == 0) {
-			job->at_end = true;
-			break;
-		}
-		len += (size_t)n;
-		total += (size_t)n;
-		used = job_buf(job, buf, len, pos);
-		pos += used;
-		len -= used;
-		memmove(buf, buf + used, len);
-		if (job->err)
-			break;
-		if (len > LINE_MAX_SZ) {
-			/* a line this long is no record: step over it */
-			pos += len;
-			len = 0;
-			++job->skipped;
-		}
-	}
-	job->end = pos;
-	job->size = pos + len;
- out:
-	free(buf);
-	(void)close(fd);
-}
-
-/* Loop thread: what a job found goes into the index (at most BATCH
- * bytes of lines: hash look-ups and copies, no parsing). */
-static void merge(struct crindex *ix, struct crjob *job)
-{
-	size_t i;
-
-	if (job->err)
-		log_warn("records: reading %s: %m", ix->path, job->err);
-	if (job->gone) {
-		if (ix->n || ix->end)
-			reset(ix);	/* the file went away */
-	}
-	else {
-		if (job->replaced) {
-			log_info("records: %s was replaced; indexing it anew",
-				 ix->path);
-			reset(ix);
-		}
-		ix->ino = job->ino;
-		for (i = 0; i < job->nlines; i++) {
-			struct jline *jl = &job->lines[i];
-
-			jl->l.id = job->text + jl->id - 1;
-			jl->l.queue = jl->queue ? job->text + jl->queue - 1 :
-				NULL;
-			jl->l.agent = jl->agent ? job->text + jl->agent - 1 :
-				NULL;
-			apply_line(ix, &jl->l);
-		}
-		ix->end = job->end;
-		ix->size = job->size;
-		ix->skipped += job->skipped;
-	}
-	/* after an error, waiting requests get what is indexed */
-	if (job->at_end || job->err)
-		ix->synced = job->seq;
-}
-
-static int job_alloc(struct crjob **jobp, struct crindex *ix, size_t max)
-{
-	struct crjob *job;
-	int err;
-
-	job = mem_zalloc(sizeof(*job), job_destructor);
-	if (!job)
-		return ENOMEM;
-	err = str_dup(&job->path, ix->path);
-	if (err) {
-		mem_deref(job);
-		return err;
-	}
-	job->ix = ix;
-	job->seq = ++ix->started;
-	job->from = job->end = ix->end;
-	job->size = ix->size;
-	job->ino = ix->ino;
-	job->max = max;
-	*jobp = job;
-	return 0;
-}
-
-/* One catch-up on this thread; true once all the file held is in. */
-static bool catch_up_here(struct crindex *ix, size_t max)
-{
-	struct crjob *job = NULL;
-	bool done;
-
-	if (job_alloc(&job, ix, max)) {
-		/* no memory: waiting requests get what is indexed */
-		ix->synced = ++ix->started;
-		return true;
-	}
-	job_work(job);
-	merge(ix, job);
-	done = job->at_end || job->err;
-	mem_deref(job);
-	return done;
-}
-
-static void release(struct crindex *ix);
-
-static void job_done(int err, void *arg)
-{
-	struct crjob *job = arg;
-	struct crindex *ix = job->ix;
-
-	if (!ix) {
-		mem_deref(job);		/* the index went first */
-		return;
-	}
-	ix->job = NULL;
-	if (err)
-		ix->synced = job->seq;	/* cancelled: loop closing */
-	else
-		merge(ix, job);
-	mem_deref(job);
-	release(ix);
-}
-
-/* Start a catch-up on the pool: true when one runs now (its done handler
- * releases waiting requests). Without a pool (no loop, no memory) it is
- * done here, and false returned. */
-static bool catch_up(struct crindex *ix)
-{
-	struct crjob *job = NULL;
-
-	if (ix->job)
-		return true;
-	if (!job_alloc(&job, ix, BATCH)) {
-		if (!loop_work(job_work, job_done, job)) {
-			ix->job = job;
-			return true;
-		}
-		--ix->started;
-		mem_deref(job);
-	}
-	(void)catch_up_here(ix, BATCH);
-	return false;
-}
-
-/* Answer, in order, the waiting requests that the index now serves; a
- * request waits for a catch-up started after it came that read to the
- * end of the file. */
-static void release(struct crindex *ix)
-{
-	struct le *le;
-
-	while ((le = list_head(&ix->waits))) {
-		struct crwait *w = le->data;
-
-		if (ix->synced <= w->after) {
-			if (catch_up(ix))
-				return;
-			continue;
-		}
-		list_unlink(&w->le);
-		w->readyh(w->conn, w->msg, w->arg);
-		mem_deref(w);
-	}
-}
-
-/* Whether the file holds what the index does not (or lost what it
- * does): a stat, no read. */
-static bool behind(const struct crindex *ix)
-{
-	struct stat st;
-
-	if (stat(ix->path, &st))
-		return ix->n || ix->end;
-	return (uint64_t)st.st_ino != ix->ino ||
-		(uint64_t)st.st_size != ix->size;
-}
-
-static bool holds(const struct crindex *ix, const struct http_conn *conn)
-{
-	struct le *le;
-
-	for (le = list_head(&ix->waits); conn && le; le = le->next) {
-		const struct crwait *w = le->data;
-
-		if (w->conn == conn)
-			return true;
-	}
-	return false;
-}
-
 int crindex_alloc(struct crindex **ixp, const char *path)
 {
 	struct crindex *ix;
@@ -965,44 +507,12 @@ int crindex_alloc(struct crindex **ixp, const char *path)
 		return err;
 	}
 	/* at start-up the whole file, here, before the API serves */
-	while (!catch_up_here(ix, BATCH))
+	while (!crindex_catch_up_here(ix, BATCH))
 		;
 	log_info("records: %zu contact records indexed (%llu revisions)",
 		 ix->n, (unsigned long long)ix->revisions);
 	*ixp = ix;
 	return 0;
-}
-
-bool crindex_wait(struct crindex *ix, struct http_conn *conn,
-		  const struct http_msg *msg, bool needs,
-		  crindex_ready_h *readyh, void *arg)
-{
-	struct crwait *w;
-
-	if (!ix || !readyh)
-		return false;
-	/* one behind another on its connection keeps replies in order */
-	if (!holds(ix, conn) && (!needs || !behind(ix)))
-		return false;
-
-	w = mem_zalloc(sizeof(*w), wait_destructor);
-	if (!w)
-		return false;	/* answered from what is indexed */
-	w->conn = mem_ref(conn);
-	w->msg = mem_ref((void *)msg);
-	w->after = ix->started;
-	w->readyh = readyh;
-	w->arg = arg;
-	list_append(&ix->waits, &w->le, w);
-	release(ix);
-	return true;
-}
-
-void crindex_update(struct crindex *ix)
-{
-	/* in the background: requests wait in crindex_wait() */
-	if (ix && !ix->job && behind(ix))
-		(void)catch_up(ix);
 }
 
 /* d into t when d holds today's figures (t zeroed first) */
