@@ -17,13 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/flow.h>
-#include <callflowd/flowlog.h>
-#include <callflowd/interp.h>
-#include <callflowd/loop.h>
-#include <callflowd/log.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/store/flowlog.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/core/log.h>
 
 #define LOAD_RUNS 200
 

@@ -18,13 +18,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/journal.h>
-#include <callflowd/loop.h>
-#include <callflowd/records.h>
-#include <callflowd/strmap.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/store/journal.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/util.h>
 
 static uint64_t now_us(void)
 {

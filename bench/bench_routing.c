@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/routing.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/routing/router.h>
 
 enum { QUEUES = 20, AGENTS = 1000, CONTACTS = 10000, ROUNDS = 20000 };
 

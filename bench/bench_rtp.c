@@ -15,10 +15,10 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <callflowd/libre.h>
-#include "callflowd/mclock.h"
-#include "callflowd/mstream.h"
-#include "callflowd/srtp.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/media/mclock.h>
+#include <callflowd/media/mstream.h>
+#include <callflowd/media/srtp.h>
 
 enum {
 	HIST_US = 100000,	/* histogram of |error| in microseconds */

@@ -5,19 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/libre.h>
-#include <callflowd/api.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/api/api.h>
 #include "api_priv.h"
-#include <callflowd/app.h>
-#include <callflowd/audit.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/contact.h>
-#include <callflowd/flowset.h>
-#include <callflowd/log.h>
-#include <callflowd/metrics.h>
-#include <callflowd/records.h>
-#include <callflowd/util.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/store/audit.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/core/log.h>
+#include <callflowd/api/metrics.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/util.h>
 
 struct api {
 	struct app *app;

@@ -11,14 +11,14 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/agent.h>
-#include <callflowd/app.h>
-#include <callflowd/cdata.h>
-#include <callflowd/contact.h>
-#include <callflowd/queue.h>
-#include <callflowd/routing.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/routing/queue.h>
+#include <callflowd/routing/router.h>
+#include <callflowd/core/util.h>
 #include "api_priv.h"
 
 static json_t *ts(uint64_t ms)

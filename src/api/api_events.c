@@ -12,10 +12,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/events.h>
-#include <callflowd/log.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/api/events.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/util.h>
 #include "api_priv.h"
 
 enum { KEEPALIVE_MS = 30000, FILTER_SZ = 128 };

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 
 struct app;
 

@@ -8,13 +8,13 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/app.h>
-#include <callflowd/config.h>
-#include <callflowd/interp.h>
-#include <callflowd/queue.h>
-#include <callflowd/routing.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/routing/queue.h>
+#include <callflowd/routing/router.h>
+#include <callflowd/core/util.h>
 #include "api_priv.h"
 
 static json_t *ratio(uint64_t num, uint64_t den, double scale)

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
 #include "api_priv.h"
 
 enum {

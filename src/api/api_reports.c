@@ -15,10 +15,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/app.h>
-#include <callflowd/config.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/core/config.h>
+#include <callflowd/core/util.h>
 #include "api_priv.h"
 
 enum {

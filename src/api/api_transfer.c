@@ -4,10 +4,10 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/app.h>
-#include <callflowd/cdata.h>
-#include <callflowd/contact.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/contact/contact.h>
 #include "api_priv.h"
 
 /* "/v1/contacts/<id>/transfer" -> id */

@@ -39,10 +39,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/core/util.h>
 #include "api_priv.h"
 #include "crindex_priv.h"
 

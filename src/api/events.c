@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/agent.h>
-#include <callflowd/cdata.h>
-#include <callflowd/events.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/api/events.h>
+#include <callflowd/core/util.h>
 
 struct events {
 	struct list subs;	/* struct event_sub */

@@ -4,16 +4,16 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/app.h>
-#include <callflowd/contact.h>
-#include <callflowd/flowlog.h>
-#include <callflowd/flowset.h>
-#include <callflowd/journal.h>
-#include <callflowd/metrics.h>
-#include <callflowd/mstream.h>
-#include <callflowd/records.h>
-#include <callflowd/tts.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/store/flowlog.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/store/journal.h>
+#include <callflowd/api/metrics.h>
+#include <callflowd/media/mstream.h>
+#include <callflowd/store/records.h>
+#include <callflowd/media/tts.h>
 #include "api_priv.h"
 
 /* One metric family: HELP and TYPE once, then its samples. */

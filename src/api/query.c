@@ -4,7 +4,7 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 #include "api_priv.h"
 
 static int hexval(char ch)

@@ -11,16 +11,16 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/agent.h>
-#include <callflowd/app.h>
-#include <callflowd/cdata.h>
-#include <callflowd/crsnap.h>
-#include <callflowd/events.h>
-#include <callflowd/journal.h>
-#include <callflowd/log.h>
-#include <callflowd/records.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/store/crsnap.h>
+#include <callflowd/api/events.h>
+#include <callflowd/store/journal.h>
+#include <callflowd/core/log.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/util.h>
 #include "contact_priv.h"
 
 struct acw {

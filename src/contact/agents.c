@@ -5,17 +5,17 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/agent.h>
-#include <callflowd/agents.h>
-#include <callflowd/app.h>
-#include <callflowd/config.h>
-#include <callflowd/events.h>
-#include <callflowd/log.h>
-#include <callflowd/queue.h>
-#include <callflowd/registrar.h>
-#include <callflowd/routing.h>
-#include <callflowd/sipserver.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/contact/agents.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/core/config.h>
+#include <callflowd/api/events.h>
+#include <callflowd/core/log.h>
+#include <callflowd/routing/queue.h>
+#include <callflowd/sip/registrar.h>
+#include <callflowd/routing/router.h>
+#include <callflowd/sip/sipserver.h>
 #include "contact_priv.h"
 
 static int offer_handler(struct ragent *a, struct rentry *e, void *arg)

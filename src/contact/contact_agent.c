@@ -6,22 +6,22 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/agent.h>
-#include <callflowd/app.h>
-#include <callflowd/callback.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/events.h>
-#include <callflowd/flowset.h>
-#include <callflowd/log.h>
-#include <callflowd/media.h>
-#include <callflowd/queue.h>
-#include <callflowd/registrar.h>
-#include <callflowd/routing.h>
-#include <callflowd/sdpneg.h>
-#include <callflowd/sipserver.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/contact/callback.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/api/events.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/core/log.h>
+#include <callflowd/daemon/media.h>
+#include <callflowd/routing/queue.h>
+#include <callflowd/sip/registrar.h>
+#include <callflowd/routing/router.h>
+#include <callflowd/media/sdpneg.h>
+#include <callflowd/sip/sipserver.h>
+#include <callflowd/core/util.h>
 #include "contact_priv.h"
 
 static void agent_leg_destructor(void *arg)

@@ -17,18 +17,18 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/agent.h>
-#include <callflowd/app.h>
-#include <callflowd/cdata.h>
-#include <callflowd/contact.h>
-#include <callflowd/flowlog.h>
-#include <callflowd/flowset.h>
-#include <callflowd/interp.h>
-#include <callflowd/log.h>
-#include <callflowd/queue.h>
-#include <callflowd/util.h>
-#include <callflowd/events.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/store/flowlog.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/log.h>
+#include <callflowd/routing/queue.h>
+#include <callflowd/core/util.h>
+#include <callflowd/api/events.h>
 #include "contact_priv.h"
 
 static struct ragent *the_agent(const struct contact *c)

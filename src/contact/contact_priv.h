@@ -6,14 +6,14 @@
 #ifndef CALLFLOWD_CONTACT_PRIV_H
 #define CALLFLOWD_CONTACT_PRIV_H
 
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/collect.h>
-#include <callflowd/contact.h>
-#include <callflowd/interp.h>
-#include <callflowd/mstream.h>
-#include <callflowd/queue.h>
-#include <callflowd/records.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/flow/collect.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/media/mstream.h>
+#include <callflowd/routing/queue.h>
+#include <callflowd/store/records.h>
 
 struct app;
 struct audio;

@@ -14,14 +14,14 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/afifo.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/contact.h>
-#include <callflowd/log.h>
-#include <callflowd/recorder.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/media/afifo.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/core/log.h>
+#include <callflowd/media/recorder.h>
+#include <callflowd/core/util.h>
 #include "contact_priv.h"
 #include "contact_record.h"
 

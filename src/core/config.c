@@ -14,10 +14,10 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
-#include <callflowd/hours.h>
-#include <callflowd/config.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
+#include <callflowd/core/hours.h>
+#include <callflowd/core/config.h>
 #include "config_priv.h"
 
 

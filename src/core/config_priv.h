@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
 
 enum {
 	CONFIG_FILE_MAX = 16 << 20,

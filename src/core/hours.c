@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/libre.h>
-#include <callflowd/tz.h>
-#include <callflowd/hours.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/tz.h>
+#include <callflowd/core/hours.h>
 
 static const char *const day_names[7] = {
 	"SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",

@@ -8,8 +8,8 @@
  * (30 s connect, 60 s receive) and its body buffer stops at 512 KiB.
  */
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/httpc.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/httpc.h>
 
 struct httpc {
 	struct dnsc *dnsc;

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/log.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/log.h>
 
 /* Long enough for any message we write; longer ones are truncated. */
 enum { LOG_LINE_MAX = 4096 };

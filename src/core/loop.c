@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <sys/resource.h>
 #include <re.h>
-#include <callflowd/loop.h>
+#include <callflowd/core/loop.h>
 
 enum { LOOP_MAXFDS = 65536 };
 

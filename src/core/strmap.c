@@ -3,8 +3,8 @@
  */
 #include <string.h>
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/strmap.h>
 
 struct strmap {
 	struct strmap_ent *entv;

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
-#include <callflowd/tz.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
+#include <callflowd/core/tz.h>
 
 enum {
 	TZ_FILE_MAX = 1 << 20,	/* real files are below 4 KB (fat: 8 KB) */

@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
 
 
 uint64_t util_now_ms(void)

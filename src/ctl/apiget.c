@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 #include "ctl.h"
 
 enum {

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/httpc.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/httpc.h>
 #include "ctl.h"
 
 struct call {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 #include "ctl.h"
 
 static void usage(FILE *fp)

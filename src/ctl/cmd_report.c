@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
 #include "ctl.h"
 
 enum {

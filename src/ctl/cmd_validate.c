@@ -15,10 +15,10 @@
 #include <errno.h>
 #include <dirent.h>
 #include <sys/stat.h>
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/flow.h>
-#include <callflowd/flowset.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/flow/flowset.h>
 #include "ctl.h"
 
 struct vfile {

@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 #include "ctl.h"
 
 static void usage(FILE *fp)

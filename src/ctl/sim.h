@@ -12,9 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
-#include <callflowd/interp.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/util.h>
 
 struct httpc;
 struct httpc_req;

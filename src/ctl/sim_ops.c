@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/collect.h>
-#include <callflowd/config.h>
-#include <callflowd/httpc.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/collect.h>
+#include <callflowd/core/config.h>
+#include <callflowd/core/httpc.h>
 #include "sim.h"
 
 enum {

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/flow.h>
-#include <callflowd/flowset.h>
-#include <callflowd/httpc.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/core/httpc.h>
+#include <callflowd/core/strmap.h>
 #include "ctl.h"
 #include "sim.h"
 

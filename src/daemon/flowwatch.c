@@ -5,12 +5,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <uv.h>
-#include <callflowd/libre.h>
-#include <callflowd/flowset.h>
-#include <callflowd/audit.h>
-#include <callflowd/flowwatch.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/store/audit.h>
+#include <callflowd/daemon/flowwatch.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
 
 struct pending {
 	struct le le;

@@ -3,19 +3,19 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/app.h>
-#include <callflowd/audio.h>
-#include <callflowd/config.h>
-#include <callflowd/httpc.h>
-#include <callflowd/interp.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
-#include <callflowd/mclock.h>
-#include <callflowd/media.h>
-#include <callflowd/mstream.h>
-#include <callflowd/tts.h>
-#include <callflowd/wav.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/core/config.h>
+#include <callflowd/core/httpc.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/media/mclock.h>
+#include <callflowd/daemon/media.h>
+#include <callflowd/media/mstream.h>
+#include <callflowd/media/tts.h>
+#include <callflowd/media/wav.h>
 
 #define TTS_MEM_CACHE (64u * 1024 * 1024)
 

@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/notify.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/daemon/notify.h>
 
 int notify_send(const char *state)
 {

@@ -6,9 +6,9 @@
 #ifndef CALLFLOWD_FLOW_ACTIONS_H
 #define CALLFLOWD_FLOW_ACTIONS_H
 
-#include <callflowd/flow.h>
-#include <callflowd/interp.h>
-#include <callflowd/value.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/flow/value.h>
 
 struct findings;
 struct mbuf;

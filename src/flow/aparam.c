@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/interp.h>
-#include <callflowd/log.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/util.h>
 #include "actions.h"
 
 int aparam_dup(struct frun *run, const struct fparam *p, char **strp)

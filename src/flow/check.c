@@ -10,8 +10,8 @@
 #include <string.h>
 #include <stdlib.h>
 #include <stdarg.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
 #include "actions.h"
 
 

@@ -16,7 +16,7 @@
  * so a multi-key terminator never eats into max_digits.
  */
 #include <string.h>
-#include <callflowd/collect.h>
+#include <callflowd/flow/collect.h>
 
 enum {
 	DEFAULT_MAX_DIGITS   = 20,

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <errno.h>
 #include <math.h>
-#include <callflowd/libre.h>
-#include <callflowd/value.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/value.h>
 
 #define FCOND_MAX_DEPTH 5
 

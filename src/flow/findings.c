@@ -6,8 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/flow.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/flow.h>
 
 static void findings_destructor(void *arg)
 {

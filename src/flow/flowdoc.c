@@ -4,8 +4,8 @@
  * Metadata without building a JSON tree for it.
  */
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/flow.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/flow.h>
 #include "flowdoc.h"
 
 /* CRC-32 (IEEE 802.3, reflected) of the file text: equal texts, equal

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
-#include <callflowd/flow.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/flow.h>
 
 /** What the scanner saw of a top-level Metadata object. */
 struct flowdoc_meta {

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <dirent.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
-#include <callflowd/config.h>
-#include <callflowd/flowset.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flowset.h>
 
 struct flowset {
 	const struct config *cfg;	/* referenced */

@@ -9,14 +9,14 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/flowset.h>
-#include <callflowd/interp.h>
-#include <callflowd/log.h>
-#include <callflowd/strmap.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/util.h>
 #include "actions.h"
 
 #define DEFAULT_STEP_LIMIT 1000

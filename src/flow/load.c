@@ -12,8 +12,8 @@
 #include <strings.h>
 #include <stdarg.h>
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
 #include "actions.h"
 #include "flowdoc.h"
 

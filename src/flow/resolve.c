@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/interp.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/strmap.h>
 
 static void set(struct pl *val, const char *s)
 {

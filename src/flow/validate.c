@@ -9,9 +9,9 @@
  * file was never filled in by its deployment templating.
  */
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/flowset.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flowset.h>
 #include "actions.h"
 
 

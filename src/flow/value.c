@@ -10,8 +10,8 @@
 #include <string.h>
 #include <errno.h>
 #include <stdio.h>
-#include <callflowd/libre.h>
-#include <callflowd/value.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/value.h>
 
 struct root_def {
 	const char *name;

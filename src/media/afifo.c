@@ -3,8 +3,8 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/afifo.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/media/afifo.h>
 
 struct afifo {
 	int16_t *buf;

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <re.h>
-#include <callflowd/audio.h>
+#include <callflowd/media/audio.h>
 
 
 int audio_alloc(struct audio **ap, size_t count, uint32_t rate)

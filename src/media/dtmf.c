@@ -4,8 +4,8 @@
  */
 #include <math.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include "callflowd/dtmf.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/media/dtmf.h>
 
 static const char keys[] = "0123456789*#ABCD";
 

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/timerfd.h>
-#include <callflowd/libre.h>
-#include "callflowd/log.h"
-#include "callflowd/mclock.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/core/log.h>
+#include <callflowd/media/mclock.h>
 
 enum {
 	MCLOCK_MAX_SLOTS = 64,

@@ -8,12 +8,12 @@
  * SRTP helper drops the rest before we see them).
  */
 #include <string.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 #include <rem.h>
-#include "callflowd/log.h"
-#include "callflowd/mclock.h"
-#include "callflowd/srtp.h"
-#include "callflowd/mstream.h"
+#include <callflowd/core/log.h>
+#include <callflowd/media/mclock.h>
+#include <callflowd/media/srtp.h>
+#include <callflowd/media/mstream.h>
 
 enum {
 	EVENT_DEFAULT_MS = 100,

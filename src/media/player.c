@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 #include <re.h>
-#include <callflowd/audio.h>
-#include <callflowd/player.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/media/player.h>
 
 struct item {
 	struct le le;

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <re.h>
-#include <callflowd/audio.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
-#include <callflowd/promptcache.h>
-#include <callflowd/wav.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/media/promptcache.h>
+#include <callflowd/media/wav.h>
 
 struct promptcache {
 	struct list entries;		/* pentry */

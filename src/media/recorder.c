@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/loop.h>
-#include <callflowd/recorder.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/media/recorder.h>
 
 enum {
 	FRAME_BYTES = 4,	/* two 16-bit samples */

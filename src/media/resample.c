@@ -9,8 +9,8 @@
 #include <math.h>
 #include <string.h>
 #include <re.h>
-#include <callflowd/audio.h>
-#include <callflowd/resample.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/media/resample.h>
 
 enum {
 	TAB_RES = 512,		/* kernel table entries per input sample */

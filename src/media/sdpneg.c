@@ -10,9 +10,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include "callflowd/log.h"
-#include "callflowd/sdpneg.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/core/log.h>
+#include <callflowd/media/sdpneg.h>
 
 enum {
 	DEFAULT_TE_PT = 101,

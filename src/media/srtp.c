@@ -7,9 +7,9 @@
  */
 #include <string.h>
 #include <srtp2/srtp.h>
-#include <callflowd/libre.h>
-#include "callflowd/log.h"
-#include "callflowd/srtp.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/core/log.h>
+#include <callflowd/media/srtp.h>
 
 enum {
 	HELPER_LAYER = 10,

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/libre.h>
-#include <callflowd/ssml.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/media/ssml.h>
 #include "ssml_priv.h"
 
 /* an attribute of the tag being read */

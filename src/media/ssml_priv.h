@@ -8,8 +8,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
-#include <callflowd/ssml.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/media/ssml.h>
 
 enum {
 	MAX_DEPTH = 64,

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/libre.h>
-#include <callflowd/ssml.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/media/ssml.h>
 #include "ssml_priv.h"
 
 static void seg_destructor(void *arg)

@@ -17,14 +17,14 @@
 #include <sys/stat.h>
 #include <espeak-ng/speak_lib.h>
 #include <re.h>
-#include <callflowd/audio.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
-#include <callflowd/resample.h>
-#include <callflowd/ssml.h>
-#include <callflowd/tts.h>
-#include <callflowd/util.h>
-#include <callflowd/voices.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/media/resample.h>
+#include <callflowd/media/ssml.h>
+#include <callflowd/media/tts.h>
+#include <callflowd/core/util.h>
+#include <callflowd/media/voices.h>
 
 enum {
 	BASE_WPM = 160,			/* Polly's neutral pace */

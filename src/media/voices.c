@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/voices.h>
+#include <callflowd/media/voices.h>
 
 struct lang {
 	const char *code;	/* BCP-47 as Polly spells it */

@@ -13,10 +13,10 @@
 #include <unistd.h>
 #include <re.h>
 #include <rem.h>
-#include <callflowd/audio.h>
-#include <callflowd/resample.h>
-#include <callflowd/util.h>
-#include <callflowd/wav.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/media/resample.h>
+#include <callflowd/core/util.h>
+#include <callflowd/media/wav.h>
 
 enum {
 	FMT_PCM        = 0x0001,

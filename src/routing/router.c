@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <time.h>
 #include "routing_priv.h"
-#include <callflowd/interp.h>
+#include <callflowd/flow/interp.h>
 
 
 const char *roffer_end_name(enum roffer_end why)

@@ -6,10 +6,10 @@
 #ifndef CFD_ROUTING_PRIV_H
 #define CFD_ROUTING_PRIV_H
 
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/routing.h>
-#include <callflowd/rselect.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/routing/router.h>
+#include <callflowd/routing/select.h>
 
 struct rstatus {
 	char *name;

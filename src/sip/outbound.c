@@ -7,10 +7,10 @@
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/outbound.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/sip/outbound.h>
+#include <callflowd/core/util.h>
 
 enum { MAX_PATTERNS = 64, E164_SZ = 24 };
 

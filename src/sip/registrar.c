@@ -5,11 +5,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/audit.h>
-#include <callflowd/log.h>
-#include <callflowd/registrar.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/audit.h>
+#include <callflowd/core/log.h>
+#include <callflowd/sip/registrar.h>
+#include <callflowd/core/util.h>
 
 #define NONCE_TTL_MS     (5 * 60 * 1000)
 #define FAIL_WINDOW_MS   (60 * 1000)

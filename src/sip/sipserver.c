@@ -5,18 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <callflowd/libre.h>
-#include <callflowd/agents.h>
-#include <callflowd/app.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/contact.h>
-#include <callflowd/flowset.h>
-#include <callflowd/log.h>
-#include <callflowd/records.h>
-#include <callflowd/registrar.h>
-#include <callflowd/sipserver.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/contact/agents.h>
+#include <callflowd/daemon/app.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/core/log.h>
+#include <callflowd/store/records.h>
+#include <callflowd/sip/registrar.h>
+#include <callflowd/sip/sipserver.h>
+#include <callflowd/core/util.h>
 
 #define DENY_SLOTS 256
 #define DENY_LOG_INTERVAL_MS 60000

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 #include <arpa/inet.h>
-#include <callflowd/libre.h>
-#include <callflowd/sipserver.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/sip/sipserver.h>
 
 static int cidr_parse(struct trunk_cidr *c, const char *s)
 {

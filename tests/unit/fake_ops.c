@@ -6,11 +6,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/collect.h>
-#include <callflowd/config.h>
-#include <callflowd/flow.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/flow/collect.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flow.h>
 #include "fake_ops.h"
 
 

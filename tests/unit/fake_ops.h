@@ -38,7 +38,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/interp.h>
+#include <callflowd/flow/interp.h>
 
 struct config;
 

@@ -5,7 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 #include "test.h"
 
 struct tcase {

@@ -11,14 +11,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/flow.h>
-#include <callflowd/flowset.h>
-#include <callflowd/interp.h>
-#include <callflowd/strmap.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/util.h>
 #include "fake_ops.h"
 #include "test.h"
 

@@ -1,6 +1,6 @@
 /* The audio FIFO between legs: order, bounded depth, silence on underrun. */
-#include <callflowd/libre.h>
-#include <callflowd/afifo.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/media/afifo.h>
 #include "test.h"
 
 static void ramp(int16_t *s, size_t n, int16_t from)

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/appender.h>
-#include <callflowd/loop.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/appender.h>
+#include <callflowd/core/loop.h>
 #include "test.h"
 #include "tfiles.h"
 

@@ -1,5 +1,5 @@
 /* The DTMF collector: every rule of collect.h on its own. */
-#include <callflowd/collect.h>
+#include <callflowd/flow/collect.h>
 #include "test.h"
 
 

@@ -1,8 +1,8 @@
 /* Condition operators, compiling and nesting (value.h: fcond_*). */
 #include <string.h>
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/value.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/value.h>
 #include "test.h"
 
 static bool t(enum fcond_op op, const char *v, const char *o)

@@ -3,10 +3,10 @@
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/tz.h>
-#include <callflowd/hours.h>
-#include <callflowd/config.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/tz.h>
+#include <callflowd/core/hours.h>
+#include <callflowd/core/config.h>
 #include "test.h"
 
 #define CFG_DIR CFD_TEST_DATA "/config"

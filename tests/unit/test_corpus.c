@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <dirent.h>
 #include <time.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
-#include <callflowd/flow.h>
-#include <callflowd/flowset.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/flow/flowset.h>
 #include "test.h"
 
 #define CORPUS CFD_TEST_DATA "/connect-flows"

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/loop.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/core/util.h>
 #include "../../src/api/api_priv.h"
 #include "test.h"
 

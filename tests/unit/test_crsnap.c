@@ -7,12 +7,12 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/crsnap.h>
-#include <callflowd/loop.h>
-#include <callflowd/records.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/store/crsnap.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/strmap.h>
 #include "test.h"
 
 #define T0 1714557600000ULL	/* 2024-05-01T10:00:00.000Z */

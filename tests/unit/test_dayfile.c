@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/dayfile.h>
-#include <callflowd/loop.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/dayfile.h>
+#include <callflowd/core/loop.h>
 #include "test.h"
 #include "tfiles.h"
 

@@ -1,9 +1,9 @@
 /* DTMF helpers: key codes, the RFC 4733 payload, once-per-event, tones. */
 #include <math.h>
 #include <string.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 #include <rem.h>
-#include "callflowd/dtmf.h"
+#include <callflowd/media/dtmf.h>
 #include "test.h"
 
 TEST(key_codes)

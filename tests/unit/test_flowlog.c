@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/flowlog.h>
-#include <callflowd/interp.h>
-#include <callflowd/loop.h>
-#include <callflowd/records.h>
-#include <callflowd/strmap.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/store/flowlog.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/util.h>
 #include "fake_ops.h"
 #include "test.h"
 

@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/flowset.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flowset.h>
 #include "test.h"
 
 #define FLOW(next_text) "{\"Version\":\"2019-10-30\",\"StartAction\":" \

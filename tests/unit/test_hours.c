@@ -1,10 +1,10 @@
 /* hours: Connect's shape, midnight, overnight slices, DST, bad input. */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/util.h>
-#include <callflowd/tz.h>
-#include <callflowd/hours.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/util.h>
+#include <callflowd/core/tz.h>
+#include <callflowd/core/hours.h>
 #include "test.h"
 
 static char errbuf[256];

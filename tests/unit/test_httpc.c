@@ -5,8 +5,8 @@
  * reply: the client's deadline), /big (more than HTTPC_MAX_BODY), /large
  * (600 KiB, beyond libre's own 512 KiB buffer), /chunked.
  */
-#include <callflowd/libre.h>
-#include <callflowd/httpc.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/httpc.h>
 #include "test.h"
 
 struct srv {

@@ -3,12 +3,12 @@
  * taken, how runs end, the step budget, late and repeated completions,
  * TransferToFlow, and what frun_cancel() does.
  */
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/flowset.h>
-#include <callflowd/interp.h>
-#include <callflowd/strmap.h>
-#include <callflowd/config.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/config.h>
 #include "fake_ops.h"
 #include "test.h"
 

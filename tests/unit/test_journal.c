@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/crsnap.h>
-#include <callflowd/journal.h>
-#include <callflowd/loop.h>
-#include <callflowd/records.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/store/crsnap.h>
+#include <callflowd/store/journal.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/util.h>
 #include "test.h"
 #include "tfiles.h"
 

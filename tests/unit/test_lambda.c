@@ -6,13 +6,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 /* not <re.h>: re_json.h clashes with jansson on JSON_* names */
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/flow.h>
-#include <callflowd/interp.h>
-#include <callflowd/strmap.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/strmap.h>
 #include "../../src/flow/actions.h"
 #include "test.h"
 

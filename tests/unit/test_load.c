@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <errno.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/flow.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/flow.h>
 #include "test.h"
 
 #define V "\"Version\":\"2019-10-30\","

@@ -1,7 +1,7 @@
 /* log: priority prefix, level filter, the sink hook, level names. */
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/log.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/log.h>
 #include "test.h"
 
 struct capture {

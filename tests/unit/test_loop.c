@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <re.h>
-#include <callflowd/loop.h>
+#include <callflowd/core/loop.h>
 #include "test.h"
 
 struct ctx {

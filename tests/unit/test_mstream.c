@@ -6,9 +6,9 @@
  */
 #include <math.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include "callflowd/mclock.h"
-#include "callflowd/mstream.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/media/mclock.h>
+#include <callflowd/media/mstream.h>
 #include "test.h"
 
 #define LOOP_DEADLINE_MS 5000

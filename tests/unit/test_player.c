@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <re.h>
-#include <callflowd/audio.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
-#include <callflowd/player.h>
-#include <callflowd/promptcache.h>
-#include <callflowd/wav.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/media/player.h>
+#include <callflowd/media/promptcache.h>
+#include <callflowd/media/wav.h>
 #include "test.h"
 
 struct ctx {

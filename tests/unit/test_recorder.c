@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/loop.h>
-#include <callflowd/recorder.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/media/recorder.h>
 #include "test.h"
 #include "tfiles.h"
 

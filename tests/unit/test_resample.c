@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <math.h>
 #include <re.h>
-#include <callflowd/audio.h>
-#include <callflowd/resample.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/media/resample.h>
 #include "test.h"
 
 

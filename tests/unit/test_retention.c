@@ -10,11 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/appender.h>
-#include <callflowd/config.h>
-#include <callflowd/loop.h>
-#include <callflowd/retention.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/appender.h>
+#include <callflowd/core/config.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/store/retention.h>
 #include "test.h"
 
 /* 2024-03-05T12:00:00Z */

@@ -5,11 +5,11 @@
 #ifndef CFD_TEST_ROUTING_FIXTURE_H
 #define CFD_TEST_ROUTING_FIXTURE_H
 
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/interp.h>
-#include <callflowd/routing.h>
-#include <callflowd/rselect.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/routing/router.h>
+#include <callflowd/routing/select.h>
 
 #define FX_MAX 256
 

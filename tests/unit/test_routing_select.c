@@ -4,8 +4,8 @@
  * deterministic ties, agent queue first).
  */
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/rselect.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/routing/select.h>
 #include "test.h"
 
 #define NOW 1000000

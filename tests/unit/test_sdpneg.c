@@ -4,8 +4,8 @@
  * directions, and our own offer taken by a second negotiator.
  */
 #include <string.h>
-#include <callflowd/libre.h>
-#include "callflowd/sdpneg.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/media/sdpneg.h>
 #include "test.h"
 
 #define KEY80 "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"

@@ -4,10 +4,10 @@
  */
 #include <math.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include "callflowd/mclock.h"
-#include "callflowd/mstream.h"
-#include "callflowd/srtp.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/media/mclock.h>
+#include <callflowd/media/mstream.h>
+#include <callflowd/media/srtp.h>
 #include "test.h"
 
 /* RFC 4568 section 9.1 example key */

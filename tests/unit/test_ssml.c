@@ -4,7 +4,7 @@
  */
 #include <errno.h>
 #include <re.h>
-#include <callflowd/ssml.h>
+#include <callflowd/media/ssml.h>
 #include "test.h"
 
 /* Parse and print the segments into buf ("" on error). */

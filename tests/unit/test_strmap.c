@@ -1,8 +1,8 @@
 /* strmap: ordered copies, replace in place, delete, byte count, dup. */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/strmap.h>
 #include "test.h"
 
 TEST(set_get_order)

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <re.h>
-#include <callflowd/audio.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
-#include <callflowd/tts.h>
-#include <callflowd/voices.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/media/tts.h>
+#include <callflowd/media/voices.h>
 #include "test.h"
 
 struct result {

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <callflowd/libre.h>
-#include <callflowd/tz.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/tz.h>
 #include "test.h"
 
 static const struct tz *zone(const char *name)

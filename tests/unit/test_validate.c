@@ -2,10 +2,10 @@
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/config.h>
-#include <callflowd/flow.h>
-#include <callflowd/flowset.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flow.h>
+#include <callflowd/flow/flowset.h>
 #include "test.h"
 
 #define V "\"Version\":\"2019-10-30\","

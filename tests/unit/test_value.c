@@ -1,7 +1,7 @@
 /* References, templates and parameter trees (value.h). */
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/value.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/value.h>
 #include "test.h"
 
 static int parse(struct fref *r, const char *s)

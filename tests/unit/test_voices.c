@@ -4,7 +4,7 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/voices.h>
+#include <callflowd/media/voices.h>
 #include "test.h"
 
 struct expect {

@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <re.h>
 #include <rem.h>
-#include <callflowd/audio.h>
-#include <callflowd/wav.h>
+#include <callflowd/media/audio.h>
+#include <callflowd/media/wav.h>
 #include "test.h"
 
 struct spec {

@@ -3,8 +3,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <callflowd/libre.h>
-#include <callflowd/loop.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/core/loop.h>
 #include "tfiles.h"
 
 char *tf_slurp(const char *path, size_t *lenp)

@@ -10,11 +10,11 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/log.h>
-#include <callflowd/strmap.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/util.h>
 #include "../actions.h"
 
 enum {

@@ -4,13 +4,13 @@
  * and modules, flow logging.
  */
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/flowset.h>
-#include <callflowd/hours.h>
-#include <callflowd/log.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/core/hours.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/util.h>
 #include "../actions.h"
 
 enum {

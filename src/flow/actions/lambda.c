@@ -9,12 +9,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 /* not <re.h>: re_json.h clashes with jansson on JSON_* names */
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/log.h>
-#include <callflowd/strmap.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/strmap.h>
 #include "../actions.h"
 
 enum {

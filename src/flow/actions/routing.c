@@ -8,11 +8,11 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/config.h>
-#include <callflowd/log.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/strmap.h>
 #include "../actions.h"
 
 enum {

@@ -16,10 +16,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/log.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/util.h>
 #include "../actions.h"
 
 enum {

@@ -14,7 +14,7 @@
 #define CALLFLOWD_MCLOCK_H
 
 #include <stdint.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 
 struct mclock;
 

@@ -3,9 +3,9 @@
  */
 #include <errno.h>
 #include <time.h>
-#include <callflowd/libre.h>
-#include <callflowd/appender.h>
-#include <callflowd/dayfile.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/appender.h>
+#include <callflowd/store/dayfile.h>
 
 struct dayfile {
 	char *data_dir;

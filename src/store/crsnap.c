@@ -10,11 +10,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/cdata.h>
-#include <callflowd/crsnap.h>
-#include <callflowd/records.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/store/crsnap.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/strmap.h>
 
 #include "crsnap_priv.h"
 

@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/appender.h>
-#include <callflowd/audit.h>
-#include <callflowd/log.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/appender.h>
+#include <callflowd/store/audit.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/util.h>
 
 struct audit {
 	struct appender *ap;

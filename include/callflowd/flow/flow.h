@@ -15,7 +15,7 @@
 #include <stdio.h>
 /* jansson and <re.h> clash on JSON_* names: declare json_t only */
 typedef struct json_t json_t;
-#include <callflowd/value.h>
+#include <callflowd/flow/value.h>
 
 struct config;
 struct flowset;

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/audit.h>
-#include <callflowd/config.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
-#include <callflowd/retention.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/audit.h>
+#include <callflowd/core/config.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
+#include <callflowd/store/retention.h>
+#include <callflowd/core/util.h>
 
 #define SWEEP_MS	(3600 * 1000)
 #define FIRST_SWEEP_MS	5000

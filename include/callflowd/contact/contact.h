@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 
 struct app;
 struct contact;

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
-#include "callflowd/dtmf.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/media/dtmf.h>
 
 struct mclock;
 struct sdes_crypto;

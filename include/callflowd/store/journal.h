@@ -25,7 +25,7 @@
 #define CALLFLOWD_JOURNAL_H
 
 #include <stdint.h>
-#include <callflowd/records.h>
+#include <callflowd/store/records.h>
 
 struct cdata;
 struct crecord_info;

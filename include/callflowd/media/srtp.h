@@ -13,7 +13,7 @@
 #define CALLFLOWD_SRTP_H
 
 #include <stdint.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 
 enum sdes_suite {
 	SDES_SUITE_NONE = 0,

@@ -4,13 +4,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <callflowd/libre.h>
-#include <callflowd/appender.h>
-#include <callflowd/config.h>
-#include <callflowd/crsnap.h>
-#include <callflowd/log.h>
-#include <callflowd/records.h>
-#include <callflowd/strmap.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/appender.h>
+#include <callflowd/core/config.h>
+#include <callflowd/store/crsnap.h>
+#include <callflowd/core/log.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/strmap.h>
 
 struct records {
 	struct appender *ap;

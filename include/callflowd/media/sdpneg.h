@@ -16,9 +16,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
-#include "callflowd/mstream.h"
-#include "callflowd/srtp.h"
+#include <callflowd/core/libre.h>
+#include <callflowd/media/mstream.h>
+#include <callflowd/media/srtp.h>
 
 struct sdpneg_conf {
 	/* codecs we allow, in our order of preference (used in offers) */

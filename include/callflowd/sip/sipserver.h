@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <callflowd/libre.h>
+#include <callflowd/core/libre.h>
 
 struct app;
 struct config;

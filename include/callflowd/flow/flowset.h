@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/flow.h>
+#include <callflowd/flow/flow.h>
 
 struct config;
 struct flowset;

@@ -2,11 +2,11 @@
  * @file agentlog.c  Agent events from the bus to a day file.
  */
 #include <errno.h>
-#include <callflowd/libre.h>
-#include <callflowd/agentlog.h>
-#include <callflowd/dayfile.h>
-#include <callflowd/events.h>
-#include <callflowd/log.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/agentlog.h>
+#include <callflowd/store/dayfile.h>
+#include <callflowd/api/events.h>
+#include <callflowd/core/log.h>
 
 struct agentlog {
 	struct event_sub *sub;

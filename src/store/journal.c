@@ -9,15 +9,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/appender.h>
-#include <callflowd/cdata.h>
-#include <callflowd/crsnap.h>
-#include <callflowd/journal.h>
-#include <callflowd/log.h>
-#include <callflowd/recorder.h>
-#include <callflowd/records.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/appender.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/store/crsnap.h>
+#include <callflowd/store/journal.h>
+#include <callflowd/core/log.h>
+#include <callflowd/media/recorder.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/util.h>
 
 /* Rewrite the journal with only the live contacts past this size. */
 #define COMPACT_BYTES (8u * 1024 * 1024)

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <callflowd/libre.h>
-#include <callflowd/appender.h>
-#include <callflowd/log.h>
-#include <callflowd/loop.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/appender.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
 
 /* A formatted line or a rewrite, queued in order with the bytes around
  * it: the item's own output comes first, then the bytes queued after it. */

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <callflowd/interp.h>
+#include <callflowd/flow/interp.h>
 
 #define COLLECT_MAX_DIGITS 64
 

@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <callflowd/libre.h>
-#include <callflowd/dayfile.h>
-#include <callflowd/cdata.h>
-#include <callflowd/flowlog.h>
-#include <callflowd/interp.h>
-#include <callflowd/log.h>
-#include <callflowd/records.h>
-#include <callflowd/strmap.h>
-#include <callflowd/util.h>
+#include <callflowd/core/libre.h>
+#include <callflowd/store/dayfile.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/store/flowlog.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/core/log.h>
+#include <callflowd/store/records.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/util.h>
 
 struct flowlog {
 	struct records *rec;	/* for the redactions in force */

@@ -15,8 +15,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/agent.h>
-#include <callflowd/queue.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/routing/queue.h>
 
 struct config;
 struct fmetrics;
