@@ -32,7 +32,7 @@ static json_t *queue_json(struct app *app, struct crindex *ix,
 	uint32_t sl_s = cq->service_level_seconds ?
 		cq->service_level_seconds : 20;
 	struct crq_today t;
-	struct fmetrics m;
+	struct rmetrics m;
 	char date[40];
 
 	memset(&m, 0, sizeof(m));

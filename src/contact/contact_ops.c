@@ -622,13 +622,24 @@ static int op_metrics(struct frun *run, const struct cfg_queue *q,
 {
 	struct leg *l = arg;
 	struct rqueue *rq = find_queue(l, q, agent);
+	struct rmetrics m;
 
 	(void)run;
 	memset(mt, 0, sizeof(*mt));
 	if (!rq)
 		return ENOENT;
-	router_metrics(l->c->app->router, rq, mt);
+	router_metrics(l->c->app->router, rq, &m);
+	mt->contacts_in_queue = m.contacts_in_queue;
+	mt->oldest_contact_age_ms = m.oldest_contact_age_ms;
 	mt->contacts_scheduled = callback_scheduled(l->c->app, rq);
+	mt->agents_online = m.agents_online;
+	mt->agents_available = m.agents_available;
+	mt->agents_staffed = m.agents_staffed;
+	mt->agents_acw = m.agents_acw;
+	mt->agents_busy = m.agents_busy;
+	mt->agents_missed = m.agents_missed;
+	mt->agents_non_productive = m.agents_non_productive;
+	mt->agents_error = m.agents_error;
 	return 0;
 }
 

@@ -7,7 +7,6 @@
 #include <strings.h>
 #include <time.h>
 #include "routing_priv.h"
-#include <callflowd/flow/interp.h>
 
 
 const char *roffer_end_name(enum roffer_end why)
@@ -390,7 +389,7 @@ void router_poll(struct router *r)
 }
 
 
-static void metrics_agent(struct fmetrics *m, const struct ragent *a)
+static void metrics_agent(struct rmetrics *m, const struct ragent *a)
 {
 	enum rstatus_type t = a->status ? a->status->type : RSTATUS_OFFLINE;
 
@@ -439,7 +438,7 @@ static void oldest(uint64_t *oldp, const struct rentry *e)
 
 
 void router_metrics(const struct router *r, const struct rqueue *q,
-		    struct fmetrics *m)
+		    struct rmetrics *m)
 {
 	uint64_t old = 0, now;
 	struct le *le, *ee;

@@ -7,7 +7,6 @@
 
 #include <callflowd/core/libre.h>
 #include <callflowd/core/config.h>
-#include <callflowd/flow/interp.h>
 #include <callflowd/routing/router.h>
 #include <callflowd/routing/select.h>
 

@@ -279,7 +279,7 @@ TEST(removed_agent_stays_until_its_contact_ends)
 TEST(metrics_per_queue)
 {
 	struct rentry *e1 = NULL, *e2 = NULL, *e3 = NULL;
-	struct fmetrics m;
+	struct rmetrics m;
 	struct fx f;
 
 	ASSERT_INT_EQ(fx_init(&f,

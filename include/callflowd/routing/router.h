@@ -19,7 +19,6 @@
 #include <callflowd/routing/queue.h>
 
 struct config;
-struct fmetrics;
 struct router;
 
 /** Why an offer ended without the daemon having reported it. */
@@ -69,10 +68,21 @@ int routing_config_check(const struct config *cfg, char *errbuf,
 void router_poll(struct router *r);
 uint64_t router_now(const struct router *r);
 
+/** A queue's real-time figures, as Connect's GetCurrentMetricData names
+ *  them (the flow's struct fmetrics is filled from these by its caller). */
+struct rmetrics {
+	uint32_t contacts_in_queue;
+	uint64_t oldest_contact_age_ms;
+	uint32_t contacts_scheduled;	/* the router has none: 0 */
+	uint32_t agents_online, agents_available, agents_staffed;
+	uint32_t agents_acw, agents_busy, agents_missed;
+	uint32_t agents_non_productive, agents_error;
+};
+
 /** Real-time metrics of a queue (agents: those whose profile has it; for
  * an agent queue, its agent). */
 void router_metrics(const struct router *r, const struct rqueue *q,
-		    struct fmetrics *m);
+		    struct rmetrics *m);
 
 /** Number of agents / queues (without agent queues). */
 size_t router_agent_count(const struct router *r);
