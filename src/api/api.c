@@ -313,7 +313,7 @@ static bool audits(const struct http_msg *msg)
 	return pl_strcmp(&msg->met, "GET") && pl_strcmp(&msg->met, "HEAD");
 }
 
-static void audit_request(const struct http_conn *conn,
+static void audit_request(struct api *api, const struct http_conn *conn,
 			  const struct http_msg *msg, uint16_t status,
 			  const char *reason)
 {
@@ -321,7 +321,7 @@ static void audit_request(const struct http_conn *conn,
 	char src[64];
 	json_t *o, *body = NULL;
 
-	if (!audit_current())
+	if (!api->app->audit)
 		return;
 	re_snprintf(src, sizeof(src), "%J", http_conn_peer(conn));
 	o = json_pack("{s:s, s:s%, s:s%, s:i}", "Source", src,
@@ -339,7 +339,7 @@ static void audit_request(const struct http_conn *conn,
 	else if (len)
 		json_object_set_new(o, "BodyBytes", json_integer((json_int_t)
 								  len));
-	audit_event(audit_current(), "api", o);
+	audit_event(api->app->audit, "api", o);
 }
 
 /* Answer a request, in the audit trail when it may change state (also
@@ -355,7 +355,7 @@ static void serve(struct api *api, struct http_conn *conn,
 	audited.status = 0;
 	dispatch(api, conn, msg);
 	audited.conn = NULL;
-	audit_request(conn, msg, audited.status, NULL);
+	audit_request(api, conn, msg, audited.status, NULL);
 }
 
 static void req_handler(struct http_conn *conn, const struct http_msg *msg,
@@ -367,7 +367,7 @@ static void req_handler(struct http_conn *conn, const struct http_msg *msg,
 		static const char body[] = "{\"error\":\"a valid Authorization:"
 			" Bearer token is required\"}";
 
-		audit_request(conn, msg, 401, "no valid bearer token");
+		audit_request(api, conn, msg, 401, "no valid bearer token");
 		(void)http_reply(conn, 401, "Unauthorized",
 				 "WWW-Authenticate: Bearer\r\n"
 				 "Content-Type: application/json\r\n"
@@ -527,7 +527,7 @@ int api_alloc(struct api **apip, struct app *app)
 		err = crindex_alloc(&api->records,
 				    records_path(app->records));
 	if (!err)
-		err = api_events_alloc(&api->events);
+		err = api_events_alloc(&api->events, app->bus);
 	if (err) {
 		mem_deref(api);
 		return err;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/api/events.h>
+#include <callflowd/core/events.h>
 #include <callflowd/core/log.h>
 #include <callflowd/core/util.h>
 #include "api_priv.h"
@@ -55,7 +55,7 @@ static void destructor(void *arg)
 	mem_deref(ae->ws);
 }
 
-int api_events_alloc(struct api_events **aep)
+int api_events_alloc(struct api_events **aep, struct events *bus)
 {
 	struct api_events *ae;
 	int err;
@@ -65,9 +65,8 @@ int api_events_alloc(struct api_events **aep)
 	ae = mem_zalloc(sizeof(*ae), destructor);
 	if (!ae)
 		return ENOMEM;
-	err = events_alloc(&ae->bus);
-	if (!err)
-		err = websock_alloc(&ae->ws, NULL, NULL);
+	ae->bus = mem_ref(bus);
+	err = websock_alloc(&ae->ws, NULL, NULL);
 	if (err) {
 		mem_deref(ae);
 		return err;

@@ -255,7 +255,8 @@ int  metrics_render_api(char **textp, const struct app *app,
 			const struct crindex *ix);
 
 struct api_events;
-int  api_events_alloc(struct api_events **aep);
+struct events;
+int  api_events_alloc(struct api_events **aep, struct events *bus);
 /** /v1/events (WebSocket): true when the path was it. */
 bool api_events(struct api_events *ae, struct http_conn *conn,
 		const struct http_msg *msg);

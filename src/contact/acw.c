@@ -16,7 +16,8 @@
 #include <callflowd/daemon/app.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/store/crsnap.h>
-#include <callflowd/api/events.h>
+#include <callflowd/core/events.h>
+#include <callflowd/contact/announce.h>
 #include <callflowd/store/journal.h>
 #include <callflowd/core/log.h>
 #include <callflowd/store/records.h>
@@ -98,6 +99,7 @@ static bool contact_cmp(struct le *le, void *arg)
 
 /* Who is told a record is on disk: the event stream. */
 struct recorded {
+	struct events *bus;
 	char id[40];
 	char *queue, *agent;
 	bool revision;
@@ -109,15 +111,18 @@ static void recorded_destructor(void *arg)
 
 	mem_deref(r->queue);
 	mem_deref(r->agent);
+	mem_deref(r->bus);
 }
 
-static struct recorded *recorded_alloc(const char *id, const char *queue,
-				       const char *agent, bool revision)
+static struct recorded *recorded_alloc(struct events *bus, const char *id,
+				       const char *queue, const char *agent,
+				       bool revision)
 {
 	struct recorded *r = mem_zalloc(sizeof(*r), recorded_destructor);
 
 	if (!r)
 		return NULL;
+	r->bus = mem_ref(bus);
 	str_ncpy(r->id, id, sizeof(r->id));
 	r->revision = revision;
 	if ((queue && str_dup(&r->queue, queue)) ||
@@ -141,7 +146,7 @@ static void recorded_h(int err, void *arg)
 	ev.contact_id = r->id;
 	ev.queue = r->queue;
 	ev.agent = r->agent;
-	events_emit(&ev);
+	events_emit(r->bus, &ev);
 }
 
 /* The revision: the record again, its ACW ended at end_ms. */
@@ -152,7 +157,8 @@ static void write_revision(struct app *app, struct acwent *e,
 	struct recorded *r;
 	int err;
 
-	r = recorded_alloc(e->contact_id, NULL, e->agent, true);
+	r = recorded_alloc(announce_bus(app->announce), e->contact_id,
+			   NULL, e->agent, true);
 	err = crsnap_acw_end(&rev, e->snap, end_ms);
 	if (!err)
 		err = records_write_snap(app->records, rev,
@@ -224,7 +230,8 @@ int acw_write_record(struct app *app, const struct contact *c,
 		info->acw_end_ms = e->end_ms;
 		e = mem_deref(e);
 	}
-	r = recorded_alloc(c->cd->contact_id, info->queue_name,
+	r = recorded_alloc(announce_bus(app->announce), c->cd->contact_id,
+			   info->queue_name,
 			   c->cd->agent_username, false);
 	err = records_snap(app->records, &snap, c->cd, info);
 	/* the journal lets the contact go once its record is on disk */

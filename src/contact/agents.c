@@ -10,7 +10,7 @@
 #include <callflowd/contact/agents.h>
 #include <callflowd/daemon/app.h>
 #include <callflowd/core/config.h>
-#include <callflowd/api/events.h>
+#include <callflowd/contact/announce.h>
 #include <callflowd/core/log.h>
 #include <callflowd/routing/queue.h>
 #include <callflowd/sip/registrar.h>
@@ -43,7 +43,7 @@ static void agent_handler(struct ragent *a, void *arg)
 
 	log_info("agent %s: %s / %s", agent_username(a), agent_status(a),
 		 agent_display_state(a));
-	events_agent(a);
+	announce_agent(app->announce, a);
 	acw_agent_changed(app, a);
 }
 
@@ -83,15 +83,15 @@ int agents_reload(struct app *app, const struct config *cfg)
 
 static bool announce(struct ragent *a, void *arg)
 {
-	(void)arg;
-	events_agent(a);
+	announce_agent(arg, a);
 	return false;
 }
 
 void agents_announce(struct app *app)
 {
 	if (app && app->router)
-		(void)router_agent_apply(app->router, announce, NULL);
+		(void)router_agent_apply(app->router, announce,
+					 app->announce);
 }
 
 void agents_close(struct app *app)

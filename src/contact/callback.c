@@ -395,8 +395,9 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 		goto out;
 	}
 
-	util_uuid(id, &app->rng);
-	err = cdata_next_segment(&c->cd, orig->cd, id, INIT_CALLBACK);
+	err = util_uuid4(id);
+	if (!err)
+		err = cdata_next_segment(&c->cd, orig->cd, id, INIT_CALLBACK);
 	if (err)
 		goto out;
 	str_ncpy(c->cd->customer_addr, fcb->number,

@@ -9,7 +9,7 @@
 #include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
 #include <callflowd/contact/contact.h>
-#include <callflowd/api/events.h>
+#include <callflowd/contact/announce.h>
 #include <callflowd/store/flowlog.h>
 #include <callflowd/flow/flowset.h>
 #include <callflowd/flow/interp.h>
@@ -103,7 +103,7 @@ void contact_end(struct contact *c, const char *reason)
 	contact_agent_end(c);
 	contact_record_end(c);
 	write_record(c);
-	events_contact("ended", c->cd, c->info.queue_name, c->reason[0] ?
+	announce_contact(c->app->announce, "ended", c->cd, c->info.queue_name, c->reason[0] ?
 		       c->reason : "OTHER");
 	log_info("contact %s: ended (%s) after %llu ms", c->cd->contact_id,
 		 c->reason[0] ? c->reason : "OTHER", (unsigned long long)
@@ -347,7 +347,7 @@ static void run_end(struct frun *run, const struct fend *end, void *arg)
 		c->state = CONTACT_QUEUED;
 		log_info("contact %s: queued in %s", c->cd->contact_id,
 			 end->target ? end->target : "?");
-		events_contact("queued", c->cd, c->info.queue_name, NULL);
+		announce_contact(c->app->announce, "queued", c->cd, c->info.queue_name, NULL);
 		tmr_start(&c->queue_tmr, 0, start_queue_flow, c);
 		return;
 
@@ -522,8 +522,9 @@ int contact_inbound(struct contact **cp, struct app *app,
 	tmr_init(&c->queue_tmr);
 	tmr_init(&c->agent_tmr);
 
-	util_uuid(id, &app->rng);
-	err = cdata_alloc(&c->cd, id);
+	err = util_uuid4(id);
+	if (!err)
+		err = cdata_alloc(&c->cd, id);
 	if (err)
 		goto out;
 	str_ncpy(c->cd->system_addr, number, sizeof(c->cd->system_addr));
@@ -618,7 +619,7 @@ int contact_inbound(struct contact **cp, struct app *app,
 	c->listed = true;
 	++app->ncontacts;
 	c->state = CONTACT_IN_FLOW;
-	events_contact("initiated", c->cd, NULL, NULL);
+	announce_contact(c->app->announce, "initiated", c->cd, NULL, NULL);
 
 	log_info("contact %s: %s -> %s (trunk %s), flow '%s'",
 		 c->cd->contact_id, c->cd->customer_addr, number, trunk->name,

@@ -12,7 +12,7 @@
 #include <callflowd/contact/callback.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
-#include <callflowd/api/events.h>
+#include <callflowd/contact/announce.h>
 #include <callflowd/flow/flowset.h>
 #include <callflowd/core/log.h>
 #include <callflowd/daemon/media.h>
@@ -333,7 +333,7 @@ static void connected(struct contact *c, struct ragent *a)
 	(void)cdata_set_str(&c->cd->agent_last, agent_last_name(a));
 	log_info("contact %s: connected to agent %s", c->cd->contact_id,
 		 agent_username(a));
-	events_contact("connected", c->cd, c->info.queue_name, NULL);
+	announce_contact(c->app->announce, "connected", c->cd, c->info.queue_name, NULL);
 	if (c->cb) {
 		callback_agent_answered(c);	/* now dial the customer */
 		return;

@@ -28,7 +28,7 @@
 #include <callflowd/core/log.h>
 #include <callflowd/routing/queue.h>
 #include <callflowd/core/util.h>
-#include <callflowd/api/events.h>
+#include <callflowd/contact/announce.h>
 #include "contact_priv.h"
 
 static struct ragent *the_agent(const struct contact *c)
@@ -192,7 +192,7 @@ int contact_hold_set(struct contact *c, enum hold_state st, const char *by,
 
 	/* one place for the event, whoever holds: phone, API or flow */
 	if (old == HOLD_NONE || st == HOLD_NONE)
-		events_contact(st == HOLD_NONE ? "resumed" : "held", c->cd,
+		announce_contact(c->app->announce, st == HOLD_NONE ? "resumed" : "held", c->cd,
 			       c->info.queue_name, by);
 
 	a = the_agent(c);

@@ -17,7 +17,7 @@
 #include <callflowd/flow/cdata.h>
 #include <callflowd/flow/collect.h>
 #include <callflowd/core/config.h>
-#include <callflowd/api/events.h>
+#include <callflowd/core/events.h>
 #include <callflowd/contact/contact.h>
 #include <callflowd/core/httpc.h>
 #include <callflowd/flow/interp.h>

@@ -16,7 +16,7 @@
 #include <callflowd/daemon/app.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
-#include <callflowd/api/events.h>
+#include <callflowd/contact/announce.h>
 #include <callflowd/flow/flowset.h>
 #include <callflowd/store/journal.h>
 #include <callflowd/core/log.h>
@@ -428,7 +428,7 @@ bool contact_transfer_run_end(struct contact *c, const struct fend *end)
 		c->state = CONTACT_CONNECTED;
 		log_info("contact %s: transferred to %s", c->cd->contact_id,
 			 end->target ? end->target : "?");
-		events_contact("transferred", c->cd, NULL, NULL);
+		announce_contact(c->app->announce, "transferred", c->cd, NULL, NULL);
 		return true;
 
 	case FEND_TRANSFER_AGENT:
@@ -457,8 +457,9 @@ int contact_next_segment(struct contact *c, enum initiation_method m,
 	uint64_t now = util_now_ms();
 	int err;
 
-	util_uuid(id, &c->app->rng);
-	err = cdata_next_segment(&nd, c->cd, id, m);
+	err = util_uuid4(id);
+	if (!err)
+		err = cdata_next_segment(&nd, c->cd, id, m);
 	if (err)
 		return err;
 
@@ -474,7 +475,7 @@ int contact_next_segment(struct contact *c, enum initiation_method m,
 		log_error("contact %s: record not written", c->cd->contact_id);
 	log_info("contact %s: transferred, next segment %s",
 		 c->cd->contact_id, id);
-	events_contact("transferred", c->cd, info.queue_name, reason);
+	announce_contact(c->app->announce, "transferred", c->cd, info.queue_name, reason);
 
 	mem_deref(c->cd);
 	c->cd = nd;

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/core/util.h>
@@ -440,6 +441,18 @@ int util_read_file(char **bufp, size_t *lenp, const char *path, size_t max)
 }
 
 
+static void uuid_format(char *buf, uint8_t b[16])
+{
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);	/* version 4 */
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+
+	(void)snprintf(buf, 37,
+		       "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		       "%02x%02x%02x%02x%02x%02x",
+		       b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+		       b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
 void util_uuid(char *buf, struct rng *r)
 {
 	uint8_t b[16];
@@ -455,15 +468,42 @@ void util_uuid(char *buf, struct rng *r)
 		b[i]     = (uint8_t)(a >> (56 - 8 * i));
 		b[i + 8] = (uint8_t)(c >> (56 - 8 * i));
 	}
+	uuid_format(buf, b);
+}
 
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);	/* version 4 */
-	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
+int util_random(void *buf, size_t n)
+{
+	uint8_t *p = buf;
 
-	(void)snprintf(buf, 37,
-		       "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		       "%02x%02x%02x%02x%02x%02x",
-		       b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-		       b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	if (!buf && n)
+		return EINVAL;
+	/* the kernel's CSPRNG; blocks only before it is first seeded */
+	while (n) {
+		ssize_t got = getrandom(p, n, 0);
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+int util_uuid4(char *buf)
+{
+	uint8_t b[16];
+	int err;
+
+	if (!buf)
+		return EINVAL;
+	err = util_random(b, sizeof(b));
+	if (err)
+		return err;
+	uuid_format(buf, b);
+	return 0;
 }
 
 

@@ -23,6 +23,7 @@ struct flowwatch {
 	uv_fs_event_t *ev;
 	char *dir;
 	struct flowset *fs;
+	struct audit *audit;
 	struct list pending;
 	uint32_t quiet_ms;
 	uint64_t reloads;
@@ -54,6 +55,7 @@ static void destructor(void *arg)
 	}
 	mem_deref(fw->dir);
 	mem_deref(fw->fs);
+	mem_deref(fw->audit);
 }
 
 static void reload(void *arg)
@@ -67,7 +69,7 @@ static void reload(void *arg)
 	if (stat(path, &st)) {
 		log_info("flows: %s removed", path);
 		flowset_remove_path(fw->fs, path);
-		audit_event(audit_current(), "flow", json_pack(
+		audit_event(fw->audit, "flow", json_pack(
 			    "{s:s, s:s}", "Path", path, "Result", "removed"));
 	}
 	else if (S_ISREG(st.st_mode)) {
@@ -78,7 +80,7 @@ static void reload(void *arg)
 				  "version (if any) keeps serving", path);
 		else
 			log_info("flows: %s loaded", path);
-		audit_event(audit_current(), "flow", json_pack(
+		audit_event(fw->audit, "flow", json_pack(
 			    "{s:s, s:s}", "Path", path, "Result",
 			    err ? "rejected" : "loaded"));
 		++fw->reloads;
@@ -122,7 +124,7 @@ static void event_cb(uv_fs_event_t *h, const char *filename, int events,
 }
 
 int flowwatch_alloc(struct flowwatch **fwp, const char *dir,
-		    struct flowset *fs, uint32_t quiet_ms)
+		    struct flowset *fs, uint32_t quiet_ms, struct audit *audit)
 {
 	struct flowwatch *fw;
 	int err;
@@ -135,6 +137,7 @@ int flowwatch_alloc(struct flowwatch **fwp, const char *dir,
 		return ENOMEM;
 	fw->quiet_ms = quiet_ms ? quiet_ms : 200;
 	fw->fs = mem_ref(fs);
+	fw->audit = mem_ref(audit);
 	err = str_dup(&fw->dir, dir);
 	if (err)
 		goto out;

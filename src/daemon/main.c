@@ -17,6 +17,8 @@
 #include <uv.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/store/agentlog.h>
+#include <callflowd/contact/announce.h>
+#include <callflowd/core/events.h>
 #include <callflowd/contact/agents.h>
 #include <callflowd/api/api.h>
 #include <callflowd/daemon/app.h>
@@ -375,7 +377,8 @@ static int start_records(struct app *app)
 	err = records_configure(app->records, app->cfg, errbuf,
 				sizeof(errbuf));
 	if (!err)
-		err = retention_alloc(&app->retention, app->cfg->data_dir);
+		err = retention_alloc(&app->retention, app->cfg->data_dir,
+				      app->audit);
 	if (!err)
 		err = retention_configure(app->retention, app->cfg, errbuf,
 					  sizeof(errbuf));
@@ -403,13 +406,16 @@ static int start(void)
 	struct app *app = &d.app;
 	int err;
 
-	err = records_alloc(&app->records, app->cfg->data_dir);
+	err = events_alloc(&app->bus);
+	if (!err)
+		err = announce_alloc(&app->announce, app->bus);
+	if (!err)
+		err = records_alloc(&app->records, app->cfg->data_dir);
 	if (err)
 		return err;
 	err = audit_alloc(&app->audit, app->cfg->data_dir);
 	if (err)
 		return err;
-	audit_use(app->audit);
 	err = start_records(app);
 	if (err)
 		return err;
@@ -426,12 +432,12 @@ static int start(void)
 	if (err)
 		return err;
 	/* agents' changes from the API's event bus */
-	err = agentlog_alloc(&app->agentlog, app->cfg->data_dir);
+	err = agentlog_alloc(&app->agentlog, app->cfg->data_dir, app->bus);
 	if (err)
 		log_warn("agent log: not kept (%m)", err);
 	agents_announce(app);
 	err = flowwatch_alloc(&app->watch, app->cfg->flows_dir, app->flows,
-			      200);
+			      200, app->audit);
 	if (err)
 		log_warn("flows: not watching %s (%m): changes need SIGHUP",
 			 app->cfg->flows_dir, err);
@@ -481,6 +487,8 @@ static void stop(void)
 	app->retention = mem_deref(app->retention);
 	audit_flush(app->audit, 5000);
 	app->audit = mem_deref(app->audit);
+	app->announce = mem_deref(app->announce);
+	app->bus = mem_deref(app->bus);
 	app->flows = mem_deref(app->flows);
 	app->cfg = mem_deref(app->cfg);
 }
@@ -548,7 +556,13 @@ int main(int argc, char **argv)
 
 	the_app = app;
 	app->started_ms = util_now_ms();
-	rng_seed(&app->rng, util_now_ms() ^ ((uint64_t)getpid() << 32));
+	{
+		uint64_t seed = 0;
+
+		/* DistributeByPercentage: unpredictable, not secret */
+		(void)util_random(&seed, sizeof(seed));
+		rng_seed(&app->rng, seed ^ util_now_ms());
+	}
 
 	err = config_load(&app->cfg, d.config_path, errbuf, sizeof(errbuf));
 	if (err) {

@@ -36,6 +36,7 @@ struct fail_slot {
 
 struct registrar {
 	struct sip *sip;
+	struct audit *audit;
 	struct registrar_conf conf;
 	char realm[64];
 	uint8_t secret[20];
@@ -71,6 +72,7 @@ static void destructor(void *arg)
 
 	tmr_cancel(&reg->purge);
 	list_flush(&reg->agents);
+	mem_deref(reg->audit);
 }
 
 static struct reg_agent *agent_find(const struct registrar *reg,
@@ -131,12 +133,11 @@ static void purge_tmr(void *arg)
 }
 
 int registrar_alloc(struct registrar **regp, struct sip *sip,
-		    const struct registrar_conf *conf,
+		    const struct registrar_conf *conf, struct audit *audit,
 		    registrar_change_h *changeh, void *arg)
 {
 	struct registrar *reg;
-	struct rng rng;
-	size_t i;
+	int err;
 
 	if (!regp || !sip)
 		return EINVAL;
@@ -146,6 +147,7 @@ int registrar_alloc(struct registrar **regp, struct sip *sip,
 		return ENOMEM;
 
 	reg->sip = sip;
+	reg->audit = mem_ref(audit);
 	if (conf)
 		reg->conf = *conf;
 	str_ncpy(reg->realm, reg->conf.realm ? reg->conf.realm : "callflowd",
@@ -165,10 +167,11 @@ int registrar_alloc(struct registrar **regp, struct sip *sip,
 	reg->arg = arg;
 
 	/* nonces are HMACs under a secret that dies with the process */
-	rng_seed(&rng, util_now_ms() ^ (uint64_t)(uintptr_t)reg ^
-		 util_mono_ms() << 20);
-	for (i = 0; i < sizeof(reg->secret); i++)
-		reg->secret[i] = (uint8_t)rng_next(&rng);
+	err = util_random(reg->secret, sizeof(reg->secret));
+	if (err) {
+		mem_deref(reg);
+		return err;
+	}
 
 	tmr_init(&reg->purge);
 	tmr_start(&reg->purge, PURGE_MS, purge_tmr, reg);
@@ -295,16 +298,16 @@ static struct fail_slot *fail_slot(struct registrar *reg,
 }
 
 /* The lock-out in the audit trail (none when there is no trail). */
-static void audit_lockout(const struct sa *src, const char *user,
-			  uint32_t secs, uint32_t fails)
+static void audit_lockout(struct registrar *reg, const struct sa *src,
+			  const char *user, uint32_t secs, uint32_t fails)
 {
 	char addr[64];
 
-	if (!audit_current())
+	if (!reg->audit)
 		return;
 	if (src)
 		re_snprintf(addr, sizeof(addr), "%J", src);
-	audit_event(audit_current(), "lockout", json_pack(
+	audit_event(reg->audit, "lockout", json_pack(
 		"{s:s, s:I, s:I}", src ? "Source" : "User", src ? addr : user,
 		"Seconds", (json_int_t)secs, "Failures", (json_int_t)fails));
 }
@@ -323,7 +326,7 @@ static void count_failure(struct registrar *reg, struct fail_slot *s,
 		s->locked_until = now + lock;
 		log_warn("registrar: %j locked out for %u s after %u failed "
 			 "logins", &s->addr, reg->conf.lockout_s, s->fails);
-		audit_lockout(&s->addr, NULL, reg->conf.lockout_s, s->fails);
+		audit_lockout(reg, &s->addr, NULL, reg->conf.lockout_s, s->fails);
 	}
 	if (!a)
 		return;
@@ -336,7 +339,7 @@ static void count_failure(struct registrar *reg, struct fail_slot *s,
 		log_warn("registrar: user %s locked out for %u s after %u "
 			 "failed logins", a->user, reg->conf.lockout_s,
 			 a->fails);
-		audit_lockout(NULL, a->user, reg->conf.lockout_s, a->fails);
+		audit_lockout(reg, NULL, a->user, reg->conf.lockout_s, a->fails);
 	}
 }
 

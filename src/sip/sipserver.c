@@ -126,8 +126,7 @@ static void record_rejected(struct sipserver *srv, const struct sip_msg *msg,
 	if (!app->records)
 		return;
 
-	util_uuid(id, &app->rng);
-	if (cdata_alloc(&cd, id))
+	if (util_uuid4(id) || cdata_alloc(&cd, id))
 		return;
 
 	str_ncpy(cd->system_addr, number ? number : "",
@@ -520,7 +519,8 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 	if (err)
 		goto out;
 
-	err = registrar_alloc(&srv->reg, srv->sip, NULL, agents_device, app);
+	err = registrar_alloc(&srv->reg, srv->sip, NULL, app->audit,
+			      agents_device, app);
 	if (!err)
 		registrar_set_drop_handler(srv->reg, agents_binding_gone, app);
 	if (!err)

@@ -5,7 +5,7 @@
 #include <callflowd/core/libre.h>
 #include <callflowd/store/agentlog.h>
 #include <callflowd/store/dayfile.h>
-#include <callflowd/api/events.h>
+#include <callflowd/core/events.h>
 #include <callflowd/core/log.h>
 
 struct agentlog {
@@ -38,21 +38,20 @@ static void event_handler(const struct event *ev, const char *json,
 		++al->lines;
 }
 
-int agentlog_alloc(struct agentlog **alp, const char *data_dir)
+int agentlog_alloc(struct agentlog **alp, const char *data_dir,
+		   struct events *bus)
 {
 	struct agentlog *al;
 	int err;
 
-	if (!alp || !data_dir)
+	if (!alp || !data_dir || !bus)
 		return EINVAL;
-	if (!events_bus())
-		return ENOENT;
 	al = mem_zalloc(sizeof(*al), destructor);
 	if (!al)
 		return ENOMEM;
 	err = dayfile_alloc(&al->df, data_dir, "agent-events");
 	if (!err)
-		err = events_subscribe(&al->sub, events_bus(), event_handler,
+		err = events_subscribe(&al->sub, bus, event_handler,
 				       al);
 	if (err)
 		mem_deref(al);

@@ -18,25 +18,11 @@ struct audit {
 	uint64_t lines;
 };
 
-static struct audit *current;	/* loop thread only */
-
 static void destructor(void *arg)
 {
 	struct audit *a = arg;
 
-	if (current == a)
-		current = NULL;
 	mem_deref(a->ap);
-}
-
-void audit_use(struct audit *a)
-{
-	current = a;
-}
-
-struct audit *audit_current(void)
-{
-	return current;
 }
 
 int audit_alloc(struct audit **ap, const char *data_dir)

@@ -30,6 +30,7 @@ static const char *const kind_key[RETAIN_KINDS] = {
 };
 
 struct retention {
+	struct audit *audit;
 	char *data_dir;
 	uint32_t days[RETAIN_KINDS];
 	struct tmr tmr;
@@ -60,6 +61,7 @@ static void destructor(void *arg)
 
 	tmr_cancel(&r->tmr);
 	mem_deref(r->data_dir);
+	mem_deref(r->audit);
 }
 
 static void sweep_destructor(void *arg)
@@ -72,7 +74,8 @@ static void sweep_destructor(void *arg)
 
 static void timer_h(void *arg);
 
-int retention_alloc(struct retention **rp, const char *data_dir)
+int retention_alloc(struct retention **rp, const char *data_dir,
+		    struct audit *audit)
 {
 	struct retention *r;
 	int err;
@@ -83,6 +86,7 @@ int retention_alloc(struct retention **rp, const char *data_dir)
 	if (!r)
 		return ENOMEM;
 	tmr_init(&r->tmr);
+	r->audit = mem_ref(audit);
 	err = str_dup(&r->data_dir, data_dir);
 	if (err) {
 		mem_deref(r);
@@ -286,7 +290,7 @@ static void sweep_done(int err, void *arg)
 		log_info("retention: %s of %s removed (%u file%s)", kind,
 			 s->out[i].day, s->out[i].files,
 			 s->out[i].files == 1 ? "" : "s");
-		audit_event(audit_current(), "retention", json_pack(
+		audit_event(s->r->audit, "retention", json_pack(
 			"{s:s, s:s, s:I}", "Kind", kind, "Day", s->out[i].day,
 			"Files", (json_int_t)s->out[i].files));
 	}

@@ -96,7 +96,7 @@ TEST(old_days_go)
 	/* recordings: kept for ever */
 	ASSERT_INT_EQ(touch(dir, "recordings/2020/01/01/x.wav"), 0);
 
-	ASSERT_INT_EQ(retention_alloc(&r, dir), 0);
+	ASSERT_INT_EQ(retention_alloc(&r, dir, NULL), 0);
 	ASSERT_INT_EQ(cfg_of(&cfg, "{\"flow_logs_days\": 2, "
 			     "\"agent_events_days\": 30, "
 			     "\"recordings_days\": 0}"), 0);
@@ -157,7 +157,7 @@ TEST(section_errors)
 	mem_deref(cfg);
 	ASSERT_INT_EQ(retention_configure(NULL, NULL, err, sizeof(err)),
 		      EINVAL);
-	ASSERT_INT_EQ(retention_alloc(NULL, "/tmp"), EINVAL);
+	ASSERT_INT_EQ(retention_alloc(NULL, "/tmp", NULL), EINVAL);
 	ASSERT_INT_EQ(retention_sweep(NULL, 0, NULL, NULL), EINVAL);
 	ASSERT_INT_EQ(retention_removed(NULL), 0);
 }

@@ -41,8 +41,13 @@ uint32_t rng_range(struct rng *r, uint32_t lo, uint32_t hi);
 
 /** Read a whole file into a NUL-terminated mem buffer (max bytes). */
 int util_read_file(char **bufp, size_t *lenp, const char *path, size_t max);
-/** Version 4 UUID (lower-case) from r into buf (>= 37 bytes). */
+/** Version 4 UUID (lower-case) from r into buf (>= 37 bytes): for
+ *  reproducible ids (the simulator); live ids use util_uuid4(). */
 void util_uuid(char *buf, struct rng *r);
+/** n bytes from the kernel's CSPRNG (getrandom): secrets, nonces, ids. */
+int  util_random(void *buf, size_t n);
+/** Version 4 UUID from the CSPRNG into buf (>= 37 bytes). */
+int  util_uuid4(char *buf);
 /** Case-insensitive ASCII compare of a len-delimited string with s. */
 bool util_strieq(const char *a, size_t alen, const char *s);
 /** "True"/"true"/"1"/"yes" -> true; "False"/"false"/"0"/"no" -> false. */

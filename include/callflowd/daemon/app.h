@@ -25,6 +25,8 @@ struct promptcache;
 struct router;
 struct flowlog;
 struct journal;
+struct events;
+struct announce;
 
 struct app_stats {
 	uint64_t calls_total;
@@ -61,6 +63,8 @@ struct app {
 	struct audit *audit;		/* audit trail (audit.h) */
 	struct agentlog *agentlog;	/* agent activity log (agentlog.h) */
 	struct retention *retention;	/* old days removed (retention.h) */
+	struct events *bus;		/* the event bus (core/events.h) */
+	struct announce *announce;	/* what contacts and agents emit */
 };
 
 /** The one instance (set by main). */

@@ -13,8 +13,11 @@ struct flowwatch;
 struct flowset;
 
 /** Start watching dir for changes to the flows of fs. */
+struct audit;
+
+/** Changes go into audit (may be NULL). */
 int flowwatch_alloc(struct flowwatch **fwp, const char *dir,
-		    struct flowset *fs, uint32_t quiet_ms);
+		    struct flowset *fs, uint32_t quiet_ms, struct audit *audit);
 /** Point the watcher at another flow set (after a reload). */
 void flowwatch_set(struct flowwatch *fw, struct flowset *fs);
 uint64_t flowwatch_reloads(const struct flowwatch *fw);

@@ -44,8 +44,11 @@ struct registrar_conf {
 	uint32_t lockout_s;		/* 300 */
 };
 
+struct audit;
+
+/** Lock-outs go into audit (may be NULL). */
 int  registrar_alloc(struct registrar **regp, struct sip *sip,
-		     const struct registrar_conf *conf,
+		     const struct registrar_conf *conf, struct audit *audit,
 		     registrar_change_h *changeh, void *arg);
 /** (Re)load credentials from the config's agents list; bindings of
  *  agents still configured are kept. */

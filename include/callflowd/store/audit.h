@@ -29,10 +29,6 @@ struct audit;
 #define AUDIT_BODY_MAX 4096
 
 int  audit_alloc(struct audit **ap, const char *data_dir);
-/** The process's trail, for modules that have no app (registrar, flows
- *  watcher), like the log; NULL until set, and after the trail goes. */
-void audit_use(struct audit *a);
-struct audit *audit_current(void);
 /** Append an event: fields (an object, may be NULL; the reference is
  *  taken) follow Time and Event. No-op when a is NULL. */
 void audit_event(struct audit *a, const char *event, json_t *fields);

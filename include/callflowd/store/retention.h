@@ -25,7 +25,11 @@ enum retention_kind {
 	RETAIN_KINDS
 };
 
-int  retention_alloc(struct retention **rp, const char *data_dir);
+struct audit;
+
+/** Sweep data_dir; each day removed goes into audit (may be NULL). */
+int  retention_alloc(struct retention **rp, const char *data_dir,
+		     struct audit *audit);
 /**
  * Apply cfg's records.retention (absent: keep everything). On a bad
  * shape nothing changes, errbuf says why and EINVAL is returned; a NULL
