@@ -6,28 +6,33 @@
 #include <string.h>
 #include <strings.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/api/api.h>
-#include "api_priv.h"
-#include <callflowd/daemon/app.h>
-#include <callflowd/store/audit.h>
-#include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
-#include <callflowd/contact/contact.h>
-#include <callflowd/flow/flowset.h>
 #include <callflowd/core/log.h>
-#include <callflowd/api/metrics.h>
-#include <callflowd/store/records.h>
 #include <callflowd/core/util.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/flow/flowset.h>
+#include <callflowd/store/audit.h>
+#include <callflowd/store/records.h>
+#include <callflowd/contact/ccenter.h>
+#include <callflowd/contact/contact.h>
+#include <callflowd/api/api.h>
+#include <callflowd/api/metrics.h>
+#include "api_priv.h"
 
-struct api {
-	struct app *app;
-	struct http_sock *sock;
-	struct crindex *records;	/* api_records.c */
-	struct api_events *events;	/* api_events.c */
-	char *token;			/* api.token: Bearer token */
-	struct sa laddr;		/* where the socket listens */
-	char *listen;			/* the same, as configured */
-};
+struct contact *api_contact(const struct api *api, const struct pl *id)
+{
+	char buf[64];
+
+	if (!api || !id || id->l >= sizeof(buf))
+		return NULL;
+	pl_strcpy(id, buf, sizeof(buf));
+	return ccenter_contact(api->svc.cc, buf);
+}
+
+const struct config *api_config(const struct api *api)
+{
+	return api ? ccenter_config(api->svc.cc) : NULL;
+}
 
 static const char *reason_of(uint16_t scode)
 {
@@ -103,16 +108,19 @@ static json_t *ts(uint64_t ms)
 
 static void get_health(struct api *api, struct http_conn *conn)
 {
-	struct app *app = api->app;
+	struct api_process p;
 
-	api_reply_json(conn, app->draining ? 503 : 200,
+	memset(&p, 0, sizeof(p));
+	api->svc.processh(&p, api->svc.arg);
+	api_reply_json(conn, p.draining ? 503 : 200,
 		   json_pack("{s:s, s:I, s:I, s:I, s:o}",
-			     "status", app->draining ? "draining" : "ok",
-			     "contacts", (json_int_t)app->ncontacts,
-			     "flows", (json_int_t)flowset_count(app->flows),
+			     "status", p.draining ? "draining" : "ok",
+			     "contacts", (json_int_t)ccenter_count(api->svc.cc),
+			     "flows", (json_int_t)flowset_count(
+				     ccenter_flows(api->svc.cc)),
 			     "uptime_seconds", (json_int_t)
-			     ((util_now_ms() - app->started_ms) / 1000),
-			     "started", ts(app->started_ms)));
+			     ((util_now_ms() - p.started_ms) / 1000),
+			     "started", ts(p.started_ms)));
 }
 
 static json_t *findings_json(const struct findings *f, bool errors)
@@ -134,7 +142,7 @@ static json_t *findings_json(const struct findings *f, bool errors)
 
 static void get_flows(struct api *api, struct http_conn *conn)
 {
-	const struct flowset *fs = api->app->flows;
+	const struct flowset *fs = ccenter_flows(api->svc.cc);
 	json_t *arr = json_array();
 	size_t i, n = flowset_count(fs);
 
@@ -157,26 +165,31 @@ static void get_flows(struct api *api, struct http_conn *conn)
 	api_reply_json(conn, 200, json_pack("{s:o}", "flows", arr));
 }
 
+static bool contact_item(struct contact *c, void *arg)
+{
+	const struct cdata *cd = contact_cdata(c);
+	json_t *arr = arg;
+
+	json_array_append_new(arr, json_pack(
+		"{s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s?}",
+		"ContactId", cd->contact_id,
+		"flow", contact_flow_name(c),
+		"action", contact_action_id(c),
+		"caller", cd->customer_addr,
+		"dialled", cd->system_addr,
+		"state", contact_state_name(contact_state(c)),
+		"phase", contact_phase_name(contact_state(c)),
+		"started", ts(contact_started_ms(c)),
+		"queue", cd->queue_name));
+	return false;
+}
+
 static void get_contacts(struct api *api, struct http_conn *conn)
 {
 	json_t *arr = json_array();
-	struct le *le;
 
-	for (le = list_head(&api->app->contacts); arr && le; le = le->next) {
-		const struct contact *c = contact_from_le(le);
-		const struct cdata *cd = contact_cdata(c);
-
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:s?}",
-			"ContactId", cd->contact_id,
-			"flow", contact_flow_name(c),
-			"action", contact_action_id(c),
-			"caller", cd->customer_addr,
-			"dialled", cd->system_addr,
-			"state", contact_state_name(contact_state(c)),
-			"started", ts(contact_started_ms(c)),
-			"queue", cd->queue_name));
-	}
+	if (arr)
+		(void)ccenter_apply(api->svc.cc, contact_item, arr);
 	api_reply_json(conn, 200, json_pack("{s:o}", "contacts", arr));
 }
 
@@ -186,7 +199,7 @@ static void get_metrics(struct api *api, struct http_conn *conn)
 
 	/* what is indexed now; the rest is caught up with meanwhile */
 	crindex_update(api->records);
-	if (metrics_render_api(&text, api->app, api->records)) {
+	if (metrics_render_api(&text, api)) {
 		api_reply_error(conn, 500, "metrics unavailable");
 		return;
 	}
@@ -252,19 +265,19 @@ static void dispatch(struct api *api, struct http_conn *conn,
 			api_reply_error(conn, 405, "use GET");
 		return;
 	}
-	if (api_agents(api->app, api->records, conn, msg))
+	if (api_agents(api, conn, msg))
 		return;
-	if (api_transfer(api->app, conn, msg))
+	if (api_transfer(api, conn, msg))
 		return;
-	if (api_recording(api->app, conn, msg))
+	if (api_recording(api, conn, msg))
 		return;
-	if (api_contacts(api->app, conn, msg))
+	if (api_contacts(api, conn, msg))
 		return;
 	if (api_records(api->records, conn, msg))
 		return;
-	if (api_queues(api->app, api->records, conn, msg))
+	if (api_queues(api, conn, msg))
 		return;
-	if (api_reports(api->app, api->records, conn, msg))
+	if (api_reports(api, conn, msg))
 		return;
 	if (api_events(api->events, conn, msg))
 		return;
@@ -321,7 +334,7 @@ static void audit_request(struct api *api, const struct http_conn *conn,
 	char src[64];
 	json_t *o, *body = NULL;
 
-	if (!api->app->audit)
+	if (!api->svc.audit)
 		return;
 	re_snprintf(src, sizeof(src), "%J", http_conn_peer(conn));
 	o = json_pack("{s:s, s:s%, s:s%, s:i}", "Source", src,
@@ -339,7 +352,7 @@ static void audit_request(struct api *api, const struct http_conn *conn,
 	else if (len)
 		json_object_set_new(o, "BodyBytes", json_integer((json_int_t)
 								  len));
-	audit_event(api->app->audit, "api", o);
+	audit_event(api->svc.audit, "api", o);
 }
 
 /* Answer a request, in the audit trail when it may change state (also
@@ -392,6 +405,13 @@ static void destructor(void *arg)
 	mem_deref(api->records);
 	mem_deref(api->token);
 	mem_deref(api->listen);
+	mem_deref(api->svc.cc);
+	mem_deref(api->svc.records);
+	mem_deref(api->svc.journal);
+	mem_deref(api->svc.flowlog);
+	mem_deref(api->svc.media);
+	mem_deref(api->svc.audit);
+	mem_deref(api->svc.bus);
 }
 
 /* The "api" section: {"token": "..."}; a token is a must off loopback. */
@@ -499,35 +519,44 @@ int api_reload(struct api *api, const struct config *cfg)
 	return 0;
 }
 
-int api_alloc(struct api **apip, struct app *app)
+int api_alloc(struct api **apip, const struct config *cfg,
+	      const struct api_services *svc)
 {
 	const char *listen = NULL;
 	struct api *api;
 	struct sa laddr;
 	int err;
 
-	if (!apip || !app)
+	if (!apip || !cfg || !svc || !svc->cc || !svc->records ||
+	    !svc->bus || !svc->processh)
 		return EINVAL;
 
-	err = listen_of(&laddr, &listen, app->cfg);
+	err = listen_of(&laddr, &listen, cfg);
 	if (err)
 		return err;
 
 	api = mem_zalloc(sizeof(*api), destructor);
 	if (!api)
 		return ENOMEM;
-	api->app = app;
+	api->svc = *svc;
+	mem_ref(api->svc.cc);
+	mem_ref(api->svc.records);
+	mem_ref(api->svc.journal);
+	mem_ref(api->svc.flowlog);
+	mem_ref(api->svc.media);
+	mem_ref(api->svc.audit);
+	mem_ref(api->svc.bus);
 	api->laddr = laddr;
 
 	err = str_dup(&api->listen, listen);
 	if (!err)
-		err = api_configure(api, json_object_get(app->cfg->root, "api"),
+		err = api_configure(api, json_object_get(cfg->root, "api"),
 				    &laddr, listen);
-	if (!err && app->records)
-		err = crindex_alloc(&api->records,
-				    records_path(app->records));
 	if (!err)
-		err = api_events_alloc(&api->events, app->bus);
+		err = crindex_alloc(&api->records,
+				    records_path(svc->records));
+	if (!err)
+		err = api_events_alloc(&api->events, svc->bus);
 	if (err) {
 		mem_deref(api);
 		return err;

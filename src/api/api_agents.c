@@ -12,8 +12,8 @@
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
+#include <callflowd/contact/ccenter.h>
 #include <callflowd/routing/agent.h>
-#include <callflowd/daemon/app.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/contact/contact.h>
 #include <callflowd/routing/queue.h>
@@ -157,9 +157,11 @@ static void set_status(struct http_conn *conn, const struct http_msg *msg,
 	api_reply_json(conn, 200, agent_json(a));
 }
 
-bool api_agents(struct app *app, struct crindex *ix, struct http_conn *conn,
+bool api_agents(struct api *api, struct http_conn *conn,
 		const struct http_msg *msg)
 {
+	struct router *r = ccenter_router(api->svc.cc);
+	struct crindex *ix = api->records;
 	bool get = !pl_strcmp(&msg->met, "GET");
 	struct pl name, verb;
 	struct ragent *a;
@@ -177,8 +179,8 @@ bool api_agents(struct app *app, struct crindex *ix, struct http_conn *conn,
 		crindex_update(ix);
 		lc.ix = ix;
 		lc.arr = json_array();
-		if (app->router)
-			(void)router_agent_apply(app->router, collect, &lc);
+		if (r)
+			(void)router_agent_apply(r, collect, &lc);
 		api_reply_json(conn, 200, json_pack("{s:o}", "agents",
 						    lc.arr));
 		return true;
@@ -187,7 +189,7 @@ bool api_agents(struct app *app, struct crindex *ix, struct http_conn *conn,
 		return false;
 
 	pl_strcpy(&name, user, sizeof(user));
-	a = app->router ? router_agent(app->router, user) : NULL;
+	a = r ? router_agent(r, user) : NULL;
 	if (!a) {
 		api_reply_error(conn, 404, "no such agent");
 		return true;

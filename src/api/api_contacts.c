@@ -13,8 +13,8 @@
 #include <string.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/routing/agent.h>
-#include <callflowd/daemon/app.h>
 #include <callflowd/flow/cdata.h>
+#include <callflowd/contact/ccenter.h>
 #include <callflowd/contact/contact.h>
 #include <callflowd/routing/router.h>
 #include <callflowd/core/util.h>
@@ -64,25 +64,11 @@ static bool split(const struct pl *path, struct pl *id, struct pl *verb)
 	return !pl_strcmp(verb, "hold") || !pl_strcmp(verb, "resume");
 }
 
-static struct contact *find(struct app *app, const struct pl *id)
+static json_t *agent_json(struct api *api, const struct contact *c)
 {
-	struct le *le;
-
-	for (le = list_head(&app->contacts); le; le = le->next) {
-		struct contact *c = contact_from_le(le);
-		const struct cdata *cd = contact_cdata(c);
-
-		if (cd && !pl_strcmp(id, cd->contact_id))
-			return c;
-	}
-	return NULL;
-}
-
-static json_t *agent_json(struct app *app, const struct contact *c)
-{
+	struct router *r = ccenter_router(api->svc.cc);
 	const char *user = contact_agent(c);
-	struct ragent *a = user && app->router ?
-		router_agent(app->router, user) : NULL;
+	struct ragent *a = user && r ? router_agent(r, user) : NULL;
 
 	if (!user)
 		return json_null();
@@ -90,29 +76,30 @@ static json_t *agent_json(struct app *app, const struct contact *c)
 			 "state", a ? agent_display_state(a) : NULL);
 }
 
-static json_t *contact_json(struct app *app, const struct contact *c)
+static json_t *contact_json(struct api *api, const struct contact *c)
 {
 	const struct cdata *cd = contact_cdata(c);
 	int hold = contact_hold_state(c);
 
-	return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:s?, s:o,"
-			 " s:{s:s, s:o, s:I}}",
+	return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s?,"
+			 " s:o, s:{s:s, s:o, s:I}}",
 		"ContactId", cd->contact_id,
 		"flow", contact_flow_name(c),
 		"action", contact_action_id(c),
 		"caller", cd->customer_addr,
 		"dialled", cd->system_addr,
 		"state", contact_state_name(contact_state(c)),
+		"phase", contact_phase_name(contact_state(c)),
 		"started", ts(contact_started_ms(c)),
 		"queue", cd->queue_name,
-		"agent", agent_json(app, c),
+		"agent", agent_json(api, c),
 		"hold",
 			"state", hold_name(hold),
 			"since", ts(contact_hold_since(c)),
 			"holds", (json_int_t)contact_holds(c));
 }
 
-bool api_contacts(struct app *app, struct http_conn *conn,
+bool api_contacts(struct api *api, struct http_conn *conn,
 		  const struct http_msg *msg)
 {
 	struct pl id, verb;
@@ -132,7 +119,7 @@ bool api_contacts(struct app *app, struct http_conn *conn,
 		return true;
 	}
 
-	c = find(app, &id);
+	c = api_contact(api, &id);
 	if (!c) {
 		api_reply_error(conn, 404, "no such live contact");
 		return true;
@@ -150,6 +137,6 @@ bool api_contacts(struct app *app, struct http_conn *conn,
 			return true;
 		}
 	}
-	api_reply_json(conn, 200, contact_json(app, c));
+	api_reply_json(conn, 200, contact_json(api, c));
 	return true;
 }

@@ -8,8 +8,26 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <callflowd/core/libre.h>
+#include <callflowd/api/api.h>
 
-struct app;
+struct contact;
+struct crindex;
+struct api_events;
+
+struct api {
+	struct api_services svc;
+	struct http_sock *sock;
+	struct crindex *records;	/* crindex.c */
+	struct api_events *events;	/* api_events.c */
+	char *token;			/* api.token: Bearer token */
+	struct sa laddr;		/* where the socket listens */
+	char *listen;			/* the same, as configured */
+};
+
+/** The live contact whose ContactId is id, or NULL. */
+struct contact *api_contact(const struct api *api, const struct pl *id);
+/** The running configuration. */
+const struct config *api_config(const struct api *api);
 
 /** Reply with a JSON document (takes the reference to j). */
 void api_reply_json(struct http_conn *conn, uint16_t scode, json_t *j);
@@ -25,19 +43,19 @@ struct crindex;
 
 /** /v1/agents...: true when the path was one of them (answered); GETs
  *  give today's figures from the record index ix (NULL: none). */
-bool api_agents(struct app *app, struct crindex *ix, struct http_conn *conn,
+bool api_agents(struct api *api, struct http_conn *conn,
 		const struct http_msg *msg);
 /** POST /v1/contacts/{id}/transfer (api_transfer.c): true when the
  *  path was it (answered). */
-bool api_transfer(struct app *app, struct http_conn *conn,
+bool api_transfer(struct api *api, struct http_conn *conn,
 		  const struct http_msg *msg);
 /** POST /v1/contacts/{id}/recording/pause|resume (api_recording.c):
  *  true when the path was one of them (answered). */
-bool api_recording(struct app *app, struct http_conn *conn,
+bool api_recording(struct api *api, struct http_conn *conn,
 		   const struct http_msg *msg);
 /** GET /v1/contacts/{id}, POST .../hold and .../resume
  *  (api_contacts.c): true when the path was one of them (answered). */
-bool api_contacts(struct app *app, struct http_conn *conn,
+bool api_contacts(struct api *api, struct http_conn *conn,
 		  const struct http_msg *msg);
 
 /* -- query strings (query.c) -- */
@@ -242,17 +260,16 @@ int  reports_build(struct report_row **rowsp, size_t *np,
 		   const struct crindex *ix, const struct report_query *q);
 /** /v1/reports/queues and /v1/reports/agents: true when the path was
  *  one of them (answered). */
-bool api_reports(struct app *app, struct crindex *ix,
-		 struct http_conn *conn, const struct http_msg *msg);
+bool api_reports(struct api *api, struct http_conn *conn,
+		 const struct http_msg *msg);
 
 /** /v1/queues...: true when the path was one of them. */
-bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
+bool api_queues(struct api *api, struct http_conn *conn,
 		const struct http_msg *msg);
 
 /** GET /metrics (metrics.c): the daemon's metrics and the queue
  *  counters of the record index ix (NULL: none), as a mem string. */
-int  metrics_render_api(char **textp, const struct app *app,
-			const struct crindex *ix);
+int  metrics_render_api(char **textp, const struct api *api);
 
 struct api_events;
 struct events;

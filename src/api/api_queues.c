@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/daemon/app.h>
+#include <callflowd/contact/ccenter.h>
 #include <callflowd/core/config.h>
 #include <callflowd/flow/interp.h>
 #include <callflowd/routing/queue.h>
@@ -24,11 +24,11 @@ static json_t *ratio(uint64_t num, uint64_t den, double scale)
 	return json_real((double)num * scale / (double)den);
 }
 
-static json_t *queue_json(struct app *app, struct crindex *ix,
+static json_t *queue_json(struct api *api, struct crindex *ix,
 			  const struct cfg_queue *cq)
 {
-	struct rqueue *rq = app->router ?
-		router_queue(app->router, cq->ident.name) : NULL;
+	struct router *r = ccenter_router(api->svc.cc);
+	struct rqueue *rq = r ? router_queue(r, cq->ident.name) : NULL;
 	uint32_t sl_s = cq->service_level_seconds ?
 		cq->service_level_seconds : 20;
 	struct crq_today t;
@@ -37,7 +37,7 @@ static json_t *queue_json(struct app *app, struct crindex *ix,
 
 	memset(&m, 0, sizeof(m));
 	if (rq)
-		router_metrics(app->router, rq, &m);
+		router_metrics(r, rq, &m);
 	crindex_today(ix, cq->ident.name, (uint64_t)sl_s * 1000, &t);
 	util_iso8601(date, sizeof(date), util_now_ms());
 	date[10] = '\0';
@@ -80,22 +80,23 @@ static json_t *queue_json(struct app *app, struct crindex *ix,
 				ratio(t.handle_s_sum, t.acw_ended, 1.0));
 }
 
-static void get_list(struct app *app, struct crindex *ix,
+static void get_list(struct api *api, struct crindex *ix,
 		     struct http_conn *conn)
 {
-	const struct config *cfg = app->cfg;
+	const struct config *cfg = api_config(api);
 	json_t *arr = json_array();
 	size_t i;
 
 	for (i = 0; arr && cfg && i < cfg->queuec; i++)
-		json_array_append_new(arr, queue_json(app, ix,
+		json_array_append_new(arr, queue_json(api, ix,
 						      &cfg->queues[i]));
 	api_reply_json(conn, 200, json_pack("{s:o}", "queues", arr));
 }
 
-bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
+bool api_queues(struct api *api, struct http_conn *conn,
 		const struct http_msg *msg)
 {
+	struct crindex *ix = api->records;
 	static const char pre[] = "/v1/queues/";
 	bool get = !pl_strcmp(&msg->met, "GET");
 	const struct cfg_queue *cq;
@@ -109,7 +110,7 @@ bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
 			return true;
 		}
 		crindex_update(ix);
-		get_list(app, ix, conn);
+		get_list(api, ix, conn);
 		return true;
 	}
 	if (msg->path.l <= sizeof(pre) - 1 ||
@@ -139,12 +140,12 @@ bool api_queues(struct app *app, struct crindex *ix, struct http_conn *conn,
 		api_reply_error(conn, 404, "no such queue");
 		return true;
 	}
-	cq = config_queue(app->cfg, ref);
+	cq = config_queue(api_config(api), ref);
 	if (!cq) {
 		api_reply_error(conn, 404, "no such queue");
 		return true;
 	}
 	crindex_update(ix);
-	api_reply_json(conn, 200, queue_json(app, ix, cq));
+	api_reply_json(conn, 200, queue_json(api, ix, cq));
 	return true;
 }

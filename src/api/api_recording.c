@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/daemon/app.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/contact/contact.h>
 #include "api_priv.h"
@@ -36,21 +35,7 @@ static bool split(const struct pl *path, struct pl *id, struct pl *verb)
 	return id->l > 0 && !memchr(verb->p, '/', verb->l);
 }
 
-static struct contact *find(struct app *app, const struct pl *id)
-{
-	struct le *le;
-
-	for (le = list_head(&app->contacts); le; le = le->next) {
-		struct contact *c = contact_from_le(le);
-		const struct cdata *cd = contact_cdata(c);
-
-		if (cd && !pl_strcmp(id, cd->contact_id))
-			return c;
-	}
-	return NULL;
-}
-
-bool api_recording(struct app *app, struct http_conn *conn,
+bool api_recording(struct api *api, struct http_conn *conn,
 		   const struct http_msg *msg)
 {
 	struct pl id, verb;
@@ -75,7 +60,7 @@ bool api_recording(struct app *app, struct http_conn *conn,
 		return true;
 	}
 
-	c = find(app, &id);
+	c = api_contact(api, &id);
 	if (!c) {
 		api_reply_error(conn, 404, "no such live contact");
 		return true;

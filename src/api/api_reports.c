@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/daemon/app.h>
 #include <callflowd/core/config.h>
 #include <callflowd/core/util.h>
 #include "api_priv.h"
@@ -432,7 +431,7 @@ static json_t *row_json(const struct report_row *r, bool agents)
 			ratio(t->handle_s_sum, t->acw_ended, 1.0));
 }
 
-static void get_report(struct app *app, struct crindex *ix,
+static void get_report(struct api *api, struct crindex *ix,
 		       struct http_conn *conn, const struct http_msg *msg,
 		       bool agents)
 {
@@ -457,7 +456,7 @@ static void get_report(struct app *app, struct crindex *ix,
 	q.agents = agents;
 	for (i = 0; i < p.nnames; i++) {
 		const struct cfg_queue *cq = agents ? NULL :
-			config_queue(app->cfg, p.names[i]);
+			config_queue(api_config(api), p.names[i]);
 
 		/* a configured queue also by its id or ARN */
 		names[i] = cq ? cq->ident.name : p.names[i];
@@ -465,7 +464,7 @@ static void get_report(struct app *app, struct crindex *ix,
 	q.names = names;
 	q.nnames = p.nnames;
 	q.slh = sl_of;
-	q.arg = app->cfg;
+	q.arg = (void *)api_config(api);
 
 	crindex_update(ix);
 	e = reports_build(&rows, &n, ix, &q);
@@ -498,9 +497,10 @@ static void get_report(struct app *app, struct crindex *ix,
 	params_reset(&p);
 }
 
-bool api_reports(struct app *app, struct crindex *ix,
-		 struct http_conn *conn, const struct http_msg *msg)
+bool api_reports(struct api *api, struct http_conn *conn,
+		 const struct http_msg *msg)
 {
+	struct crindex *ix = api->records;
 	static const char pre[] = "/v1/reports";
 	bool agents;
 
@@ -519,6 +519,6 @@ bool api_reports(struct app *app, struct crindex *ix,
 		api_reply_error(conn, 405, "use GET");
 		return true;
 	}
-	get_report(app, ix, conn, msg, agents);
+	get_report(api, ix, conn, msg, agents);
 	return true;
 }

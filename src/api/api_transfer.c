@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/daemon/app.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/contact/contact.h>
 #include "api_priv.h"
@@ -24,20 +23,6 @@ static bool split(const struct pl *path, struct pl *id)
 	return id->l > 0 && !memchr(id->p, '/', id->l);
 }
 
-static struct contact *find(struct app *app, const struct pl *id)
-{
-	struct le *le;
-
-	for (le = list_head(&app->contacts); le; le = le->next) {
-		struct contact *c = contact_from_le(le);
-		const struct cdata *cd = contact_cdata(c);
-
-		if (cd && !pl_strcmp(id, cd->contact_id))
-			return c;
-	}
-	return NULL;
-}
-
 static uint16_t status_of(int err)
 {
 	switch (err) {
@@ -48,7 +33,7 @@ static uint16_t status_of(int err)
 	}
 }
 
-static void transfer(struct app *app, struct http_conn *conn,
+static void transfer(struct api *api, struct http_conn *conn,
 		     const struct http_msg *msg, const struct pl *id)
 {
 	static const char *const keys[] = {"queue", "agent", "number"};
@@ -82,7 +67,7 @@ static void transfer(struct app *app, struct http_conn *conn,
 		return;
 	}
 
-	c = find(app, id);
+	c = api_contact(api, id);
 	if (!c) {
 		json_decref(body);
 		api_reply_error(conn, 404, "no such live contact");
@@ -107,7 +92,7 @@ static void transfer(struct app *app, struct http_conn *conn,
 	json_decref(body);
 }
 
-bool api_transfer(struct app *app, struct http_conn *conn,
+bool api_transfer(struct api *api, struct http_conn *conn,
 		  const struct http_msg *msg)
 {
 	struct pl id;
@@ -117,6 +102,6 @@ bool api_transfer(struct app *app, struct http_conn *conn,
 	if (pl_strcmp(&msg->met, "POST"))
 		api_reply_error(conn, 405, "use POST");
 	else
-		transfer(app, conn, msg, &id);
+		transfer(api, conn, msg, &id);
 	return true;
 }

@@ -5,15 +5,15 @@
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/daemon/app.h>
-#include <callflowd/contact/contact.h>
-#include <callflowd/store/flowlog.h>
 #include <callflowd/flow/flowset.h>
-#include <callflowd/store/journal.h>
-#include <callflowd/api/metrics.h>
-#include <callflowd/media/mstream.h>
-#include <callflowd/store/records.h>
+#include <callflowd/media/mediasvc.h>
 #include <callflowd/media/tts.h>
+#include <callflowd/store/flowlog.h>
+#include <callflowd/store/journal.h>
+#include <callflowd/store/records.h>
+#include <callflowd/call/callenv.h>
+#include <callflowd/contact/ccenter.h>
+#include <callflowd/api/metrics.h>
 #include "api_priv.h"
 
 /* One metric family: HELP and TYPE once, then its samples. */
@@ -37,34 +37,6 @@ static int one(struct mbuf *mb, const char *name, const char *type,
 	int err = family(mb, name, type, help);
 
 	return err ? err : sample(mb, name, NULL, v);
-}
-
-struct rtp_sum {
-	uint64_t rx, tx, lost, streams;
-	uint32_t jitter_max;	/* RTP timestamp units (8 kHz) */
-};
-
-static void rtp_sum(struct rtp_sum *s, const struct app *app)
-{
-	struct le *le;
-
-	memset(s, 0, sizeof(*s));
-	for (le = list_head(&app->contacts); le; le = le->next) {
-		const struct mstream *ms = contact_mstream(
-			contact_from_le(le));
-		struct mstream_stats st;
-
-		if (!ms)
-			continue;
-		mstream_stats(ms, &st);
-		++s->streams;
-		s->rx += st.rx_packets;
-		s->tx += st.tx_packets;
-		if (st.rx_lost > 0)
-			s->lost += (uint64_t)st.rx_lost;
-		if (st.jitter > s->jitter_max)
-			s->jitter_max = st.jitter;
-	}
 }
 
 static size_t flows_serving(const struct flowset *fs)
@@ -168,36 +140,33 @@ static int queue_counters(struct mbuf *mb, const struct crindex *ix)
 	return err;
 }
 
-int metrics_render(char **textp, const struct app *app)
+int metrics_render_api(char **textp, const struct api *api)
 {
-	return metrics_render_api(textp, app, NULL);
-}
-
-int metrics_render_api(char **textp, const struct app *app,
-		       const struct crindex *ix)
-{
-	const struct app_stats *s;
+	struct ccenter_stats sst, *s = &sst;
+	struct api_process proc;
+	struct callenv_stats rs;
 	struct tts_stats ts;
-	struct rtp_sum rs;
 	struct mbuf *mb;
 	int err = 0;
 
-	if (!textp || !app)
+	if (!textp || !api)
 		return EINVAL;
-	s = &app->stats;
+	ccenter_stats(api->svc.cc, s);
+	callenv_stats(ccenter_calls(api->svc.cc), &rs);
+	memset(&proc, 0, sizeof(proc));
+	api->svc.processh(&proc, api->svc.arg);
 
 	mb = mbuf_alloc(4096);
 	if (!mb)
 		return ENOMEM;
 
 	memset(&ts, 0, sizeof(ts));
-	if (app->tts)
-		tts_get_stats(app->tts, &ts);
-	rtp_sum(&rs, app);
+	if (mediasvc_tts(api->svc.media))
+		tts_get_stats(mediasvc_tts(api->svc.media), &ts);
 
 	err |= one(mb, "callflowd_contacts_active", "gauge",
 		   "Live contacts (answered calls not ended yet).",
-		   app->ncontacts);
+		   ccenter_count(api->svc.cc));
 
 	err |= family(mb, "callflowd_calls_total", "counter",
 		      "INVITEs from allowed trunks by outcome: answered, "
@@ -213,10 +182,10 @@ int metrics_render_api(char **textp, const struct app *app,
 	err |= one(mb, "callflowd_flow_errors_total", "counter",
 		   "Flow runs that ended in error.", s->flow_errors);
 	err |= one(mb, "callflowd_reloads_total", "counter",
-		   "Successful configuration and flow reloads.", s->reloads);
+		   "Successful configuration and flow reloads.", proc.reloads);
 	err |= one(mb, "callflowd_flows_loaded", "gauge",
 		   "Flows with a version serving calls.",
-		   flows_serving(app->flows));
+		   flows_serving(ccenter_flows(api->svc.cc)));
 
 	err |= one(mb, "callflowd_tts_cache_hits_total", "counter",
 		   "Speech served from the TTS memory or disk cache.",
@@ -228,54 +197,52 @@ int metrics_render_api(char **textp, const struct app *app,
 
 	err |= one(mb, "callflowd_records_written_total", "counter",
 		   "Contact records queued for the record file.",
-		   records_written(app->records));
+		   records_written(api->svc.records));
 	err |= one(mb, "callflowd_records_failures_total", "counter",
 		   "Contact records not encoded, and failed writes of the "
 		   "record file (see the log).",
-		   records_failures(app->records));
+		   records_failures(api->svc.records));
 	err |= one(mb, "callflowd_flow_log_lines_total", "counter",
-		   "Flow log lines queued.", flowlog_lines(app->flowlog));
+		   "Flow log lines queued.", flowlog_lines(api->svc.flowlog));
 	err |= one(mb, "callflowd_journal_contacts", "gauge",
 		   "Live contacts in the crash-recovery journal.",
-		   journal_live(app->journal));
+		   journal_live(api->svc.journal));
 
 	err |= one(mb, "callflowd_rtp_streams", "gauge",
-		   "RTP streams of live contacts.", rs.streams);
+		   "RTP streams of live legs (callers, agents, third "
+		   "parties).", rs.legs);
 	err |= one(mb, "callflowd_rtp_live_rx_packets", "gauge",
-		   "RTP packets received so far by live contacts' streams.",
-		   rs.rx);
+		   "RTP packets received so far by live legs' streams.",
+		   rs.live_rx);
 	err |= one(mb, "callflowd_rtp_live_tx_packets", "gauge",
-		   "RTP packets sent so far by live contacts' streams.",
-		   rs.tx);
+		   "RTP packets sent so far by live legs' streams.",
+		   rs.live_tx);
 	err |= one(mb, "callflowd_rtp_live_lost_packets", "gauge",
-		   "RTP packets lost (RFC 3550) on live contacts' streams.",
-		   rs.lost);
+		   "RTP packets lost (RFC 3550) on live legs' streams.",
+		   rs.live_lost);
 	/* counters: ended legs' packets plus the live ones so far */
 	err |= one(mb, "callflowd_rtp_rx_packets_total", "counter",
-		   "RTP packets received, all calls since start (agent legs "
-		   "counted when they end).",
-		   app->stats.rtp_rx_packets + rs.rx);
+		   "RTP packets received, every leg since start.",
+		   rs.rx_packets);
 	err |= one(mb, "callflowd_rtp_tx_packets_total", "counter",
-		   "RTP packets sent, all calls since start (agent legs "
-		   "counted when they end).",
-		   app->stats.rtp_tx_packets + rs.tx);
+		   "RTP packets sent, every leg since start.", rs.tx_packets);
 	err |= one(mb, "callflowd_rtp_lost_packets_total", "counter",
-		   "RTP packets lost (RFC 3550), all calls since start.",
-		   app->stats.rtp_lost_packets + rs.lost);
+		   "RTP packets lost (RFC 3550), every leg since start.",
+		   rs.lost_packets);
 	err |= family(mb, "callflowd_rtp_live_jitter_max_seconds", "gauge",
 		      "Highest RFC 3550 interarrival jitter among live "
 		      "contacts' streams.");
 	err |= mbuf_printf(mb, "callflowd_rtp_live_jitter_max_seconds "
-			   "%u.%06u\n", rs.jitter_max / 8000,
-			   (rs.jitter_max % 8000) * 125);
+			   "%u.%06u\n", rs.live_jitter_max / 8000,
+			   (rs.live_jitter_max % 8000) * 125);
 
 	err |= family(mb, "callflowd_process_start_time_seconds", "gauge",
 		      "Start time of the process since the Unix epoch.");
 	err |= mbuf_printf(mb, "callflowd_process_start_time_seconds "
 			   "%llu.%03u\n",
-			   (unsigned long long)(app->started_ms / 1000),
-			   (unsigned)(app->started_ms % 1000));
-	err |= queue_counters(mb, ix);
+			   (unsigned long long)(proc.started_ms / 1000),
+			   (unsigned)(proc.started_ms % 1000));
+	err |= queue_counters(mb, api->records);
 	if (err)
 		goto out;
 

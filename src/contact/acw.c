@@ -13,7 +13,6 @@
 #include <string.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/routing/agent.h>
-#include <callflowd/daemon/app.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/store/crsnap.h>
 #include <callflowd/core/events.h>
@@ -150,18 +149,18 @@ static void recorded_h(int err, void *arg)
 }
 
 /* The revision: the record again, its ACW ended at end_ms. */
-static void write_revision(struct app *app, struct acwent *e,
+static void write_revision(struct ccenter *cc, struct acwent *e,
 			   uint64_t end_ms)
 {
 	struct crsnap *rev = NULL;
 	struct recorded *r;
 	int err;
 
-	r = recorded_alloc(announce_bus(app->announce), e->contact_id,
+	r = recorded_alloc(announce_bus(cc->announce), e->contact_id,
 			   NULL, e->agent, true);
 	err = crsnap_acw_end(&rev, e->snap, end_ms);
 	if (!err)
-		err = records_write_snap(app->records, rev,
+		err = records_write_snap(cc->records, rev,
 					 r ? recorded_h : NULL, r);
 	mem_deref(r);
 	if (err)
@@ -171,30 +170,30 @@ static void write_revision(struct app *app, struct acwent *e,
 	mem_deref(rev);
 }
 
-void acw_contact_left(struct app *app, struct contact *c)
+void acw_contact_left(struct ccenter *cc, struct contact *c)
 {
 	struct ragent *a;
 	struct acwent *e;
 	const char *user = c->cd->agent_username;
 
-	if (!app->acw || !user || !c->info.agent_connected_ms)
+	if (!cc->acw || !user || !c->info.agent_connected_ms)
 		return;
 	/* the same instant as the disconnect when the contact is ending */
 	if (!c->info.agent_ended_ms)
 		c->info.agent_ended_ms = c->info.disconnected_ms ?
 			c->info.disconnected_ms : util_now_ms();
-	a = app->router ? router_agent(app->router, user) : NULL;
+	a = cc->router ? router_agent(cc->router, user) : NULL;
 	if (!a || agent_state(a) != AGENT_ACW) {
 		/* no after-contact work (or it is over already) */
 		c->info.acw_end_ms = c->info.agent_ended_ms;
 		return;
 	}
 
-	e = by_agent(app->acw, user);
+	e = by_agent(cc->acw, user);
 	if (e) {
 		/* an older contact's ACW could not have outlived this one */
 		if (e->snap)
-			write_revision(app, e, util_now_ms());
+			write_revision(cc, e, util_now_ms());
 		mem_deref(e);
 	}
 	e = mem_zalloc(sizeof(*e), ent_destructor);
@@ -202,8 +201,8 @@ void acw_contact_left(struct app *app, struct contact *c)
 		return;
 	str_ncpy(e->agent, user, sizeof(e->agent));
 	str_ncpy(e->contact_id, c->cd->contact_id, sizeof(e->contact_id));
-	hash_append(app->acw->agents, hash_joaat_str(e->agent), &e->he, e);
-	e->w = app->acw;
+	hash_append(cc->acw->agents, hash_joaat_str(e->agent), &e->he, e);
+	e->w = cc->acw;
 	++e->w->n;
 }
 
@@ -214,7 +213,7 @@ static struct acwent *by_contact(const struct acw *w, const char *id)
 	return le ? le->data : NULL;
 }
 
-int acw_write_record(struct app *app, const struct contact *c,
+int acw_write_record(struct ccenter *cc, const struct contact *c,
 		     struct crecord_info *info)
 {
 	struct acwent *e;
@@ -222,24 +221,24 @@ int acw_write_record(struct app *app, const struct contact *c,
 	struct recorded *r;
 	int err;
 
-	if (!app->records)
+	if (!cc->records)
 		return 0;
-	e = app->acw ? by_contact(app->acw, c->cd->contact_id) : NULL;
+	e = cc->acw ? by_contact(cc->acw, c->cd->contact_id) : NULL;
 	if (e && e->end_ms) {
 		/* over already: the record carries it */
 		info->acw_end_ms = e->end_ms;
 		e = mem_deref(e);
 	}
-	r = recorded_alloc(announce_bus(app->announce), c->cd->contact_id,
+	r = recorded_alloc(announce_bus(cc->announce), c->cd->contact_id,
 			   info->queue_name,
 			   c->cd->agent_username, false);
-	err = records_snap(app->records, &snap, c->cd, info);
+	err = records_snap(cc->records, &snap, c->cd, info);
 	/* the journal lets the contact go once its record is on disk */
-	if (!err && app->journal)
-		err = journal_finish(app->journal, c->cd->contact_id, snap,
+	if (!err && cc->journal)
+		err = journal_finish(cc->journal, c->cd->contact_id, snap,
 				     r ? recorded_h : NULL, r);
 	else if (!err)
-		err = records_write_snap(app->records, snap,
+		err = records_write_snap(cc->records, snap,
 					 r ? recorded_h : NULL, r);
 	mem_deref(r);
 	/* going on: kept to write the record again when it ends */
@@ -249,13 +248,13 @@ int acw_write_record(struct app *app, const struct contact *c,
 	return err;
 }
 
-void acw_agent_changed(struct app *app, const struct ragent *a)
+void acw_agent_changed(struct ccenter *cc, const struct ragent *a)
 {
 	struct acwent *e;
 
-	if (!app->acw || agent_state(a) == AGENT_ACW)
+	if (!cc->acw || agent_state(a) == AGENT_ACW)
 		return;
-	e = by_agent(app->acw, agent_username(a));
+	e = by_agent(cc->acw, agent_username(a));
 	if (!e || e->end_ms)
 		return;
 	if (!e->snap) {
@@ -263,11 +262,11 @@ void acw_agent_changed(struct app *app, const struct ragent *a)
 		e->end_ms = util_now_ms();
 		return;
 	}
-	write_revision(app, e, util_now_ms());
+	write_revision(cc, e, util_now_ms());
 	mem_deref(e);
 }
 
-unsigned acw_count(const struct app *app)
+unsigned acw_count(const struct ccenter *cc)
 {
-	return app->acw ? app->acw->n : 0;
+	return cc->acw ? cc->acw->n : 0;
 }

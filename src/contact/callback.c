@@ -2,43 +2,33 @@
  * @file callback.c  Callback contacts: CreateCallbackContact makes a new
  * CALLBACK segment with no caller; it is scheduled, waits in its queue,
  * rings the agent first (the usual offer), then dials the customer on the
- * outbound trunk and bridges the two. Unanswered attempts release the
- * agent and schedule the callback again, up to the attempts allowed.
+ * outbound trunk (its media policy) and joins the two. Unanswered attempts
+ * release the agent and schedule the callback again, up to the attempts
+ * allowed.
  */
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/routing/agent.h>
-#include <callflowd/daemon/app.h>
-#include <callflowd/contact/callback.h>
-#include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
-#include <callflowd/flow/interp.h>
-#include <callflowd/store/journal.h>
 #include <callflowd/core/log.h>
-#include <callflowd/daemon/media.h>
-#include <callflowd/sip/outbound.h>
+#include <callflowd/core/util.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/flow/interp.h>
+#include <callflowd/routing/agent.h>
 #include <callflowd/routing/queue.h>
 #include <callflowd/routing/router.h>
-#include <callflowd/media/sdpneg.h>
-#include <callflowd/sip/sipserver.h>
-#include <callflowd/core/util.h>
+#include <callflowd/store/journal.h>
+#include <callflowd/sip/outbound.h>
+#include <callflowd/call/callenv.h>
+#include <callflowd/call/leg.h>
 #include "contact_priv.h"
 
 /* How long the customer's phone may ring before the attempt counts as
  * unanswered. */
 #define CB_RING_MS (30 * 1000)
 
-enum cb_state {
-	CB_SCHEDULED,	/* waiting for its delay, not in the queue */
-	CB_QUEUED,	/* in the queue, or ringing an agent */
-	CB_DIALLING,	/* the agent answered: the customer's phone rings */
-	CB_TALKING,	/* customer and agent joined */
-};
-
 struct callback {
 	struct contact *c;	/* the contact owning us */
-	enum cb_state st;
 	char *queue;		/* queue name, or NULL with agent */
 	char *agent;		/* agent queue's agent, or NULL */
 	char *number;		/* the customer's E.164 number */
@@ -46,7 +36,6 @@ struct callback {
 	uint32_t retry_delay_s;
 	uint32_t attempts;	/* customer dialled so far */
 	struct tmr tmr;		/* the schedule */
-	struct tmr ring_tmr;	/* the customer's ring limit */
 	char failure[96];
 };
 
@@ -55,47 +44,38 @@ static void destructor(void *arg)
 	struct callback *cb = arg;
 
 	tmr_cancel(&cb->tmr);
-	tmr_cancel(&cb->ring_tmr);
 	mem_deref(cb->queue);
 	mem_deref(cb->agent);
 	mem_deref(cb->number);
 }
 
-/* -- the outbound trunk: the current policy, not the one the callback
- * was created under (a reload may have tightened it) -- */
-
-static int outbound_target(char **urip, char **cidp, const struct app *app,
-			   const char *number)
+/* The outbound trunk as configured now, not as when the callback was
+ * created (a reload may have tightened it): EPERM not allowed, ENOENT
+ * no outbound section. */
+static int outbound_get(struct outbound **obp, const struct ccenter *cc,
+			const char *number)
 {
-	struct outbound *ob = NULL;
 	char errbuf[128] = "";
-	const char *cid;
 	int err;
 
-	err = outbound_alloc(&ob, app->cfg, errbuf, sizeof(errbuf));
+	err = outbound_alloc(obp, cc->cfg, errbuf, sizeof(errbuf));
 	if (err) {
 		if (err != ENOENT)
 			log_warn("callback: %s", errbuf);
 		return ENOENT;
 	}
-	if (!outbound_allowed(ob, number)) {
-		err = EPERM;
-		goto out;
+	if (!outbound_allowed(*obp, number)) {
+		*obp = mem_deref(*obp);
+		return EPERM;
 	}
-	cid = outbound_caller_id(ob);
-	err = outbound_uri(urip, ob, number);
-	if (!err && cid)
-		err = str_dup(cidp, cid);
- out:
-	mem_deref(ob);
-	return err;
+	return 0;
 }
 
 /* -- the schedule -- */
 
 static struct rqueue *cb_queue(const struct callback *cb)
 {
-	struct router *r = cb->c->app->router;
+	struct router *r = cb->c->cc->router;
 
 	if (!r)
 		return NULL;
@@ -122,14 +102,14 @@ static void enqueue(void *arg)
 	struct rqueue *rq = cb_queue(cb);
 	int err;
 
-	if (c->state == CONTACT_ENDED)
+	if (c->state != CONTACT_SCHEDULED)
 		return;
 	if (!rq) {
 		give_up(cb, "queue gone");
 		return;
 	}
-	cb->st = CB_QUEUED;
-	c->state = CONTACT_QUEUED;
+	if (contact_set_state(c, CONTACT_QUEUED))
+		return;
 	c->entry = mem_deref(c->entry);
 	if (!c->info.enqueued_ms)
 		c->info.enqueued_ms = util_now_ms();
@@ -138,7 +118,7 @@ static void enqueue(void *arg)
 	log_info("contact %s: callback queued in %s", c->cd->contact_id,
 		 rqueue_name(rq));
 	/* an offer may follow at once */
-	err = router_enqueue(&c->entry, c->app->router, rq,
+	err = router_enqueue(&c->entry, c->cc->router, rq,
 			     c->cd->queue_priority, c->cd->queue_time_adjust_s,
 			     contact_entry_event, c);
 	if (err)
@@ -148,8 +128,8 @@ static void enqueue(void *arg)
 
 static void schedule(struct callback *cb, uint32_t delay_s)
 {
-	cb->st = CB_SCHEDULED;
-	cb->c->state = CONTACT_QUEUED;
+	if (contact_set_state(cb->c, CONTACT_SCHEDULED))
+		return;
 	tmr_start(&cb->tmr, (uint64_t)delay_s * 1000, enqueue, cb);
 }
 
@@ -159,10 +139,9 @@ static void attempt_failed(struct callback *cb, const char *why)
 	struct contact *c = cb->c;
 	char buf[96];
 
-	tmr_cancel(&cb->ring_tmr);
 	if (c->state == CONTACT_ENDED)
 		return;
-	leg_reset(&c->cust);	/* a ringing session is cancelled */
+	party_reset(&c->cust);	/* a ringing session is cancelled */
 	contact_agent_end(c);	/* the agent goes to after-contact work */
 	c->info.dequeued_ms = 0;
 	log_info("contact %s: callback attempt %u of %u: %s",
@@ -176,37 +155,21 @@ static void attempt_failed(struct callback *cb, const char *why)
 	schedule(cb, cb->retry_delay_s);
 }
 
-/* -- the customer's leg, dialled out -- */
+/* -- the customer's leg, dialled out (arg: the callback) -- */
 
-static int answer_handler(const struct sip_msg *msg, void *arg)
+static void answer_h(struct leg *leg, void *arg)
 {
-	struct contact *c = arg;
+	struct callback *cb = arg;
+	struct contact *c = cb->c;
 
-	return leg_media_answer(&c->cust, msg);
-}
-
-static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
-			 void *arg)
-{
-	struct contact *c = arg;
-
-	return leg_media_reoffer(&c->cust, descp, msg);
-}
-
-static void estab_handler(const struct sip_msg *msg, void *arg)
-{
-	struct contact *c = arg;
-	struct callback *cb = c->cb;
-
-	(void)msg;
-	tmr_cancel(&cb->ring_tmr);
-	if (c->state != CONTACT_CONNECTED || !c->agent) {
+	(void)leg;
+	if (c->state != CONTACT_DIALLING || !c->agent) {
 		contact_end(c, "OTHER");
 		return;
 	}
-	cb->st = CB_TALKING;
 	c->info.connected_ms = util_now_ms();
-	if (leg_bridge(&c->cust, c->agent)) {
+	if (contact_set_state(c, CONTACT_TALKING) ||
+	    leg_bridge(c->cust.leg, c->agent->leg)) {
 		log_error("contact %s: cannot bridge", c->cd->contact_id);
 		contact_end(c, "OTHER");
 		return;
@@ -216,96 +179,84 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
 		 cb->attempts);
 }
 
-static void info_handler(struct sip *sip, const struct sip_msg *msg,
-			 void *arg)
+static void close_h(struct leg *leg, enum leg_end why, int err,
+		    uint16_t scode, void *arg)
 {
-	(void)arg;
-	(void)sip_reply(sip, msg, 200, "OK");
-}
+	struct callback *cb = arg;
+	struct contact *c = cb->c;
+	char what[48];
 
-static void close_handler(int err, const struct sip_msg *msg, void *arg)
-{
-	struct contact *c = arg;
-	struct callback *cb = c->cb;
-	char why[48];
-
-	if (cb->st == CB_TALKING) {
+	(void)leg;
+	if (c->state == CONTACT_TALKING) {
 		log_info("contact %s: customer hung up", c->cd->contact_id);
-		contact_end(c, err == ECONNRESET ? "CUSTOMER_DISCONNECT" :
+		contact_end(c, why == LEG_END_HANGUP ? "CUSTOMER_DISCONNECT" :
 			    "TELECOM_PROBLEM");
 		return;
 	}
-	if (msg)
-		re_snprintf(why, sizeof(why), "customer did not answer (%u)",
-			    msg->scode);
+	if (scode)
+		re_snprintf(what, sizeof(what), "customer did not answer (%u)",
+			    scode);
+	else if (why == LEG_END_NO_ANSWER)
+		re_snprintf(what, sizeof(what),
+			    "customer did not answer (no answer)");
 	else
-		re_snprintf(why, sizeof(why), "customer unreachable (%m)",
+		re_snprintf(what, sizeof(what), "customer unreachable (%m)",
 			    err);
-	attempt_failed(cb, why);
-}
-
-static void ring_timeout(void *arg)
-{
-	attempt_failed(arg, "customer did not answer (no answer)");
-}
-
-static void rtp_timeout(void *arg)
-{
-	struct leg *l = arg;
-
-	log_warn("contact %s: no RTP from the customer, ending the call",
-		 l->c->cd->contact_id);
-	contact_end(l->c, "TELECOM_PROBLEM");
+	attempt_failed(cb, what);
 }
 
 static int dial(struct callback *cb)
 {
 	struct contact *c = cb->c;
-	struct leg *l = &c->cust;
-	struct mbuf *offer = NULL;
-	char *uri = NULL, *from = NULL, *cid = NULL;
-	struct sa laddr;
+	struct outbound *ob = NULL;
+	struct leg_handlers h;
+	struct leg_dial d;
+	char *uri = NULL, *from = NULL, *hdrs = NULL, name[96];
+	const char *cid;
 	int err;
 
-	err = outbound_target(&uri, &cid, c->app, cb->number);
+	err = outbound_get(&ob, c->cc, cb->number);
+	if (err)
+		return err;
+
+	party_reset(&c->cust);
+	cid = outbound_caller_id(ob);
+	err = outbound_uri(&uri, ob, cb->number);
+	if (!err)
+		err = callenv_from_uri(&from, c->cc->calls, cid ? cid :
+				       c->cd->system_addr[0] ?
+				       c->cd->system_addr : "callflowd");
+	if (!err)
+		err = re_sdprintf(&hdrs, "X-Callflowd-Contact-Id: %s\r\n",
+				  c->cd->contact_id);
 	if (err)
 		goto out;
 
-	leg_reset(l);
-	err = leg_media_offer(l, rtp_timeout, &offer);
+	memset(&d, 0, sizeof(d));
+	d.uri = uri;
+	d.from_uri = from;
+	d.hdrs = hdrs;
+	d.ring_ms = CB_RING_MS;
+	memset(&h, 0, sizeof(h));
+	h.closeh = close_h;
+	h.answerh = answer_h;
+	h.dtmfh = party_dtmf_h;
+	h.arg = cb;
+	re_snprintf(name, sizeof(name), "contact %s callback customer",
+		    c->cd->contact_id);
+	err = leg_dial(&c->cust.leg, c->cc->calls, &d, outbound_media(ob),
+		       &h, name);
 	if (err)
 		goto out;
-
-	if (sip_transp_laddr(sipserver_sip(c->app->sip), &laddr,
-			     SIP_TRANSP_UDP, NULL))
-		sa_set_str(&laddr, "127.0.0.1", 5060);
-	err = re_sdprintf(&from, "sip:%s@%J", cid ? cid :
-			  c->cd->system_addr[0] ? c->cd->system_addr :
-			  "callflowd", &laddr);
-	if (err)
-		goto out;
-
-	err = sipsess_connect(&l->sess, sipserver_sock(c->app->sip), uri,
-			      NULL, from, "callflowd", NULL, 0,
-			      "application/sdp", offer, NULL, NULL, false,
-			      offer_handler, answer_handler, NULL,
-			      estab_handler, info_handler, NULL,
-			      close_handler, c,
-			      "X-Callflowd-Contact-Id: %s\r\n",
-			      c->cd->contact_id);
-	if (err)
-		goto out;
-
-	cb->st = CB_DIALLING;
-	tmr_start(&cb->ring_tmr, CB_RING_MS, ring_timeout, cb);
+	leg_set_tap(c->cust.leg, recording_tap_h, c);
 	log_info("contact %s: callback dialling %s (attempt %u of %u)",
 		 c->cd->contact_id, uri, cb->attempts, cb->max_attempts);
 
  out:
-	mem_deref(offer);
+	mem_deref(ob);
 	mem_deref(uri);
 	mem_deref(from);
-	mem_deref(cid);
+	mem_deref(hdrs);
 	return err;
 }
 
@@ -314,14 +265,14 @@ void callback_agent_answered(struct contact *c)
 	struct callback *cb = c ? c->cb : NULL;
 	int err;
 
-	if (!cb || c->state != CONTACT_CONNECTED)
+	if (!cb || c->state != CONTACT_DIALLING)
 		return;
 
 	++cb->attempts;
 	err = dial(cb);
 	if (err == EPERM || err == ENOENT) {
 		/* no retry changes policy: end now, with the reason */
-		leg_reset(&c->cust);
+		party_reset(&c->cust);
 		contact_agent_end(c);
 		give_up(cb, err == EPERM ? "number not allowed on the "
 			"outbound trunk" : "no outbound trunk configured");
@@ -338,26 +289,25 @@ void callback_agent_answered(struct contact *c)
 
 int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 {
-	struct leg *l = arg;
-	struct contact *orig = l ? l->c : NULL;
-	struct app *app = orig ? orig->app : NULL;
+	struct party *p = arg;
+	struct contact *orig = p ? p->c : NULL;
+	struct ccenter *cc = orig ? orig->cc : NULL;
+	struct outbound *ob = NULL;
 	struct contact *c = NULL;
 	struct callback *cb;
-	char *uri = NULL, *cid = NULL;
 	char id[40];
 	int err;
 
 	(void)run;
-	if (!fcb || !app || !fcb->number)
+	if (!fcb || !cc || !fcb->number)
 		return EINVAL;
-	if (!app->router)
+	if (!cc->router)
 		return ENOENT;
 
 	cb = mem_zalloc(sizeof(*cb), destructor);
 	if (!cb)
 		return ENOMEM;
 	tmr_init(&cb->tmr);
-	tmr_init(&cb->ring_tmr);
 	cb->max_attempts = fcb->max_attempts ? fcb->max_attempts : 1;
 	cb->retry_delay_s = fcb->retry_delay_s;
 	err = str_dup(&cb->number, fcb->number);
@@ -376,7 +326,8 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 
 	/* the toll-fraud guard now, so the flow can tell the caller; it is
 	 * asked again when dialling (the policy may change meanwhile) */
-	err = outbound_target(&uri, &cid, app, cb->number);
+	err = outbound_get(&ob, cc, cb->number);
+	mem_deref(ob);
 	if (err) {
 		log_info("callback to %s refused: %s", cb->number,
 			 err == EPERM ? "number not allowed on the outbound "
@@ -384,7 +335,7 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 		goto out;
 	}
 
-	err = contact_alloc_bare(&c, app);
+	err = contact_alloc(&c, cc);
 	if (err)
 		goto out;
 	cb->c = c;
@@ -410,15 +361,13 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 		err = ENOMEM;
 		goto out;
 	}
+	fop_env_init(&c->cust);
 
 	/* the caller's record points at its callback */
 	str_ncpy(orig->info.next_contact_id, c->cd->contact_id,
 		 sizeof(orig->info.next_contact_id));
-	list_append(&app->contacts, &c->le, c);
-	c->listed = true;
-	++app->ncontacts;
-	if (app->journal &&
-	    journal_start(app->journal, c->cd, &c->info, NULL))
+	contact_list(c);
+	if (cc->journal && journal_start(cc->journal, c->cd, &c->info, NULL))
 		log_warn("contact %s: not journaled", c->cd->contact_id);
 
 	log_info("contact %s: callback to %s for contact %s in %s in %u s "
@@ -430,32 +379,33 @@ int callback_op(struct frun *run, const struct fcallback *fcb, void *arg)
 	schedule(c->cb, fcb->initial_delay_s);
 
  out:
-	mem_deref(uri);
-	mem_deref(cid);
 	mem_deref(cb);
-	if (err) {
+	if (err && c) {
 		/* nothing was listed or journaled: no record of it either */
-		if (c)
-			c->recorded = true;
-		mem_deref(c);
+		c->recorded = true;
+		contact_end(c, "OTHER");
 	}
 	return err;
 }
 
 /* -- metrics -- */
 
-uint32_t callback_scheduled(const struct app *app, const struct rqueue *q)
+bool callback_is_scheduled(const struct contact *c)
+{
+	return c && c->cb && c->state == CONTACT_SCHEDULED;
+}
+
+uint32_t callback_scheduled(const struct ccenter *cc, const struct rqueue *q)
 {
 	struct le *le;
 	uint32_t n = 0;
 
-	if (!app || !q)
+	if (!cc || !q)
 		return 0;
-	for (le = list_head(&app->contacts); le; le = le->next) {
+	for (le = list_head(&cc->contacts); le; le = le->next) {
 		const struct contact *c = le->data;
 
-		if (c->cb && c->cb->st == CB_SCHEDULED &&
-		    c->state != CONTACT_ENDED && cb_queue(c->cb) == q)
+		if (callback_is_scheduled(c) && cb_queue(c->cb) == q)
 			++n;
 	}
 	return n;

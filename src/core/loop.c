@@ -26,6 +26,7 @@ static struct {
 	uv_loop_t uv;
 	struct tmr tmr;
 	struct list jobs;
+	struct list deferred;	/* struct deferred, not run yet */
 	int fd;
 	bool ready;
 } lp = { .fd = -1 };
@@ -209,6 +210,10 @@ void loop_close(void)
 {
 	struct le *le;
 
+	/* what the loop did not get round to releasing; they may defer
+	 * more as they go */
+	while (!list_isempty(&lp.deferred))
+		mem_deref(list_head(&lp.deferred)->data);
 	if (!lp.ready)
 		return;
 
@@ -232,4 +237,44 @@ void loop_close(void)
 	lp.fd = -1;
 
 	(void)fd_setsize(0);
+}
+
+
+/* One object released on the next loop turn. */
+struct deferred {
+	struct le le;
+	struct tmr tmr;
+	void *obj;
+};
+
+static void deferred_destructor(void *arg)
+{
+	struct deferred *d = arg;
+
+	list_unlink(&d->le);
+	tmr_cancel(&d->tmr);
+	mem_deref(d->obj);
+}
+
+static void deferred_tmr(void *arg)
+{
+	mem_deref(arg);
+}
+
+int loop_defer_deref(void *obj)
+{
+	struct deferred *d;
+
+	if (!obj)
+		return 0;
+	d = mem_zalloc(sizeof(*d), deferred_destructor);
+	if (!d) {
+		mem_deref(obj);
+		return ENOMEM;
+	}
+	tmr_init(&d->tmr);
+	d->obj = obj;
+	list_append(&lp.deferred, &d->le, d);
+	tmr_start(&d->tmr, 0, deferred_tmr, d);
+	return 0;
 }

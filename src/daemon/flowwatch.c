@@ -8,7 +8,7 @@
 #include <callflowd/core/libre.h>
 #include <callflowd/flow/flowset.h>
 #include <callflowd/store/audit.h>
-#include <callflowd/daemon/flowwatch.h>
+#include "flowwatch.h"
 #include <callflowd/core/log.h>
 #include <callflowd/core/loop.h>
 

@@ -9,7 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/daemon/notify.h>
+#include "notify.h"
 
 int notify_send(const char *state)
 {

@@ -466,7 +466,9 @@ static int profiles_parse(struct pctx *c, struct rconf *rc,
 	static const char *const known[] = {
 		"name", "id", "arn", "arns", "description", "queues",
 		"after_contact_work_seconds", "ring_timeout_seconds",
-		"error_seconds", "missed_offer", NULL
+		"error_seconds", "missed_offer",
+		/* the agents' media, read by the contact center */
+		"srtp", "codecs", NULL
 	};
 	char path[64];
 	size_t i, j, n = v ? json_array_size(v) : 0;

@@ -10,6 +10,7 @@
 #include <callflowd/core/libre.h>
 #include <callflowd/core/config.h>
 #include <callflowd/sip/outbound.h>
+#include <callflowd/sip/sipserver.h>
 #include <callflowd/core/util.h>
 
 enum { MAX_PATTERNS = 64, E164_SZ = 24 };
@@ -17,6 +18,7 @@ enum { MAX_PATTERNS = 64, E164_SZ = 24 };
 struct outbound {
 	struct sa trunk;
 	bool tcp;
+	struct sdp_policy media;
 	char caller_id[E164_SZ];
 	regex_t *rev;
 	size_t rec;
@@ -53,7 +55,8 @@ static int parse_trunk(struct outbound *ob, const json_t *t, char *errbuf,
 		return fail(errbuf, sz, "outbound.trunk: an object with "
 			    "\"address\" (host:port) is required");
 	json_object_foreach((json_t *)t, key, v) {
-		if (strcmp(key, "address") && strcmp(key, "transport"))
+		if (strcmp(key, "address") && strcmp(key, "transport") &&
+		    strcmp(key, "srtp") && strcmp(key, "codecs"))
 			return fail(errbuf, sz, "outbound.trunk: unknown key "
 				    "'%s'", key);
 	}
@@ -71,7 +74,7 @@ static int parse_trunk(struct outbound *ob, const json_t *t, char *errbuf,
 				    "\"udp\" or \"tcp\"");
 		ob->tcp = !strcasecmp(tp, "tcp");
 	}
-	return 0;
+	return trunk_media_parse(&ob->media, t, "outbound.trunk", errbuf, sz);
 }
 
 static int parse_patterns(struct outbound *ob, const json_t *a,
@@ -184,6 +187,11 @@ bool outbound_allowed(const struct outbound *ob, const char *e164)
 			return true;
 	}
 	return false;
+}
+
+const struct sdp_policy *outbound_media(const struct outbound *ob)
+{
+	return ob ? &ob->media : NULL;
 }
 
 const char *outbound_caller_id(const struct outbound *ob)

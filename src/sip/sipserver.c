@@ -6,17 +6,11 @@
 #include <string.h>
 #include <strings.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/contact/agents.h>
-#include <callflowd/daemon/app.h>
-#include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
-#include <callflowd/contact/contact.h>
-#include <callflowd/flow/flowset.h>
 #include <callflowd/core/log.h>
-#include <callflowd/store/records.h>
+#include <callflowd/core/util.h>
 #include <callflowd/sip/registrar.h>
 #include <callflowd/sip/sipserver.h>
-#include <callflowd/core/util.h>
 
 #define DENY_SLOTS 256
 #define DENY_LOG_INTERVAL_MS 60000
@@ -28,7 +22,7 @@ struct deny_slot {
 };
 
 struct sipserver {
-	struct app *app;
+	struct sipserver_handlers h;
 	struct registrar *reg;	/* agents' softphones */
 	struct sip *sip;
 	struct sipsess_sock *sock;
@@ -113,51 +107,26 @@ static int dialled_number(char *out, size_t sz, const struct sip_msg *msg)
 	return EINVAL;
 }
 
-/* A record for a call we refused on a trusted trunk. */
-static void record_rejected(struct sipserver *srv, const struct sip_msg *msg,
-			    const char *number, uint16_t scode,
-			    const char *why)
+void sipserver_refuse(struct sipserver *srv, const struct sip_msg *msg,
+		      uint16_t scode, const char *reason, const char *hdrs,
+		      const char *why)
 {
-	struct app *app = srv->app;
-	struct crecord_info info;
-	struct cdata *cd = NULL;
-	char id[40], status[8], caller[64];
-
-	if (!app->records)
+	if (!srv || !msg)
 		return;
-
-	if (util_uuid4(id) || cdata_alloc(&cd, id))
-		return;
-
-	str_ncpy(cd->system_addr, number ? number : "",
-		 sizeof(cd->system_addr));
-	caller[0] = '\0';
-	if (pl_isset(&msg->from.uri.user))
-		pl_strcpy(&msg->from.uri.user, caller, sizeof(caller));
-	if (util_e164(cd->customer_addr, sizeof(cd->customer_addr), caller))
-		str_ncpy(cd->customer_addr, caller, sizeof(cd->customer_addr));
-
-	re_snprintf(status, sizeof(status), "%u", scode);
-	memset(&info, 0, sizeof(info));
-	info.initiated_ms = util_now_ms();
-	info.disconnected_ms = info.initiated_ms;
-	info.disconnect_reason = "TELECOM_PROBLEM";
-	info.sip_status = status;
-	info.failure = why;
-	(void)records_write(app->records, cd, &info);
-	mem_deref(cd);
+	log_info("sip: INVITE %r from %J -> %u %s (%s)", &msg->ruri,
+		 &msg->src, scode, reason, why ? why : "-");
+	(void)sip_treplyf(NULL, NULL, srv->sip, msg, false, scode, reason,
+			  "%sContent-Length: 0\r\n\r\n", hdrs ? hdrs : "");
 }
 
+/* Refused here, on a trusted trunk: the owner keeps its record. */
 static void reject(struct sipserver *srv, const struct sip_msg *msg,
 		   const char *number, uint16_t scode, const char *reason,
 		   const char *hdrs, const char *why)
 {
-	++srv->app->stats.calls_rejected;
-	log_info("sip: INVITE %r from %J -> %u %s (%s)", &msg->ruri,
-		 &msg->src, scode, reason, why);
-	(void)sip_treplyf(NULL, NULL, srv->sip, msg, false, scode, reason,
-			  "%sContent-Length: 0\r\n\r\n", hdrs ? hdrs : "");
-	record_rejected(srv, msg, number, scode, why);
+	sipserver_refuse(srv, msg, scode, reason, hdrs, why);
+	if (srv->h.refusedh)
+		srv->h.refusedh(msg, number, scode, why, srv->h.arg);
 }
 
 /* Every Require option tag: we support none of them (no 100rel/timer). */
@@ -240,14 +209,10 @@ static uint16_t request_check(const struct sip_msg *msg, const char **reason,
 static void conn_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipserver *srv = arg;
-	struct app *app = srv->app;
 	const struct trunk *trunk;
-	const char *flow_ref, *reason = NULL;
-	struct contact *c = NULL;
-	struct flow *flow;
+	const char *reason = NULL;
 	char number[32], hdr[300];
 	uint16_t scode = 0;
-	int err;
 
 	trunk = sipserver_trunk(srv, &msg->src);
 	if (!trunk) {
@@ -256,7 +221,6 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	++app->stats.calls_total;
 	if (dialled_number(number, sizeof(number), msg))
 		number[0] = '\0';
 
@@ -269,51 +233,18 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 	}
 	(void)sip_reply(srv->sip, msg, 100, "Trying");
 
-	if (app->draining || srv->closing) {
+	if (srv->closing) {
 		reject(srv, msg, number, 503, "Service Unavailable",
 		       "Retry-After: 30\r\n", "shutting down");
 		return;
 	}
-	if (app->cfg->limits.max_concurrent_calls &&
-	    app->ncontacts >= app->cfg->limits.max_concurrent_calls) {
+	if (!srv->h.inviteh) {
 		reject(srv, msg, number, 503, "Service Unavailable",
-		       "Retry-After: 5\r\n", "max_concurrent_calls reached");
+		       "Retry-After: 5\r\n", "not taking calls");
 		return;
 	}
-	if (!number[0]) {
-		reject(srv, msg, NULL, 404, "Not Found", NULL,
-		       "no dialled number in the Request-URI or To");
-		return;
-	}
-	flow_ref = config_number_flow(app->cfg, number);
-	if (!flow_ref) {
-		reject(srv, msg, number, 404, "Not Found", NULL,
-		       "number not configured");
-		return;
-	}
-	flow = flowset_find(app->flows, flow_ref);
-	if (!flow) {
-		log_error("sip: number %s maps to flow '%s', which is not "
-			  "loaded", number, flow_ref);
-		reject(srv, msg, number, 500, "Server Internal Error", NULL,
-		       "flow not loaded");
-		return;
-	}
-
-	err = contact_inbound(&c, app, msg, trunk, number, flow, &scode,
-			      &reason);
-	if (err) {
-		++app->stats.calls_failed;
-		if (!scode) {
-			scode = 500;
-			reason = "Server Internal Error";
-		}
-		log_info("sip: INVITE %r from %J -> %u %s", &msg->ruri,
-			 &msg->src, scode, reason);
-		(void)sip_treply(NULL, srv->sip, msg, scode, reason);
-		return;
-	}
-	++app->stats.calls_answered;
+	/* the owner answers it: a leg, or sipserver_refuse() */
+	srv->h.inviteh(msg, trunk, number, srv->h.arg);
 }
 
 static bool known_method(const struct pl *met)
@@ -462,7 +393,8 @@ static void exit_handler(void *arg)
 	(void)arg;
 }
 
-int sipserver_alloc(struct sipserver **srvp, struct app *app)
+int sipserver_alloc(struct sipserver **srvp, const struct config *cfg,
+		    struct audit *audit, const struct sipserver_handlers *h)
 {
 	const json_t *sipcfg, *listen;
 	struct sipserver *srv;
@@ -470,16 +402,17 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 	size_t i;
 	int err;
 
-	if (!srvp || !app || !app->cfg)
+	if (!srvp || !cfg)
 		return EINVAL;
 
 	srv = mem_zalloc(sizeof(*srv), destructor);
 	if (!srv)
 		return ENOMEM;
-	srv->app = app;
+	if (h)
+		srv->h = *h;
 
 	err = trunks_parse(&srv->trunks, &srv->trunkc,
-			   json_object_get(app->cfg->root, "trunks"),
+			   json_object_get(cfg->root, "trunks"),
 			   errbuf, sizeof(errbuf));
 	if (err) {
 		log_error("config: %s", errbuf);
@@ -491,7 +424,7 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 	if (err)
 		goto out;
 
-	sipcfg = json_object_get(app->cfg->root, "sip");
+	sipcfg = json_object_get(cfg->root, "sip");
 	listen = json_object_get(sipcfg, "listen");
 	if (!json_is_array(listen) || !json_array_size(listen)) {
 		log_error("config: sip.listen: expected a list such as "
@@ -519,13 +452,13 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 	if (err)
 		goto out;
 
-	err = registrar_alloc(&srv->reg, srv->sip, NULL, app->audit,
-			      agents_device, app);
+	err = registrar_alloc(&srv->reg, srv->sip, NULL, audit,
+			      srv->h.deviceh, srv->h.arg);
 	if (!err)
-		registrar_set_drop_handler(srv->reg, agents_binding_gone, app);
+		registrar_set_drop_handler(srv->reg, srv->h.droph, srv->h.arg);
 	if (!err)
 		err = registrar_set_agents(srv->reg, json_object_get(
-						   app->cfg->root, "agents"));
+						   cfg->root, "agents"));
 
  out:
 	if (err)

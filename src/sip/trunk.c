@@ -96,6 +96,52 @@ static int fail(char *errbuf, size_t errsz, const char *fmt, ...)
 	return EINVAL;
 }
 
+
+int trunk_media_parse(struct sdp_policy *mp, const json_t *obj,
+		      const char *path, char *errbuf, size_t errsz)
+{
+	const json_t *v;
+	size_t j;
+
+	if (!mp || !path)
+		return EINVAL;
+	memset(mp, 0, sizeof(*mp));
+	mp->srtp = SDES_OFF;
+	v = json_object_get(obj, "srtp");
+	if (v && (!json_is_string(v) ||
+		  sdes_policy_parse(&mp->srtp, json_string_value(v))))
+		return fail(errbuf, errsz, "%s.srtp: expected off, optional "
+			    "or mandatory", path);
+
+	v = json_object_get(obj, "codecs");
+	if (!v) {
+		mp->codecv[mp->codecc++] = MSTREAM_PCMU;
+		mp->codecv[mp->codecc++] = MSTREAM_PCMA;
+		return 0;
+	}
+	if (!json_is_array(v) || !json_array_size(v) ||
+	    json_array_size(v) > 2)
+		return fail(errbuf, errsz, "%s.codecs: expected a list of "
+			    "PCMU and/or PCMA", path);
+	for (j = 0; j < json_array_size(v); j++) {
+		const char *c = json_string_value(json_array_get(v, j));
+		enum mstream_codec codec;
+
+		if (c && !strcasecmp(c, "PCMU"))
+			codec = MSTREAM_PCMU;
+		else if (c && !strcasecmp(c, "PCMA"))
+			codec = MSTREAM_PCMA;
+		else
+			return fail(errbuf, errsz, "%s.codecs[%zu]: PCMU or "
+				    "PCMA", path, j);
+		if (mp->codecc && mp->codecv[0] == codec)
+			return fail(errbuf, errsz, "%s.codecs[%zu]: listed "
+				    "twice", path, j);
+		mp->codecv[mp->codecc++] = codec;
+	}
+	return 0;
+}
+
 int trunks_parse(struct trunk **trunksp, size_t *countp,
 		 const void *json_trunks, char *errbuf, size_t errsz)
 {
@@ -119,6 +165,7 @@ int trunks_parse(struct trunk **trunksp, size_t *countp,
 	for (i = 0; i < n && !err; i++) {
 		const json_t *o = json_array_get(arr, i), *v;
 		struct trunk *t = &tv[i];
+		char path[32];
 		size_t j;
 
 		if (!json_is_object(o)) {
@@ -161,53 +208,10 @@ int trunks_parse(struct trunk **trunksp, size_t *countp,
 		if (err)
 			break;
 
-		t->srtp = SRTP_OFF;
-		v = json_object_get(o, "srtp");
-		if (v) {
-			const char *s = json_string_value(v);
-
-			if (s && !strcasecmp(s, "off"))
-				t->srtp = SRTP_OFF;
-			else if (s && !strcasecmp(s, "optional"))
-				t->srtp = SRTP_OPTIONAL;
-			else if (s && !strcasecmp(s, "mandatory"))
-				t->srtp = SRTP_MANDATORY;
-			else {
-				err = fail(errbuf, errsz, "trunks[%zu].srtp: "
-					   "expected off, optional or "
-					   "mandatory", i);
-				break;
-			}
-		}
-
-		v = json_object_get(o, "codecs");
-		if (v) {
-			if (!json_is_array(v)) {
-				err = fail(errbuf, errsz, "trunks[%zu].codecs: "
-					   "expected a list", i);
-				break;
-			}
-			for (j = 0; j < json_array_size(v); j++) {
-				const char *c = json_string_value(
-					json_array_get(v, j));
-
-				if (c && !strcasecmp(c, "PCMU"))
-					t->pcmu = true;
-				else if (c && !strcasecmp(c, "PCMA"))
-					t->pcma = true;
-				else {
-					err = fail(errbuf, errsz, "trunks[%zu]"
-						   ".codecs[%zu]: PCMU or PCMA",
-						   i, j);
-					break;
-				}
-			}
-			if (err)
-				break;
-		}
-		else {
-			t->pcmu = t->pcma = true;
-		}
+		(void)re_snprintf(path, sizeof(path), "trunks[%zu]", i);
+		err = trunk_media_parse(&t->media, o, path, errbuf, errsz);
+		if (err)
+			break;
 
 		v = json_object_get(o, "username");
 		if (json_is_string(v))

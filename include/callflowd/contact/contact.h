@@ -1,55 +1,57 @@
 /**
- * @file contact.h  A live voice contact: the hub that owns one caller's
- * SIP session, media, flow run and record.
+ * @file contact.h  A live voice contact: one caller's call through flows,
+ * queues and agents, and its record.
  *
- * Owns the sipsess of the customer leg, its media stream and player, the
- * flow run (holding the flow version it started with), the digit
- * collector and the record being built. The destructor tears all of it
- * down and writes the record if that has not happened yet.
+ * Owns its parties (the customer's leg and flow run, and an agent's or a
+ * third party's), its contact data and record being built, its queue
+ * entry, hold and call recording, and references to the configuration
+ * and flow versions it started with. Its lifecycle is one state machine
+ * (docs/architecture.md has the transition table) with one teardown path,
+ * run when the contact ends; its record is always written.
  */
 #ifndef CALLFLOWD_CONTACT_H
 #define CALLFLOWD_CONTACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <callflowd/core/libre.h>
 
-struct app;
-struct contact;
-struct flow;
-struct sip_msg;
-struct trunk;
 struct cdata;
+struct contact;
 
 enum contact_state {
-	CONTACT_NEW, CONTACT_IN_FLOW, CONTACT_QUEUED, CONTACT_ENDING,
-	CONTACT_ENDED, CONTACT_CONNECTED	/* with an agent */
+	CONTACT_NEW,		/* its first leg is being set up */
+	CONTACT_FLOW,		/* a flow runs on the customer */
+	CONTACT_QUEUED,		/* in a queue (an agent may be ringing) */
+	CONTACT_SCHEDULED,	/* a callback waiting for its time */
+	CONTACT_DIALLING,	/* a callback: the customer's phone rings */
+	CONTACT_WHISPER,	/* an agent took it: whisper flows play */
+	CONTACT_TALKING,	/* customer and agent joined (or on hold) */
+	CONTACT_EXTERNAL,	/* customer and a third party joined */
+	CONTACT_ENDED,
 };
+/** The state as the API's "state" shows it: New, InFlow, Queued,
+ *  Connected or Ended. */
 const char *contact_state_name(enum contact_state st);
+/** The state itself: New, Flow, Queued, Scheduled, Dialling, Whisper,
+ *  Talking, External, Ended (the API's "phase"). */
+const char *contact_phase_name(enum contact_state st);
 
-/**
- * Accept an inbound INVITE that passed admission and run flow on it. On
- * failure scodep and reasonp say what to answer (e.g. 488) and a record of
- * the failed contact has been written.
- */
-int contact_inbound(struct contact **cp, struct app *app,
-		    const struct sip_msg *msg, const struct trunk *trunk,
-		    const char *number, struct flow *flow,
-		    uint16_t *scodep, const char **reasonp);
 /** Hang up with a reason (shutdown, API); the record is written. */
 void contact_hangup(struct contact *c, const char *disconnect_reason);
 
-/* For the API: read-only views. */
+/* Views */
 const struct cdata *contact_cdata(const struct contact *c);
 enum contact_state contact_state(const struct contact *c);
 const char *contact_flow_name(const struct contact *c);
 const char *contact_action_id(const struct contact *c);
 uint64_t contact_started_ms(const struct contact *c);
-struct mstream;
-/** The contact's media stream (NULL before media is set up). */
-const struct mstream *contact_mstream(const struct contact *c);
-/** The list element (app->contacts holds struct contact). */
-struct contact *contact_from_le(struct le *le);
+/** The username of the agent connected (or being offered), or NULL. */
+const char *contact_agent(const struct contact *c);
+/** The customer leg's SRTP and RTP figures (false: no media yet). */
+struct mstream_stats;
+bool contact_media_stats(const struct contact *c, struct mstream_stats *st,
+			 bool *srtp);
 
 /** What a blind transfer (API, agent's REFER) hands the contact to. */
 enum contact_xfer_kind {
@@ -68,7 +70,7 @@ enum contact_xfer_kind {
 int contact_transfer(struct contact *c, enum contact_xfer_kind kind,
 		     const char *target, char *errbuf, size_t errsz);
 
-/* Hold (contact_hold.c) */
+/* Hold */
 /** Put the connected contact's customer on hold (true) or resume: the
  * bridge stops and the hold flows play, or the legs are joined again.
  * 0; ENOTCONN when the contact is not connected to an agent. */
@@ -79,10 +81,8 @@ int contact_hold_state(const struct contact *c);
 uint64_t contact_hold_since(const struct contact *c);
 /** Holds so far (NumberOfHolds). */
 uint32_t contact_holds(const struct contact *c);
-/** The username of the agent connected (or being offered), or NULL. */
-const char *contact_agent(const struct contact *c);
 
-/* Call recording (contact_record.c) */
+/* Call recording */
 /** Pause (true) or resume the recording: the paused span is silence in
  * both channels and listed in the record (Recordings[].PausedSpans).
  * 0 (also when already so); ENOENT when nothing is being recorded,

@@ -36,6 +36,12 @@ void loop_kick(void);
  * never from inside this call.
  */
 int loop_work(loop_work_h *work, loop_done_h *done, void *arg);
+/**
+ * Release obj (mem_deref) on the next loop turn, outside whatever handler
+ * is running now: for objects released from inside their own callbacks.
+ * NULL is ignored; ENOMEM releases it at once.
+ */
+int loop_defer_deref(void *obj);
 /** Number of loop_work() jobs whose done handler has not run yet. */
 unsigned loop_pending(void);
 /**

@@ -20,6 +20,14 @@
 #include <callflowd/media/mstream.h>
 #include <callflowd/media/srtp.h>
 
+/** What a peer's media may be: our codecs in order of preference and
+ *  the SRTP policy (a trunk's, an agent's, the outbound trunk's). */
+struct sdp_policy {
+	enum mstream_codec codecv[2];
+	unsigned codecc;		/* 0: PCMU then PCMA */
+	enum sdes_policy srtp;
+};
+
 struct sdpneg_conf {
 	/* codecs we allow, in our order of preference (used in offers) */
 	enum mstream_codec codecv[2];

@@ -17,6 +17,7 @@
 
 struct config;
 struct outbound;
+struct sdp_policy;
 
 /**
  * Parse cfg's "outbound" section. ENOENT when there is none (outbound
@@ -29,6 +30,8 @@ int  outbound_alloc(struct outbound **obp, const struct config *cfg,
 int  outbound_check(const struct config *cfg, char *errbuf, size_t errsz);
 /** True when the E.164 number matches an allowed pattern. */
 bool outbound_allowed(const struct outbound *ob, const char *e164);
+/** The trunk's codecs and SRTP policy (outbound.trunk.codecs, .srtp). */
+const struct sdp_policy *outbound_media(const struct outbound *ob);
 /** The configured caller ID (E.164), or NULL. */
 const char *outbound_caller_id(const struct outbound *ob);
 /** The request URI for number: sip:<number>@<trunk>[;transport=tcp]. */

@@ -1,11 +1,15 @@
 /**
- * @file sipserver.h  The SIP side of the daemon: listeners, trunks and the
- * admission of inbound calls.
+ * @file sipserver.h  The SIP front: listeners, trunks, the SIP-level
+ * checks of inbound INVITEs, and the agents' registrar.
  *
- * Owns libre's SIP stack, the sipsess socket and the trunk policy. An
- * INVITE passes, in order: trunk allow-list (source address; 403), loop
- * guard (483), Require (420), draining (503), capacity (503 with
- * Retry-After), dialled number (404); only then does a contact exist.
+ * Owns libre's SIP stack, the sipsess socket, the trunk policy and the
+ * registrar. An INVITE passes, in order: trunk allow-list (source address;
+ * 403, no handler), well-formedness (400, 416, 415), Require (420); then
+ * 100 Trying, and the owner's invite handler decides (capacity, number,
+ * flow) and answers with a leg or sipserver_refuse(). Refusals made here
+ * on a trusted trunk are reported to the refused handler, so that every
+ * call gets its record. Knows nothing of contacts: upward calls go
+ * through the handlers given at creation.
  */
 #ifndef CALLFLOWD_SIPSERVER_H
 #define CALLFLOWD_SIPSERVER_H
@@ -13,16 +17,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <callflowd/core/libre.h>
+#include <callflowd/media/sdpneg.h>
+#include <callflowd/sip/registrar.h>
 
-struct app;
+struct audit;
 struct config;
 struct registrar;
 struct sip;
 struct sip_msg;
 struct sipsess_sock;
 struct sipserver;
-
-enum srtp_policy { SRTP_OFF, SRTP_OPTIONAL, SRTP_MANDATORY };
 
 struct trunk_cidr {
 	struct sa addr;
@@ -33,12 +37,39 @@ struct trunk {
 	char *name;
 	struct trunk_cidr *allow;
 	size_t allowc;
-	enum srtp_policy srtp;
-	bool pcmu, pcma;		/* codecs allowed */
+	struct sdp_policy media;	/* codecs and SRTP ("codecs", "srtp") */
 	char *username, *password;	/* optional digest credentials */
 };
 
-int  sipserver_alloc(struct sipserver **srvp, struct app *app);
+/** An INVITE that passed the SIP checks, 100 Trying sent: the handler
+ *  answers it (a leg: call/leg.h) or refuses it (sipserver_refuse()).
+ *  number is the dialled E.164 number, "" when none could be read. */
+typedef void (sipserver_invite_h)(const struct sip_msg *msg,
+				  const struct trunk *trunk,
+				  const char *number, void *arg);
+/** An INVITE from a trunk that the SIP checks refused (answered with
+ *  scode already; why says what was wrong). */
+typedef void (sipserver_refused_h)(const struct sip_msg *msg,
+				   const char *number, uint16_t scode,
+				   const char *why, void *arg);
+
+struct sipserver_handlers {
+	sipserver_invite_h *inviteh;
+	sipserver_refused_h *refusedh;
+	registrar_change_h *deviceh;	/* an agent's device up or down */
+	registrar_drop_h *droph;	/* one of an agent's bindings gone */
+	void *arg;
+};
+
+/** Listen as cfg's sip section says, with cfg's trunks and agents;
+ *  lock-outs go into audit (may be NULL). */
+int  sipserver_alloc(struct sipserver **srvp, const struct config *cfg,
+		     struct audit *audit, const struct sipserver_handlers *h);
+/** Answer an INVITE with a final failure (hdrs: extra header lines or
+ *  NULL; why: for the log). */
+void sipserver_refuse(struct sipserver *srv, const struct sip_msg *msg,
+		      uint16_t scode, const char *reason, const char *hdrs,
+		      const char *why);
 /** Stop taking calls and close the stack (shutdown). */
 void sipserver_close(struct sipserver *srv);
 /** Apply a reloaded configuration (agents' credentials). */
@@ -52,6 +83,11 @@ const struct trunk *sipserver_trunk(const struct sipserver *srv,
 /** Parse the "trunks" section (exposed for tests). */
 int  trunks_parse(struct trunk **trunksp, size_t *countp,
 		  const void *json_trunks, char *errbuf, size_t errsz);
+/** An object's "srtp" (off|optional|mandatory, default off) and "codecs"
+ *  (["PCMU", "PCMA"] in order of preference, default both) keys; path
+ *  names the object in errbuf. */
+int  trunk_media_parse(struct sdp_policy *mp, const json_t *obj,
+		       const char *path, char *errbuf, size_t errsz);
 /** Does a CIDR hold addr? */
 bool trunk_cidr_match(const struct trunk_cidr *c, const struct sa *addr);
 

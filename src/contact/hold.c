@@ -1,111 +1,79 @@
 /**
- * @file contact_hold.c  Hold and resume of a connected contact, and the
+ * @file hold.c  Hold and resume of a contact with an agent, and the
  * disconnect flow.
  *
- * Hold comes from the agent's phone (a re-INVITE making the stream
- * sendonly or inactive), the API, or a flow running while connected
- * (UpdatePreviousContactParticipantState through the hold op). It parts
- * the bridge, plays the customer hold flow on the customer's leg and the
- * agent hold flow on the agent's, tells the router (OnHold) and counts
- * the hold for the record. Resume stops the hold flows and joins the legs
- * again. A leg whose own flow is still running (a whisper, the flow that
- * asked for the hold) keeps it: no hold flow replaces a live run.
+ * Hold comes from the agent's phone (a re-INVITE making its stream
+ * sendonly or inactive: the leg's hold handler), the API, or a flow
+ * running while connected (UpdatePreviousContactParticipantState through
+ * the hold port). It parts the bridge, plays the customer hold flow to
+ * the customer and the agent hold flow to the agent, tells the router
+ * (OnHold) and counts the hold for the record. Resume stops the hold
+ * flows and joins the parties again, unless whispers still play (they
+ * join them when they end). A party whose own flow is still running (a
+ * whisper, the flow that asked for the hold) keeps it: no hold flow
+ * replaces a live run.
  *
  * When the agent hangs up first and the contact has a CustomerRemaining
- * hook, that flow runs on the customer's leg before the contact ends; the
+ * hook, that flow runs on the customer before the contact ends; the
  * disconnect reason stays AGENT_DISCONNECT.
  */
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/routing/agent.h>
-#include <callflowd/daemon/app.h>
+#include <callflowd/core/log.h>
+#include <callflowd/core/util.h>
 #include <callflowd/flow/cdata.h>
-#include <callflowd/contact/contact.h>
-#include <callflowd/store/flowlog.h>
 #include <callflowd/flow/flowset.h>
 #include <callflowd/flow/interp.h>
-#include <callflowd/core/log.h>
-#include <callflowd/routing/queue.h>
-#include <callflowd/core/util.h>
+#include <callflowd/routing/agent.h>
+#include <callflowd/call/leg.h>
 #include <callflowd/contact/announce.h>
 #include "contact_priv.h"
-
-static struct ragent *the_agent(const struct contact *c)
-{
-	return c->entry ? rentry_agent(c->entry) : NULL;
-}
-
-/* The hook's flow, else the default of that kind, else none. */
-static struct flow *hook_flow(const struct contact *c, enum cdata_hook hook,
-			      const char *def)
-{
-	const char *ref = c->cd->hooks[hook];
-	struct flow *f = ref ? flowset_find(c->flows, ref) : NULL;
-
-	if (ref && !f)
-		log_warn("contact %s: %s flow '%s' not found",
-			 c->cd->contact_id, cdata_hook_name(hook), ref);
-	return f || !def ? f : flowset_find(c->flows, def);
-}
-
-static void run_step(struct frun *run, const struct fstep *st, void *arg)
-{
-	struct leg *l = arg;
-
-	flowlog_step(l->c->app->flowlog, run, st);
-}
 
 static void hold_flow_end(struct frun *run, const struct fend *end,
 			  void *arg)
 {
-	struct leg *l = arg;
-	struct contact *c = l->c;
+	struct party *p = arg;
+	struct contact *c = p->c;
 
 	log_debug("contact %s: %s hold flow '%s' ended: %s",
-		  c->cd->contact_id, l->who, frun_flow(run)->name,
+		  c->cd->contact_id, p->role, frun_flow(run)->name,
 		  fend_kind_name(end->kind));
 	/* a hold flow that ends plainly leaves silence until resume */
-	if (end->kind == FEND_DISCONNECT && c->state == CONTACT_CONNECTED)
-		contact_end(c, l == &c->cust ? "CONTACT_FLOW_DISCONNECT" :
+	if (end->kind == FEND_DISCONNECT &&
+	    (c->state == CONTACT_WHISPER || c->state == CONTACT_TALKING))
+		contact_end(c, p == &c->cust ? "CONTACT_FLOW_DISCONNECT" :
 			    "AGENT_DISCONNECT");
 }
 
-/* Start f on leg l unless a run of its own still plays there. */
-static bool hold_flow_start(struct leg *l, struct flow *f)
+/* Start f on p unless a run of its own still plays there. */
+static bool hold_flow_start(struct party *p, struct flow *f)
 {
 	int err;
 
-	if (!l || !f || (l->run && !frun_ended(l->run)))
+	if (!p || !f || party_running(p))
 		return false;
-	leg_media_stop(l);
-	l->run = mem_deref(l->run);
-	err = frun_alloc(&l->run, f, l->c->cd, &l->env, hold_flow_end, l);
-	if (!err) {
-		frun_set_step_handler(l->run, run_step, l);
-		err = frun_start(l->run, NULL);
-	}
+	err = party_run(p, f, hold_flow_end, p);
 	if (err) {
 		log_warn("contact %s: %s hold flow '%s' did not start: %m",
-			 l->c->cd->contact_id, l->who, f->name, err);
+			 p->c->cd->contact_id, p->role, f->name, err);
 		return false;
 	}
-	log_debug("contact %s: %s hold flow '%s'", l->c->cd->contact_id,
-		  l->who, f->name);
+	log_debug("contact %s: %s hold flow '%s'", p->c->cd->contact_id,
+		  p->role, f->name);
 	return true;
 }
 
-/* Stop the hold flow we started on l (never the run asking: self). */
-static void hold_flow_stop(struct leg *l, bool *mine, struct frun *self)
+/* Stop the hold flow we started on p (never the run asking: self). */
+static void hold_flow_stop(struct party *p, bool *mine, struct frun *self)
 {
 	if (!*mine)
 		return;
 	*mine = false;
-	if (!l || !l->run || l->run == self)
+	if (!p || !p->run || p->run == self)
 		return;
-	leg_media_stop(l);
 	/* the ended run stays: a whisper's end looks at it */
-	frun_cancel(l->run);
+	party_stop(p);
 }
 
 /* Count the hold that ends now. */
@@ -128,21 +96,12 @@ static void hold_begin(struct contact *c)
 
 	c->hold.since_ms = util_now_ms();
 	++c->info.holds;
+	leg_unbridge(c->cust.leg);
 
-	/* whispers still playing must not join the legs meanwhile */
-	c->hold.whispering = c->whispering;
-	c->whispering = false;
-	leg_unbridge(&c->cust);
-
-	cf = hook_flow(c, HOOK_CUSTOMER_HOLD, "Default customer hold");
-	af = hook_flow(c, HOOK_AGENT_HOLD, "Default agent hold");
+	cf = contact_hook_flow(c, HOOK_CUSTOMER_HOLD, "Default customer hold");
+	af = contact_hook_flow(c, HOOK_AGENT_HOLD, "Default agent hold");
 	c->hold.cust_flow = hold_flow_start(&c->cust, cf);
 	c->hold.agent_flow = hold_flow_start(c->agent, af);
-}
-
-static bool run_live(const struct leg *l)
-{
-	return l && l->run && !frun_ended(l->run);
 }
 
 static void hold_end(struct contact *c, struct frun *self)
@@ -151,14 +110,13 @@ static void hold_end(struct contact *c, struct frun *self)
 	hold_flow_stop(&c->cust, &c->hold.cust_flow, self);
 	hold_flow_stop(c->agent, &c->hold.agent_flow, self);
 
-	/* a whisper still playing joins them when it ends */
-	if (c->hold.whispering && (run_live(&c->cust) || run_live(c->agent))) {
-		c->hold.whispering = false;
-		c->whispering = true;
+	/* whispers still playing join the parties when they end */
+	if (c->state == CONTACT_WHISPER) {
+		if (!party_running(&c->cust) && !party_running(c->agent))
+			contact_join(c);
 		return;
 	}
-	c->hold.whispering = false;
-	if (!c->agent || leg_bridge(&c->cust, c->agent)) {
+	if (!c->agent || leg_bridge(c->cust.leg, c->agent->leg)) {
 		log_error("contact %s: cannot join the legs again",
 			  c->cd->contact_id);
 		return;
@@ -175,7 +133,8 @@ int contact_hold_set(struct contact *c, enum hold_state st, const char *by,
 
 	if (!c || (unsigned)st > HOLD_CUSTOMER)
 		return EINVAL;
-	if (c->state != CONTACT_CONNECTED || !c->agent)
+	if ((c->state != CONTACT_WHISPER && c->state != CONTACT_TALKING) ||
+	    !c->agent)
 		return ENOTCONN;
 
 	old = c->hold.st;
@@ -192,10 +151,10 @@ int contact_hold_set(struct contact *c, enum hold_state st, const char *by,
 
 	/* one place for the event, whoever holds: phone, API or flow */
 	if (old == HOLD_NONE || st == HOLD_NONE)
-		announce_contact(c->app->announce, st == HOLD_NONE ? "resumed" : "held", c->cd,
-			       c->info.queue_name, by);
+		announce_contact(c->cc->announce, st == HOLD_NONE ? "resumed" :
+				 "held", c->cd, c->info.queue_name, by);
 
-	a = the_agent(c);
+	a = contact_the_agent(c);
 	if (a)
 		(void)agent_hold(a, st != HOLD_NONE);
 	log_info("contact %s: %s (%s)", c->cd->contact_id,
@@ -215,9 +174,9 @@ int contact_hold_phone(struct contact *c, bool hold)
 				"agent's phone", NULL);
 }
 
-int contact_hold_op(struct frun *run, enum fparticipant_state st, void *arg)
+int contact_op_hold(struct frun *run, enum fparticipant_state st, void *arg)
 {
-	struct leg *l = arg;
+	struct party *p = arg;
 	enum hold_state hs;
 
 	switch (st) {
@@ -226,9 +185,9 @@ int contact_hold_op(struct frun *run, enum fparticipant_state st, void *arg)
 	case FPS_OFF_HOLD:         hs = HOLD_NONE;     break;
 	default:                   return EINVAL;
 	}
-	if (!l)
+	if (!p)
 		return EINVAL;
-	return contact_hold_set(l->c, hs, "flow", run);
+	return contact_hold_set(p->c, hs, "flow", run);
 }
 
 void contact_hold_close(struct contact *c)
@@ -237,10 +196,10 @@ void contact_hold_close(struct contact *c)
 		return;
 	hold_count(c);
 	c->hold.st = HOLD_NONE;
-	c->cd->hold = HOLD_NONE;
+	if (c->cd)
+		c->cd->hold = HOLD_NONE;
 	c->hold.cust_flow = false;
 	c->hold.agent_flow = false;
-	c->hold.whispering = false;
 }
 
 /* -- the disconnect flow -- */
@@ -257,44 +216,28 @@ static void remaining_end(struct frun *run, const struct fend *end,
 	contact_end(c, "AGENT_DISCONNECT");
 }
 
-static void remaining_step(struct frun *run, const struct fstep *st,
-			   void *arg)
-{
-	struct contact *c = arg;
-
-	flowlog_step(c->app->flowlog, run, st);
-}
-
 bool contact_hold_remaining(struct contact *c)
 {
 	struct flow *f;
 	int err;
 
-	if (!c || c->state != CONTACT_CONNECTED ||
+	if (!c || (c->state != CONTACT_WHISPER &&
+		   c->state != CONTACT_TALKING) ||
 	    !c->cd->hooks[HOOK_CUSTOMER_REMAINING])
 		return false;
-	f = hook_flow(c, HOOK_CUSTOMER_REMAINING, NULL);
+	f = contact_hook_flow(c, HOOK_CUSTOMER_REMAINING, NULL);
 	if (!f)
 		return false;
 
 	/* the agent is gone: the record says so whatever happens next */
 	str_ncpy(c->reason, "AGENT_DISCONNECT", sizeof(c->reason));
-	contact_hold_close(c);
 	/* leave the router: the agent goes to after-contact work now */
 	contact_agent_end(c);
-	c->state = CONTACT_IN_FLOW;
+	if (contact_set_state(c, CONTACT_FLOW))
+		return false;
 
-	leg_unbridge(&c->cust);
-	leg_media_stop(&c->cust);
-	if (c->cust.run)
-		frun_cancel(c->cust.run);
-	c->cust.run = mem_deref(c->cust.run);
-	err = frun_alloc(&c->cust.run, f, c->cd, &c->cust.env, remaining_end,
-			 c);
-	if (!err) {
-		frun_set_step_handler(c->cust.run, remaining_step, c);
-		err = frun_start(c->cust.run, NULL);
-	}
+	leg_unbridge(c->cust.leg);
+	err = party_run(&c->cust, f, remaining_end, c);
 	if (err) {
 		log_warn("contact %s: disconnect flow '%s' did not start: %m",
 			 c->cd->contact_id, f->name, err);
@@ -331,7 +274,7 @@ uint32_t contact_holds(const struct contact *c)
 
 const char *contact_agent(const struct contact *c)
 {
-	struct ragent *a = c ? the_agent(c) : NULL;
+	struct ragent *a = c ? contact_the_agent(c) : NULL;
 
 	return a ? agent_username(a) : NULL;
 }

@@ -1,5 +1,5 @@
 /**
- * @file contact_record.c  A contact's call recording, as the flow's
+ * @file recording.c  A contact's call recording, as the flow's
  * UpdateContactRecordingBehavior asks: the IVR part (IVRRecordingBehavior
  * Enabled: in the flow and in queue, the customer left and what we play
  * right) and the agent part (RecordedParticipants, once customer and agent
@@ -7,42 +7,47 @@
  * recorded is silence). Both parts go into one stereo WAV per contact;
  * pauses (the API, for card numbers) are silence in both channels.
  *
- * The customer leg's 20 ms send tick is the recording clock: each tick
- * writes one frame pair, the left from what the customer sent since (a
- * bounded FIFO absorbs jitter), the right the frame being sent.
+ * The customer leg's 20 ms send tick (its tap) is the recording clock:
+ * each tick writes one frame pair, the left from what the customer sent
+ * since (a bounded FIFO absorbs jitter), the right the frame being sent.
+ *
+ * Owns the recorder (one stereo WAV per contact under
+ * data_dir/recordings/YYYY/MM/DD/<ContactId>.wav), the customer's audio
+ * waiting for the next tick, and the Recordings[] entries and paused
+ * spans the contact record points at.
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <callflowd/core/libre.h>
-#include <callflowd/media/afifo.h>
-#include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
-#include <callflowd/contact/contact.h>
 #include <callflowd/core/log.h>
-#include <callflowd/media/recorder.h>
 #include <callflowd/core/util.h>
+#include <callflowd/flow/cdata.h>
+#include <callflowd/media/afifo.h>
+#include <callflowd/media/mstream.h>
+#include <callflowd/media/recorder.h>
+#include <callflowd/call/leg.h>
 #include "contact_priv.h"
-#include "contact_record.h"
 
 enum {
-	CREC_MAX_PARTS = 8,	/* a flow toggling recording more is capped */
-	CREC_MAX_PAUSES = 32,
-	CREC_FIFO_MS = 120,
+	REC_MAX_PARTS = 8,	/* a flow toggling recording more is capped */
+	REC_MAX_PAUSES = 32,
+	REC_FIFO_MS = 120,
 };
 
-enum crec_part { PART_NONE, PART_IVR, PART_AGENT };
+enum rec_part { PART_NONE, PART_IVR, PART_AGENT };
 
-struct crec {
+struct recording {
 	struct recorder *rec;
 	struct afifo *cust;		/* the customer's audio, left */
 	char *path;
-	enum crec_part part;
+	enum rec_part part;
 	bool paused;
 	bool full_warned;
-	struct crecord_recording partv[CREC_MAX_PARTS];
+	struct crecord_recording partv[REC_MAX_PARTS];
 	size_t partc;
-	struct crecord_span pausev[CREC_MAX_PAUSES];
+	struct crecord_span pausev[REC_MAX_PAUSES];
 	size_t pausec;
 };
 
@@ -56,9 +61,9 @@ static void rec_done(int err, const char *path, uint64_t frames, void *arg)
 			 (unsigned long long)(frames / 8));
 }
 
-static void crec_destructor(void *arg)
+static void recording_destructor(void *arg)
 {
-	struct crec *cr = arg;
+	struct recording *cr = arg;
 
 	/* a contact freed without ending still finishes its file */
 	if (cr->rec && !recorder_finished(cr->rec))
@@ -86,17 +91,17 @@ static int rec_path(char **pathp, const struct contact *c, uint64_t now)
 	return err;
 }
 
-static int crec_alloc(struct contact *c, uint64_t now)
+static int recording_alloc(struct contact *c, uint64_t now)
 {
-	struct crec *cr;
+	struct recording *cr;
 	int err;
 
-	cr = mem_zalloc(sizeof(*cr), crec_destructor);
+	cr = mem_zalloc(sizeof(*cr), recording_destructor);
 	if (!cr)
 		return ENOMEM;
 	err = rec_path(&cr->path, c, now);
 	if (!err)
-		err = afifo_alloc(&cr->cust, CREC_FIFO_MS);
+		err = afifo_alloc(&cr->cust, REC_FIFO_MS);
 	if (!err)
 		err = recorder_alloc(&cr->rec, cr->path);
 	if (err) {
@@ -110,7 +115,7 @@ static int crec_alloc(struct contact *c, uint64_t now)
 /* The record points at our parts and spans: keep it in step. */
 static void sync_info(struct contact *c)
 {
-	struct crec *cr = c->rec;
+	struct recording *cr = c->rec;
 
 	c->info.recordingv = cr->partv;
 	c->info.recordingc = cr->partc;
@@ -118,10 +123,10 @@ static void sync_info(struct contact *c)
 		"AVAILABLE";
 }
 
-static void pause_open(struct crec *cr, struct crecord_recording *p,
+static void pause_open(struct recording *cr, struct crecord_recording *p,
 		       uint64_t now)
 {
-	if (cr->pausec >= CREC_MAX_PAUSES)
+	if (cr->pausec >= REC_MAX_PAUSES)
 		return;
 	if (!p->pausec)
 		p->pausev = &cr->pausev[cr->pausec];
@@ -131,13 +136,13 @@ static void pause_open(struct crec *cr, struct crecord_recording *p,
 	++p->pausec;
 }
 
-static void pause_close(struct crec *cr, uint64_t now)
+static void pause_close(struct recording *cr, uint64_t now)
 {
 	if (cr->pausec && !cr->pausev[cr->pausec - 1].stop_ms)
 		cr->pausev[cr->pausec - 1].stop_ms = now;
 }
 
-static const char *participant(const struct cdata *cd, enum crec_part part)
+static const char *participant(const struct cdata *cd, enum rec_part part)
 {
 	if (part == PART_IVR)
 		return "IVR";
@@ -148,7 +153,7 @@ static const char *participant(const struct cdata *cd, enum crec_part part)
 
 static void part_end(struct contact *c, uint64_t now)
 {
-	struct crec *cr = c->rec;
+	struct recording *cr = c->rec;
 
 	if (!cr || cr->part == PART_NONE)
 		return;
@@ -160,13 +165,13 @@ static void part_end(struct contact *c, uint64_t now)
 	cr->part = PART_NONE;
 }
 
-static void part_start(struct contact *c, enum crec_part part, uint64_t now)
+static void part_start(struct contact *c, enum rec_part part, uint64_t now)
 {
-	struct crec *cr = c->rec;
+	struct recording *cr = c->rec;
 	struct crecord_recording *p;
 
 	if (!cr) {
-		int err = crec_alloc(c, now);
+		int err = recording_alloc(c, now);
 
 		if (err) {
 			log_warn("contact %s: cannot record: %m",
@@ -175,11 +180,11 @@ static void part_start(struct contact *c, enum crec_part part, uint64_t now)
 		}
 		cr = c->rec;
 	}
-	if (cr->partc >= CREC_MAX_PARTS) {
+	if (cr->partc >= REC_MAX_PARTS) {
 		if (!cr->full_warned)
 			log_warn("contact %s: recording: more than %d parts, "
 				 "the rest is not recorded", c->cd->contact_id,
-				 CREC_MAX_PARTS);
+				 REC_MAX_PARTS);
 		cr->full_warned = true;
 		return;
 	}
@@ -198,19 +203,22 @@ static void part_start(struct contact *c, enum crec_part part, uint64_t now)
 }
 
 /* What the contact's state and the flow's settings ask to record now. */
-static enum crec_part wanted(const struct contact *c)
+static enum rec_part wanted(const struct contact *c)
 {
 	const struct cdata *cd = c->cd;
 
 	switch (c->state) {
 
-	case CONTACT_IN_FLOW:
+	case CONTACT_FLOW:
 	case CONTACT_QUEUED:
 		return cd->record_ivr ? PART_IVR : PART_NONE;
 
-	case CONTACT_CONNECTED:
+	case CONTACT_WHISPER:
+	case CONTACT_TALKING:
+	case CONTACT_EXTERNAL:
 		/* from the join after the whispers, on through holds */
-		if ((c->cust.peer || (c->rec && c->rec->part == PART_AGENT)) &&
+		if ((leg_peer(c->cust.leg) ||
+		     (c->rec && c->rec->part == PART_AGENT)) &&
 		    (cd->record_agent || cd->record_customer))
 			return PART_AGENT;
 		return PART_NONE;
@@ -220,20 +228,25 @@ static enum crec_part wanted(const struct contact *c)
 	}
 }
 
-void contact_record_rx(struct contact *c, const int16_t *frame, size_t n)
+/* What the customer said: the left channel, at the next tick. */
+static void record_rx(struct contact *c, const int16_t *frame, size_t n)
 {
-	if (c && c->rec && c->rec->part != PART_NONE)
+	if (c->rec && c->rec->part != PART_NONE)
 		afifo_write(c->rec->cust, frame, n);
 }
 
-void contact_record_tx(struct contact *c, const int16_t *frame, size_t n)
+/* One tick of the customer's leg: frame is what the customer is sent
+ * (our prompts, or the agent once joined: the right channel). Starts,
+ * switches and stops the recorded part as the contact's state and the
+ * flow's UpdateContactRecordingBehavior say. */
+static void record_tx(struct contact *c, const int16_t *frame, size_t n)
 {
-	enum crec_part want;
-	struct crec *cr;
+	enum rec_part want;
+	struct recording *cr;
 	int16_t left[MSTREAM_FRAME];
 	bool l_on, r_on;
 
-	if (!c || n > MSTREAM_FRAME)
+	if (n > MSTREAM_FRAME)
 		return;
 	want = wanted(c);
 	cr = c->rec;
@@ -255,9 +268,21 @@ void contact_record_tx(struct contact *c, const int16_t *frame, size_t n)
 			     n);
 }
 
-void contact_record_end(struct contact *c)
+void recording_tap_h(const int16_t *frame, size_t n, bool rx, void *arg)
 {
-	struct crec *cr = c ? c->rec : NULL;
+	struct contact *c = arg;
+
+	if (c->state == CONTACT_ENDED)
+		return;
+	if (rx)
+		record_rx(c, frame, n);
+	else
+		record_tx(c, frame, n);
+}
+
+void recording_end(struct contact *c)
+{
+	struct recording *cr = c ? c->rec : NULL;
 	int err;
 
 	if (!cr || recorder_finished(cr->rec))
@@ -276,7 +301,7 @@ void contact_record_end(struct contact *c)
 
 int contact_recording_pause(struct contact *c, bool pause)
 {
-	struct crec *cr = c ? c->rec : NULL;
+	struct recording *cr = c ? c->rec : NULL;
 	uint64_t now = util_now_ms();
 
 	if (!c)
@@ -285,7 +310,7 @@ int contact_recording_pause(struct contact *c, bool pause)
 		return ENOENT;
 	if (cr->paused == pause)
 		return 0;	/* already so: nothing new to list */
-	if (pause && cr->pausec >= CREC_MAX_PAUSES)
+	if (pause && cr->pausec >= REC_MAX_PAUSES)
 		return EOVERFLOW;
 
 	cr->paused = pause;
