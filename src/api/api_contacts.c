@@ -14,6 +14,7 @@
 #include <callflowd/core/libre.h>
 #include <callflowd/routing/agent.h>
 #include <callflowd/flow/cdata.h>
+#include <callflowd/call/leg.h>
 #include <callflowd/contact/ccenter.h>
 #include <callflowd/contact/contact.h>
 #include <callflowd/routing/router.h>
@@ -76,13 +77,40 @@ static json_t *agent_json(struct api *api, const struct contact *c)
 			 "state", a ? agent_display_state(a) : NULL);
 }
 
+static json_t *legs_json(const struct contact *c)
+{
+	json_t *arr = json_array();
+	const struct leg *leg;
+	const char *role;
+	char raddr[64];
+	unsigned i;
+
+	for (i = 0; arr && (leg = contact_leg(c, i, &role)) != NULL; i++) {
+		const struct sa *ra = leg_raddr(leg);
+
+		raddr[0] = '\0';
+		if (sa_isset(ra, SA_ALL))
+			re_snprintf(raddr, sizeof(raddr), "%J", ra);
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:s, s:s, s:b, s:b, s:s?}",
+			"role", role,
+			"state", leg_state_name(leg_state(leg)),
+			"codec", leg_codec(leg) == MSTREAM_PCMA ? "PCMA" :
+				"PCMU",
+			"srtp", leg_srtp(leg),
+			"held", leg_held(leg),
+			"remote", raddr[0] ? raddr : NULL));
+	}
+	return arr;
+}
+
 static json_t *contact_json(struct api *api, const struct contact *c)
 {
 	const struct cdata *cd = contact_cdata(c);
 	int hold = contact_hold_state(c);
 
 	return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s?,"
-			 " s:o, s:{s:s, s:o, s:I}}",
+			 " s:o, s:{s:s, s:o, s:I}, s:o}",
 		"ContactId", cd->contact_id,
 		"flow", contact_flow_name(c),
 		"action", contact_action_id(c),
@@ -96,7 +124,8 @@ static json_t *contact_json(struct api *api, const struct contact *c)
 		"hold",
 			"state", hold_name(hold),
 			"since", ts(contact_hold_since(c)),
-			"holds", (json_int_t)contact_holds(c));
+			"holds", (json_int_t)contact_holds(c),
+		"legs", legs_json(c));
 }
 
 bool api_contacts(struct api *api, struct http_conn *conn,

@@ -264,15 +264,15 @@ uint64_t contact_started_ms(const struct contact *c)
 	return c ? c->info.initiated_ms : 0;
 }
 
-bool contact_media_stats(const struct contact *c, struct mstream_stats *st,
-			 bool *srtp)
+const struct leg *contact_leg(const struct contact *c, unsigned i,
+			      const char **rolep)
 {
-	const struct mstream *ms = c ? leg_mstream(c->cust.leg) : NULL;
+	const struct party *p = !c ? NULL : i == 0 ? &c->cust :
+		i == 1 ? c->agent : NULL;
 
-	if (!ms || !st)
-		return false;
-	mstream_stats(ms, st);
-	if (srtp)
-		*srtp = leg_srtp(c->cust.leg);
-	return true;
+	if (!p || !p->leg)
+		return NULL;
+	if (rolep)
+		*rolep = p->role;
+	return p->leg;
 }

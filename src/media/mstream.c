@@ -5,7 +5,9 @@
  * play (RFC 4733 2.5); their end packet is sent three times on
  * consecutive ticks. Receiving latches to the first source that sends a
  * packet with a negotiated payload type (and, with SRTP, authentic: the
- * SRTP helper drops the rest before we see them).
+ * SRTP helper drops the rest before we see them); the address the SDP
+ * names takes the latch over whenever it sends, so a peer that moved its
+ * media in a re-INVITE is heard even if its old port spoke first.
  */
 #include <string.h>
 #include <callflowd/core/libre.h>
@@ -235,9 +237,11 @@ static void rtp_handler(const struct sa *src, const struct rtp_header *hdr,
 		return;
 	}
 
-	if (!ms->latched) {
+	if (!ms->latched || (!sa_cmp(&ms->latch, &ms->raddr, SA_ALL) &&
+			     sa_cmp(src, &ms->raddr, SA_ALL))) {
 		ms->latched = true;
 		ms->latch = *src;
+		ms->latch_warned = false;
 	}
 	else if (!sa_cmp(src, &ms->latch, SA_ALL)) {
 		if (!ms->latch_warned) {

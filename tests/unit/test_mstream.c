@@ -727,12 +727,79 @@ static bool b_ignored_enough(void *arg)
 TEST(latches_to_first_source)
 {
 	static struct peer a, b;
+	static struct capture intruder, silent;
+	struct mclock *mc = NULL;
+	struct mstream_stats st;
+	struct latch_wait w;
+	struct sa isa, ssa;
+	uint8_t pl[160];
+	int err;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&intruder, 0, sizeof(intruder));
+	memset(&silent, 0, sizeof(silent));
+	a.freq = 1000;
+	memset(pl, 0xff, sizeof(pl));
+
+	err = mclock_alloc(&mc, 20, 4);
+	ASSERT_INT_EQ(err, 0);
+	err = capture_open(&intruder, &isa);
+	ASSERT_INT_EQ(err, 0);
+	/* the address b's SDP names never sends (a peer behind NAT) */
+	err = capture_open(&silent, &ssa);
+	ASSERT_INT_EQ(err, 0);
+	err  = peer_alloc(&a, mc, 0, tone_src);
+	err |= peer_alloc(&b, mc, 0, NULL);
+	ASSERT_INT_EQ(err, 0);
+	err = mstream_start(b.ms, MSTREAM_PCMU, 101, &ssa, NULL);
+	ASSERT_INT_EQ(err, 0);
+
+	/* the first valid packet comes from elsewhere: b latches to it */
+	err = send_raw(intruder.us, mstream_laddr(b.ms), true, MSTREAM_PCMU,
+		       1, 160, pl, sizeof(pl));
+	ASSERT_INT_EQ(err, 0);
+	err = mstream_start(a.ms, MSTREAM_PCMU, 101, mstream_laddr(b.ms),
+			    NULL);
+	ASSERT_INT_EQ(err, 0);
+
+	memset(&w, 0, sizeof(w));
+	w.b = &b;
+	w.ignored = 10;
+	ASSERT_TRUE(run_until(b_ignored_enough, &w, LOOP_DEADLINE_MS));
+
+	mstream_stats(b.ms, &st);
+	ASSERT_INT_EQ(st.rx_packets, 1);
+	ASSERT_INT_EQ(b.rxn, 160);
+
+	a.ms = mem_deref(a.ms);
+	b.ms = mem_deref(b.ms);
+	intruder.us = mem_deref(intruder.us);
+	silent.us = mem_deref(silent.us);
+	mem_deref(mc);
+}
+
+static bool b_heard_a(void *arg)
+{
+	struct latch_wait *w = arg;
+	struct mstream_stats st;
+
+	mstream_stats(w->b->ms, &st);
+	return st.rx_packets >= 10;
+}
+
+/* A peer that moved its media (re-INVITE) is heard at the address its
+ * SDP names even when a stale or foreign source latched first. */
+TEST(signalled_address_takes_the_latch)
+{
+	static struct peer a, b;
 	static struct capture intruder;
 	struct mclock *mc = NULL;
 	struct mstream_stats st;
 	struct latch_wait w;
 	struct sa isa;
 	uint8_t pl[160];
+	uint64_t before;
 	int err;
 
 	memset(&a, 0, sizeof(a));
@@ -752,7 +819,6 @@ TEST(latches_to_first_source)
 			    NULL);
 	ASSERT_INT_EQ(err, 0);
 
-	/* the first valid packet comes from elsewhere: b latches to it */
 	err = send_raw(intruder.us, mstream_laddr(b.ms), true, MSTREAM_PCMU,
 		       1, 160, pl, sizeof(pl));
 	ASSERT_INT_EQ(err, 0);
@@ -762,12 +828,16 @@ TEST(latches_to_first_source)
 
 	memset(&w, 0, sizeof(w));
 	w.b = &b;
-	w.ignored = 10;
-	ASSERT_TRUE(run_until(b_ignored_enough, &w, LOOP_DEADLINE_MS));
+	ASSERT_TRUE(run_until(b_heard_a, &w, LOOP_DEADLINE_MS));
 
+	/* the foreign source is ignored from now on */
 	mstream_stats(b.ms, &st);
-	ASSERT_INT_EQ(st.rx_packets, 1);
-	ASSERT_INT_EQ(b.rxn, 160);
+	before = st.rx_ignored;
+	err = send_raw(intruder.us, mstream_laddr(b.ms), false, MSTREAM_PCMU,
+		       2, 320, pl, sizeof(pl));
+	ASSERT_INT_EQ(err, 0);
+	w.ignored = before + 1;
+	ASSERT_TRUE(run_until(b_ignored_enough, &w, LOOP_DEADLINE_MS));
 
 	a.ms = mem_deref(a.ms);
 	b.ms = mem_deref(b.ms);

@@ -48,10 +48,11 @@ const char *contact_action_id(const struct contact *c);
 uint64_t contact_started_ms(const struct contact *c);
 /** The username of the agent connected (or being offered), or NULL. */
 const char *contact_agent(const struct contact *c);
-/** The customer leg's SRTP and RTP figures (false: no media yet). */
-struct mstream_stats;
-bool contact_media_stats(const struct contact *c, struct mstream_stats *st,
-			 bool *srtp);
+/** The contact's i-th leg (0: the customer's, 1: an agent's or a third
+ *  party's), NULL when it has none; *rolep says whose. */
+struct leg;
+const struct leg *contact_leg(const struct contact *c, unsigned i,
+			      const char **rolep);
 
 /** What a blind transfer (API, agent's REFER) hands the contact to. */
 enum contact_xfer_kind {
