@@ -19,7 +19,6 @@
 #include <callflowd/routing/router.h>
 #include <callflowd/store/journal.h>
 #include <callflowd/sip/outbound.h>
-#include <callflowd/call/callenv.h>
 #include <callflowd/call/leg.h>
 #include "contact_priv.h"
 
@@ -208,56 +207,29 @@ static void close_h(struct leg *leg, enum leg_end why, int err,
 static int dial(struct callback *cb)
 {
 	struct contact *c = cb->c;
-	struct outbound *ob = NULL;
 	struct leg_handlers h;
-	struct leg_dial d;
-	char *uri = NULL, *from = NULL, *hdrs = NULL, name[96];
-	const char *cid;
+	struct outdial od;
 	int err;
 
-	err = outbound_get(&ob, c->cc, cb->number);
-	if (err)
-		return err;
-
 	party_reset(&c->cust);
-	cid = outbound_caller_id(ob);
-	err = outbound_uri(&uri, ob, cb->number);
-	if (!err)
-		err = callenv_from_uri(&from, c->cc->calls, cid ? cid :
-				       c->cd->system_addr[0] ?
-				       c->cd->system_addr : "callflowd");
-	if (!err)
-		err = re_sdprintf(&hdrs, "X-Callflowd-Contact-Id: %s\r\n",
-				  c->cd->contact_id);
-	if (err)
-		goto out;
-
-	memset(&d, 0, sizeof(d));
-	d.uri = uri;
-	d.from_uri = from;
-	d.hdrs = hdrs;
-	d.ring_ms = CB_RING_MS;
+	memset(&od, 0, sizeof(od));
+	od.number = cb->number;
+	od.cid_fallback = c->cd->system_addr;
+	od.ring_ms = CB_RING_MS;
+	od.what = "callback customer";
 	memset(&h, 0, sizeof(h));
 	h.closeh = close_h;
 	h.answerh = answer_h;
 	h.dtmfh = party_dtmf_h;
 	h.arg = cb;
-	re_snprintf(name, sizeof(name), "contact %s callback customer",
-		    c->cd->contact_id);
-	err = leg_dial(&c->cust.leg, c->cc->calls, &d, outbound_media(ob),
-		       &h, name);
+	err = contact_outdial(&c->cust.leg, c, &od, &h);
 	if (err)
-		goto out;
+		return err;
 	leg_set_tap(c->cust.leg, recording_tap_h, c);
 	log_info("contact %s: callback dialling %s (attempt %u of %u)",
-		 c->cd->contact_id, uri, cb->attempts, cb->max_attempts);
-
- out:
-	mem_deref(ob);
-	mem_deref(uri);
-	mem_deref(from);
-	mem_deref(hdrs);
-	return err;
+		 c->cd->contact_id, leg_uri(c->cust.leg), cb->attempts,
+		 cb->max_attempts);
+	return 0;
 }
 
 void callback_agent_answered(struct contact *c)

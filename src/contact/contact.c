@@ -77,11 +77,17 @@ const char *contact_phase_name(enum contact_state st)
 	return (size_t)st < ARRAY_SIZE(phase_names) ? phase_names[st] : "?";
 }
 
+bool contact_may_move(enum contact_state from, enum contact_state to)
+{
+	return (size_t)from < ARRAY_SIZE(moves) &&
+		(size_t)to < ARRAY_SIZE(moves) && (moves[from] & (1u << to));
+}
+
 int contact_set_state(struct contact *c, enum contact_state to)
 {
 	if (!c || (size_t)to >= ARRAY_SIZE(moves))
 		return EINVAL;
-	if (!(moves[c->state] & (1u << to))) {
+	if (!contact_may_move(c->state, to)) {
 		log_error("contact %s: no move from %s to %s",
 			  c->cd ? c->cd->contact_id : "?",
 			  contact_phase_name(c->state),

@@ -226,6 +226,20 @@ void contact_join(struct contact *c);
 /** The router's agent for this contact's entry, or NULL. */
 struct ragent *contact_the_agent(const struct contact *c);
 
+/* outdial.c: a number dialled through the outbound trunk */
+struct leg_handlers;
+struct outdial {
+	const char *number;		/* E.164 */
+	const char *cid_num;		/* caller ID, or NULL: the trunk's */
+	const char *cid_fallback;	/* when the trunk has none either */
+	const char *cid_name;		/* display name, or NULL */
+	uint32_t ring_ms;		/* ring time limit, 0: none */
+	const char *what;		/* for logs: "third party", ... */
+};
+/** EPERM: the number is not allowed; ENOENT: no outbound trunk. */
+int  contact_outdial(struct leg **legp, struct contact *c,
+		     const struct outdial *od, const struct leg_handlers *h);
+
 /* thirdparty.c */
 int  contact_op_transfer_phone(struct frun *run, const struct ftransfer *t,
 			       void *arg);

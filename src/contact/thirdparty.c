@@ -16,7 +16,6 @@
 #include <callflowd/flow/cdata.h>
 #include <callflowd/flow/interp.h>
 #include <callflowd/sip/outbound.h>
-#include <callflowd/call/callenv.h>
 #include <callflowd/call/leg.h>
 #include <callflowd/contact/announce.h>
 #include "contact_priv.h"
@@ -225,75 +224,43 @@ int thirdparty_dial(struct contact *c, const char *number,
 		    uint32_t timeout_s, struct frun *run, bool continue_flow,
 		    const char *dtmf)
 {
-	struct outbound *ob = NULL;
 	struct leg_handlers h;
-	struct leg_dial d;
-	char *uri = NULL, *from = NULL, *hdrs = NULL, name[96];
+	struct outdial od;
 	struct xparty *x;
 	int err;
 
 	if (c->agent)
 		return EBUSY;
-	err = outbound_alloc(&ob, c->cfg, NULL, 0);
-	if (err)
-		return err == ENOENT ? EPERM : err;
-
 	x = (struct xparty *)(void *)party_alloc(c, sizeof(*x), role,
 						 destructor);
-	if (!x) {
-		mem_deref(ob);
+	if (!x)
 		return ENOMEM;
-	}
 	tmr_init(&x->tmr);
 	str_ncpy(x->number, number, sizeof(x->number));
 	x->continue_flow = continue_flow;
 	if (dtmf && str_dup(&x->dtmf, dtmf))
 		log_warn("contact %s: DTMF digits dropped", c->cd->contact_id);
 
-	if (!cid_num)
-		cid_num = outbound_caller_id(ob);
-	err = outbound_uri(&uri, ob, number);
-	if (!err)
-		err = callenv_from_uri(&from, c->cc->calls, cid_num ? cid_num :
-				       c->cd->customer_addr[0] ?
-				       c->cd->customer_addr : "callflowd");
-	if (!err)
-		err = re_sdprintf(&hdrs, "X-Callflowd-Contact-Id: %s\r\n",
-				  c->cd->contact_id);
-	if (err)
-		goto out;
-
-	memset(&d, 0, sizeof(d));
-	d.uri = uri;
-	d.from_uri = from;
-	d.from_name = cid_name;
-	d.hdrs = hdrs;
-	d.ring_ms = (timeout_s ? timeout_s : TIMEOUT_DEF_S) * 1000;
+	memset(&od, 0, sizeof(od));
+	od.number = number;
+	od.cid_num = cid_num;
+	od.cid_fallback = c->cd->customer_addr;
+	od.cid_name = cid_name;
+	od.ring_ms = (timeout_s ? timeout_s : TIMEOUT_DEF_S) * 1000;
+	od.what = role;
 	memset(&h, 0, sizeof(h));
 	h.closeh = close_h;
 	h.answerh = answer_h;
 	h.dtmfh = party_dtmf_h;
 	h.arg = x;
-	re_snprintf(name, sizeof(name), "contact %s third party %s",
-		    c->cd->contact_id, number);
-	err = leg_dial(&x->p.leg, c->cc->calls, &d, outbound_media(ob), &h,
-		       name);
-	if (err)
-		goto out;
-
+	err = contact_outdial(&x->p.leg, c, &od, &h);
+	if (err) {
+		mem_deref(x);
+		return err;
+	}
 	x->run = mem_ref(run);
 	c->agent = &x->p;
-	log_info("contact %s: calling %s (%s) as %s", c->cd->contact_id,
-		 number, uri, cid_num ? cid_num : "-");
-	x = NULL;
-
- out:
-	mem_deref(ob);
-	mem_deref(uri);
-	mem_deref(from);
-	mem_deref(hdrs);
-	mem_deref(x);
-	return err;
+	return 0;
 }
 
 /* -- the flow port -- */

@@ -37,6 +37,10 @@ const char *contact_state_name(enum contact_state st);
  *  Talking, External, Ended (the API's "phase"). */
 const char *contact_phase_name(enum contact_state st);
 
+/** Whether the state machine moves from one state to another (the
+ *  transition table of contact.c). */
+bool contact_may_move(enum contact_state from, enum contact_state to);
+
 /** Hang up with a reason (shutdown, API); the record is written. */
 void contact_hangup(struct contact *c, const char *disconnect_reason);
 
