@@ -174,6 +174,61 @@ class Refusals(unittest.TestCase):
         finally:
             d.cleanup()
 
+    def check(self, d):
+        return subprocess.run([cfd.DAEMON, "--check-config", "--config",
+                               d.config_path], capture_output=True,
+                              text=True, timeout=30)
+
+    def test_check_config_media_keys(self):
+        """sip.rtp and every leg's media policy are checked with the key
+        named: a wrong value never silently falls back."""
+        bad = [
+            ({"sip": {"rtp": {"address": "not-an-ip"}}},
+             "sip.rtp.address: expected an IP address"),
+            ({"sip": {"rtp": {"port_min": 20000, "port_max": 20000}}},
+             "sip.rtp: port_max must be above port_min"),
+            ({"sip": {"rtp": {"timeout_seconds": "30"}}},
+             "sip.rtp.timeout_seconds: expected an integer"),
+            ({"agents": [{"username": "a1", "srtp": "always"}]},
+             "agents[0].srtp: expected off, optional or mandatory"),
+            ({"agents": [{"username": "a1", "codecs": ["G729"]}]},
+             "agents[0].codecs[0]: PCMU or PCMA"),
+            ({"routing_profiles": [{"name": "P", "queues": [],
+                                    "srtp": "sometimes"}]},
+             "routing_profiles[0].srtp: expected off, optional or"),
+            ({"outbound": {"trunk": {"address": "127.0.0.1:5090",
+                                     "srtp": "nope"},
+                           "allowed_patterns": ["^\\+1"]}},
+             "outbound.trunk.srtp: expected off, optional or mandatory"),
+        ]
+        for extra, msg in bad:
+            d = Daemon(flows=[IVR], numbers={NUMBER: "E2E IVR"})
+            try:
+                for k, v in extra.items():
+                    if k == "sip":
+                        d.config["sip"]["rtp"].update(v["rtp"])
+                    else:
+                        d.config[k] = v
+                d.write_config()
+                r = self.check(d)
+                self.assertEqual(r.returncode, 1, (extra, r.stdout))
+                self.assertIn(msg, r.stdout + r.stderr, extra)
+            finally:
+                d.cleanup()
+        # and the good forms pass
+        d = Daemon(flows=[IVR], numbers={NUMBER: "E2E IVR"}, config={
+            "agents": [{"username": "a1", "srtp": "mandatory",
+                        "codecs": ["PCMA"]}],
+            "outbound": {"trunk": {"address": "127.0.0.1:5090",
+                                   "srtp": "optional",
+                                   "codecs": ["PCMU", "PCMA"]},
+                         "allowed_patterns": ["^\\+1"]}})
+        try:
+            r = self.check(d)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        finally:
+            d.cleanup()
+
 
 if __name__ == "__main__":
     unittest.main()
