@@ -15,8 +15,9 @@
 static const char *allow_hdr(const struct leg_handlers *h)
 {
 	return h->referh ?
-		"Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER\r\n" :
-		"Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO\r\n";
+		"Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, "
+		"REFER\r\n" :
+		"Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE\r\n";
 }
 
 /* -- libre's session handlers: arg is the legref -- */
@@ -295,4 +296,63 @@ int leg_dial(struct leg **legp, struct callenv *ce, const struct leg_dial *d,
 	}
 	*legp = leg;
 	return 0;
+}
+
+/* -- UPDATE (RFC 3311): libre's sessions do not take it -- */
+
+static void update(struct leg *leg, const struct sip_msg *msg)
+{
+	struct sip *sip = sipserver_sip(leg->ce->sip);
+	struct mbuf *offer = NULL, *desc = NULL;
+	struct sip_contact contact;
+	int err;
+
+	if (leg->state != LEG_UP) {
+		/* an early dialog: no offer/answer of ours to change */
+		(void)sip_treplyf(NULL, NULL, sip, msg, false, 500,
+				  "Server Internal Error",
+				  "Retry-After: 1\r\nContent-Length: 0\r\n\r\n");
+		return;
+	}
+	err = leg_msg_body(&offer, msg);
+	if (!err && mbuf_get_left(offer))
+		err = leg_media_answer(leg, &desc, offer);
+	mem_deref(offer);
+	if (err) {
+		log_warn("%s: UPDATE refused: %m", leg->name, err);
+		(void)sip_treplyf(NULL, NULL, sip, msg, false, 488,
+				  "Not Acceptable Here",
+				  "Content-Length: 0\r\n\r\n");
+		return;
+	}
+	/* a 2xx to UPDATE carries a Contact (RFC 3311 5.2) */
+	sip_contact_set(&contact, "callflowd", &msg->dst, msg->tp);
+	(void)sip_treplyf(NULL, NULL, sip, msg, true, 200, "OK",
+			  "%H%s%s%sContent-Length: %zu\r\n\r\n%b",
+			  sip_contact_print, &contact,
+			  desc ? "Content-Type: " : "",
+			  desc ? "application/sdp" : "", desc ? "\r\n" : "",
+			  desc ? mbuf_get_left(desc) : (size_t)0,
+			  desc ? mbuf_buf(desc) : NULL,
+			  desc ? mbuf_get_left(desc) : (size_t)0);
+	log_debug("%s: UPDATE answered%s", leg->name, desc ? " (SDP)" : "");
+	mem_deref(desc);
+}
+
+bool callenv_dialog_request(struct callenv *ce, const struct sip_msg *msg)
+{
+	struct le *le;
+
+	if (!ce || !msg || pl_strcmp(&msg->met, "UPDATE"))
+		return false;
+	for (le = list_head(&ce->legs); le; le = le->next) {
+		struct leg *leg = le->data;
+
+		if (leg->sess && leg->state != LEG_CLOSED &&
+		    sip_dialog_cmp(sipsess_dialog(leg->sess), msg)) {
+			update(leg, msg);
+			return true;
+		}
+	}
+	return false;
 }

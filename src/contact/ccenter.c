@@ -105,6 +105,14 @@ static void destructor(void *arg)
 	mem_deref(cc->cfg);
 }
 
+/* UPDATE and the like: the legs answer their own dialogs */
+static bool dialog_h(const struct sip_msg *msg, void *arg)
+{
+	struct ccenter *cc = arg;
+
+	return cc->calls && callenv_dialog_request(cc->calls, msg);
+}
+
 int ccenter_alloc(struct ccenter **ccp, const struct ccenter_services *svc,
 		  struct config *cfg, struct flowset *flows, char *errbuf,
 		  size_t errsz)
@@ -145,6 +153,7 @@ int ccenter_alloc(struct ccenter **ccp, const struct ccenter_services *svc,
 	memset(&sh, 0, sizeof(sh));
 	sh.inviteh = inbound_invite_h;
 	sh.refusedh = inbound_refused_h;
+	sh.dialogh = dialog_h;
 	sh.deviceh = offers_device_h;
 	sh.droph = offers_binding_gone_h;
 	sh.arg = cc;

@@ -302,6 +302,9 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 				  "Content-Length: 0\r\n\r\n");
 		return true;
 	}
+	if (pl_isset(&msg->to.tag) && srv->h.dialogh &&
+	    srv->h.dialogh(msg, srv->h.arg))
+		return true;
 	if (pl_isset(&msg->to.tag) || !pl_strcmp(&msg->met, "CANCEL") ||
 	    !pl_strcmp(&msg->met, "BYE")) {
 		(void)sip_treply(NULL, srv->sip, msg, 481,

@@ -428,6 +428,12 @@ class SipUa:
             "Max-Forwards: 70", "Content-Length: 0", "", ""]), d["peer"])
         return resp
 
+    def update(self, rtp_port=None, timeout=15):
+        """UPDATE in the dialog: a session refresh without SDP, or our
+        media moved to rtp_port; returns the final answer."""
+        body = _sdp(rtp_port) if rtp_port else ""
+        return self._final(self._request("UPDATE", body), timeout)
+
     def bye(self, timeout=15):
         return self._final(self._request("BYE"), timeout)
 

@@ -220,6 +220,36 @@ class Legs(unittest.TestCase):
         caller.bye()
         self.d.wait_records(1)
 
+    def test_update_refreshes_and_moves_media(self):
+        flow = cfd.data("e2e", "flows", "media_loop.json")
+        self.d = Daemon(flows=[flow],
+                        numbers={NUMBER: "E2E media loop"}).start()
+        ua, p1 = self.ua("caller"), self.phone(CALLER_HZ)
+        resp = ua.call(self.d.sip_port, NUMBER, p1.port)
+        addr, port, _ = sdp_media(resp.body)
+        p1.set_remote((addr, port))
+        wait_for(lambda: len(p1.recent(0.5)) > 0, 15, "the prompt's RTP")
+
+        # a session refresh (RFC 4028 style): 200 with a Contact, no SDP
+        r = ua.update()
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.get("Contact", "m"))
+        self.assertEqual(r.body, "")
+
+        # a new offer: answered, and the prompt follows to the new port
+        p2 = self.phone(CALLER_HZ)
+        r = ua.update(p2.port)
+        self.assertEqual(r.status, 200)
+        self.assertIn("m=audio %d " % port, r.body)
+        p2.set_remote((addr, port))
+        p1.stop()
+        wait_for(lambda: len(p2.recent(0.5)) > 0, 15,
+                 "the prompt's RTP at the new port")
+        c = self.contact()
+        self.assertEqual(c["legs"][0]["remote"], "127.0.0.1:%d" % p2.port)
+        ua.bye()
+        self.d.wait_records(1)
+
     def test_late_offer_invite(self):
         flow = cfd.data("e2e", "flows", "media_prompt.json")
         self.d = Daemon(flows=[flow],

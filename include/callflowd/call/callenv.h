@@ -46,5 +46,10 @@ struct mclock *callenv_clock(const struct callenv *ce);
 int  callenv_from_uri(char **urip, const struct callenv *ce,
 		      const char *user);
 void callenv_stats(const struct callenv *ce, struct callenv_stats *st);
+/** A request inside the dialog of one of our legs that libre's session
+ *  does not take (UPDATE, RFC 3311: a session refresh, or a new offer
+ *  answered like a re-INVITE's): true when it was one of ours and is
+ *  answered. */
+bool callenv_dialog_request(struct callenv *ce, const struct sip_msg *msg);
 
 #endif

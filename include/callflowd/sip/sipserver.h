@@ -9,7 +9,8 @@
  * flow) and answers with a leg or sipserver_refuse(). Refusals made here
  * on a trusted trunk are reported to the refused handler, so that every
  * call gets its record. Knows nothing of contacts: upward calls go
- * through the handlers given at creation.
+ * through the handlers given at creation. Requests inside a dialog that
+ * libre's sessions do not take (UPDATE) go to the dialog handler first.
  */
 #ifndef CALLFLOWD_SIPSERVER_H
 #define CALLFLOWD_SIPSERVER_H
@@ -53,9 +54,14 @@ typedef void (sipserver_refused_h)(const struct sip_msg *msg,
 				   const char *number, uint16_t scode,
 				   const char *why, void *arg);
 
+/** A request inside a dialog that no session took (UPDATE): true when
+ *  the handler answered it, else the SIP front does (481). */
+typedef bool (sipserver_dialog_h)(const struct sip_msg *msg, void *arg);
+
 struct sipserver_handlers {
 	sipserver_invite_h *inviteh;
 	sipserver_refused_h *refusedh;
+	sipserver_dialog_h *dialogh;
 	registrar_change_h *deviceh;	/* an agent's device up or down */
 	registrar_drop_h *droph;	/* one of an agent's bindings gone */
 	void *arg;
