@@ -547,6 +547,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "callflowd: libre_init failed\n");
 		return 1;
 	}
+	log_capture_libre();	/* libre's warnings: no ANSI, our format */
 	err = loop_init();
 	if (err) {
 		log_error("cannot set up the event loop: %m", err);
