@@ -462,6 +462,13 @@ static void exit_handler(void *arg)
 	(void)arg;
 }
 
+/* security.registrar: the lock-out policy */
+static const json_t *sipserver_policy(const struct config *cfg)
+{
+	return json_object_get(json_object_get(cfg->root, "security"),
+			       "registrar");
+}
+
 int sipserver_alloc(struct sipserver **srvp, struct app *app)
 {
 	const json_t *sipcfg, *listen;
@@ -526,6 +533,8 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 	if (!err)
 		err = registrar_set_agents(srv->reg, json_object_get(
 						   app->cfg->root, "agents"));
+	if (!err)
+		err = registrar_set_policy(srv->reg, sipserver_policy(app->cfg));
 
  out:
 	if (err)
@@ -549,8 +558,9 @@ int sipserver_reload(struct sipserver *srv, const struct config *cfg)
 	if (!srv || !cfg)
 		return EINVAL;
 	/* live bindings of agents still configured are kept */
-	return registrar_set_agents(srv->reg, json_object_get(cfg->root,
-							      "agents"));
+	return registrar_set_policy(srv->reg, sipserver_policy(cfg)) |
+		registrar_set_agents(srv->reg, json_object_get(cfg->root,
+							       "agents"));
 }
 
 struct registrar *sipserver_registrar(const struct sipserver *srv)
