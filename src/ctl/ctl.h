@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+/* jansson and <re.h> clash on JSON_* names: declare json_t only */
+typedef struct json_t json_t;
 
 int cmd_validate(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
@@ -51,6 +53,11 @@ int  ctl_api_escape(struct mbuf *mb, const char *s);
 /** Print why the API refused: "callflowctl: PREFIXstatus: message", its
  *  {"error": ...} message, else the body as it came. */
 void ctl_api_refused(const struct ctl_reply *r, const char *prefix);
+
+/** The Flow Language document in doc (itself, an export with "Content",
+ *  or describe-contact-flow's {"ContactFlow": ...}), a new reference;
+ *  EBADMSG when there is none. */
+int  ctl_flow_content(json_t **contentp, const json_t *doc);
 
 /** An aligned text table (table.c): the header row first. NULL or empty
  *  cells print as "-". */
