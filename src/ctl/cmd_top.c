@@ -437,6 +437,8 @@ static void ws_close(int err, void *arg)
 	t->dirty = true;
 }
 
+static void ws_shut(void *arg);
+
 static int stream_open(struct top *t)
 {
 	char uri[300];
@@ -447,7 +449,7 @@ static int stream_open(struct top *t)
 	if (!err)
 		err = http_client_alloc(&t->cli, t->dnsc);
 	if (!err)
-		err = websock_alloc(&t->ws, NULL, NULL);
+		err = websock_alloc(&t->ws, ws_shut, t);
 	if (err)
 		return err;
 	if (t->token)
@@ -480,6 +482,18 @@ static void signal_handler(int sig)
 	re_cancel();
 }
 
+static void ws_shut(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+static void shut_timeout(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
 static void top_close(struct top *t)
 {
 	size_t i;
@@ -489,6 +503,18 @@ static void top_close(struct top *t)
 		fd_close(STDIN_FILENO);
 		(void)tcsetattr(STDIN_FILENO, TCSANOW, &t->tio_old);
 		fputs("\n", stdout);
+	}
+	if (t->ws) {
+		/* a closing handshake, then libre lets the socket go;
+		 * a daemon that does not answer gets a second */
+		if (t->conn)
+			(void)websock_close(t->conn, WEBSOCK_GOING_AWAY,
+					    "bye");
+		t->conn = mem_deref(t->conn);
+		websock_shutdown(t->ws);
+		tmr_start(&t->tick, 1000, shut_timeout, t);
+		(void)re_main(NULL);
+		tmr_cancel(&t->tick);
 	}
 	t->conn = mem_deref(t->conn);
 	t->ws = mem_deref(t->ws);
