@@ -40,15 +40,16 @@ struct graph {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: callflowctl graph FLOW.json [-o OUT.svg|OUT.dot|OUT.mmd]"
+		"usage: callflowctl graph FLOW.json "
+		"[-o OUT.svg|OUT.dot|OUT.mmd]\n"
 		"\n"
-		"\n"
-		"Draws the flow's blocks and branches: Graphviz DOT on standard\n"
-		"output without -o, else the format the file name ends with\n"
-		"(.svg needs Graphviz's dot program; .dot/.gv and .mmd do not).\n"
-		"Blocks go where the flow designer put them when the export has\n"
-		"their positions. FLOW.json is an export, a Flow Language\n"
-		"document or `aws connect describe-contact-flow` output.\n");
+		"Draws the flow's blocks and branches: Graphviz DOT on\n"
+		"standard output without -o, else the format the file name\n"
+		"ends with (.svg needs Graphviz's dot program; .dot/.gv and\n"
+		".mmd do not). Blocks go where the flow designer put them\n"
+		"when the export has their positions. FLOW.json is an export,\n"
+		"a Flow Language document or `aws connect\n"
+		"describe-contact-flow` output.\n");
 }
 
 static const char *jstr(const json_t *o, const char *key)
@@ -132,7 +133,8 @@ static void summary(char *buf, size_t sz, const json_t *act,
 	static const char *keys[] = {
 		"Text", "SSML", "PromptId", "QueueId", "AgentId",
 		"ContactFlowId", "FlowModuleId", "LambdaFunctionARN",
-		"HoursOfOperationId", "ComparisonValue", "ThirdPartyPhoneNumber",
+		"HoursOfOperationId", "ComparisonValue",
+		"ThirdPartyPhoneNumber",
 		"TimeLimitSeconds", "Percentages", "LoopCount",
 		"FlowLoggingBehavior", "RecordingBehavior", "TextToSpeechVoice",
 		NULL

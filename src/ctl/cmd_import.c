@@ -25,17 +25,18 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: callflowctl import-connect DIR [-o OUTDIR] [--force]\n"
 		"\n"
-		"DIR holds what `aws connect ...` printed for one instance, one\n"
-		"JSON file per call: list-queues, describe-queue (each queue),\n"
-		"list-hours-of-operations, describe-hours-of-operation,\n"
-		"list-routing-profiles, describe-routing-profile,\n"
-		"list-routing-profile-queues (named ...-<profile id>.json),\n"
-		"list-users, describe-user, list-phone-numbers-v2,\n"
-		"list-flow-associations --resource-type VOICE_PHONE_NUMBER,\n"
-		"list-contact-flows, describe-contact-flow, list-quick-connects,\n"
-		"list-prompts. Writes OUTDIR (default ./callflowd-import):\n"
-		"callflowd.json, flows/, prompts/ and IMPORT-REPORT.txt, and\n"
-		"prints what could not be carried over. Exit 0 when written.\n");
+		"DIR holds what `aws connect ...` printed for one instance,\n"
+		"one JSON file per call: list-queues, describe-queue (each\n"
+		"queue), list-hours-of-operations,\n"
+		"describe-hours-of-operation, list-routing-profiles,\n"
+		"describe-routing-profile, list-routing-profile-queues\n"
+		"(named ...-<profile id>.json), list-users, describe-user,\n"
+		"list-phone-numbers-v2, list-flow-associations\n"
+		"--resource-type VOICE_PHONE_NUMBER, list-contact-flows,\n"
+		"describe-contact-flow, list-quick-connects, list-prompts.\n"
+		"Writes OUTDIR (default ./callflowd-import): callflowd.json,\n"
+		"flows/, prompts/ and IMPORT-REPORT.txt, and prints what\n"
+		"could not be carried over. Exit 0 when written.\n");
 }
 
 static const char *jstr(const json_t *o, const char *key)

@@ -22,11 +22,11 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: callflowctl passwd USERNAME [--realm REALM]\n"
 		"\n"
-		"Prints the digest HA1, MD5(USERNAME:REALM:PASSWORD), to store\n"
-		"as the agent's \"ha1\" in the configuration. The password is\n"
-		"read from standard input (first line), or asked for twice\n"
-		"without echo on a terminal. REALM is the daemon's digest realm\n"
-		"(default callflowd).\n");
+		"Prints the digest HA1, MD5(USERNAME:REALM:PASSWORD), to\n"
+		"store as the agent's \"ha1\" in the configuration. The\n"
+		"password is read from standard input (first line), or asked\n"
+		"for twice without echo on a terminal. REALM is the daemon's\n"
+		"digest realm (default callflowd).\n");
 }
 
 /* One line from fp into buf without its newline; ENODATA at end. */

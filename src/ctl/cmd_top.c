@@ -64,8 +64,9 @@ static void usage(FILE *fp)
 		"long) and live contacts, redrawn on every event of the\n"
 		"daemon's event stream and every -d seconds (default 2).\n"
 		"-b prints plain frames one after another; -n stops after\n"
-		"FRAMES frames. The address is --api, else $CALLFLOWD_API, else\n"
-		"127.0.0.1:8080; the token --token, else $CALLFLOWD_TOKEN.\n"
+		"FRAMES frames. The address is --api, else $CALLFLOWD_API,\n"
+		"else 127.0.0.1:8080; the token --token, else\n"
+		"$CALLFLOWD_TOKEN.\n"
 		"Interactive: q quits.\n");
 }
 

@@ -30,8 +30,8 @@ static void usage(FILE *fp)
 		"  graph FLOW [-o OUT.svg|.dot|.mmd]\n"
 		"      draw a flow's blocks and branches\n"
 		"  import-connect DIR [-o OUTDIR]\n"
-		"      turn an Amazon Connect instance (AWS CLI output) into a\n"
-		"      configuration and a flows folder\n"
+		"      turn an Amazon Connect instance (AWS CLI output)\n"
+		"      into a configuration and a flows folder\n"
 		"  passwd USERNAME [--realm REALM]\n"
 		"      print the digest HA1 to store as an agent's \"ha1\"\n"
 		"  help | --version\n");

@@ -19,7 +19,8 @@
 #include <callflowd/core/util.h>
 
 #define NONCE_TTL_MS     (5 * 60 * 1000)
-#define FAIL_WINDOW_MS   (60 * 1000)	/* a source's failures count within */
+/* a source's failures count within a minute */
+#define FAIL_WINDOW_MS   (60 * 1000)
 #define FAIL_SLOTS       256
 #define PURGE_MS         1000
 

@@ -534,7 +534,8 @@ int sipserver_alloc(struct sipserver **srvp, struct app *app)
 		err = registrar_set_agents(srv->reg, json_object_get(
 						   app->cfg->root, "agents"));
 	if (!err)
-		err = registrar_set_policy(srv->reg, sipserver_policy(app->cfg));
+		err = registrar_set_policy(srv->reg,
+					   sipserver_policy(app->cfg));
 
  out:
 	if (err)
