@@ -286,11 +286,11 @@ static void frame_write(FILE *fp, const struct top *t)
 	}
 	(void)gmtime_r(&now, &tm);
 	(void)strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	fprintf(fp, "callflowctl top - %s - %s - %zu live contacts, %zu of "
-		"%zu agents routable - %s\n\n", when, t->api,
+	fprintf(fp, "callflowctl top - %s - %s - %s\n"
+		"%zu live contacts, %zu of %zu agents routable\n\n", when,
+		t->api, t->streaming ? "events: live" : t->stream_note,
 		json_array_size(json_object_get(t->contacts, "contacts")),
-		avail, json_array_size(agents),
-		t->streaming ? "events: live" : t->stream_note);
+		avail, json_array_size(agents));
 	queues_table(fp, t);
 	fputc('\n', fp);
 	agents_table(fp, t);
@@ -306,7 +306,7 @@ static void frame_write(FILE *fp, const struct top *t)
 static void frame_screen(const struct top *t)
 {
 	struct winsize ws;
-	char *buf = NULL, *line, *save = NULL;
+	char *buf = NULL, *line, *end;
 	size_t len = 0, rows = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
@@ -320,9 +320,14 @@ static void frame_screen(const struct top *t)
 		ws.ws_row = 40;
 	}
 	fputs("\x1b[H\x1b[J", stdout);
-	for (line = strtok_r(buf, "\n", &save); line && rows + 1 < ws.ws_row;
-	     line = strtok_r(NULL, "\n", &save), rows++)
+	/* blank lines kept: they separate the tables */
+	for (line = buf; line && *line && rows + 1 < ws.ws_row; rows++) {
+		end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
 		printf("%.*s\n", (int)ws.ws_col, line);
+		line = end ? end + 1 : NULL;
+	}
 	fflush(stdout);
 	free(buf);
 }
