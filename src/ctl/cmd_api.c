@@ -62,50 +62,68 @@ static int request(struct call *call, const char *api, const char *method,
 	return err;
 }
 
-static void print_table(json_t *doc, const char *what)
+static const char *jstr(const json_t *o, const char *key)
 {
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Columns as wide as their widest value, so long numbers, flow names or
+ * missing values (shown as "-") never shift the columns after them. */
+static int print_table(json_t *doc, const char *what)
+{
+	static const char *fhead[] = {"NAME", "TYPE", "VERSION", "SERVING",
+				      "FINDINGS"};
+	static const char *chead[] = {"CONTACT", "CALLER", "DIALLED",
+				      "STATE", "QUEUE", "FLOW / ACTION"};
 	json_t *arr = json_object_get(doc, what);
+	bool flows = !strcmp(what, "flows");
+	struct ctl_table *t = NULL;
 	size_t i;
+	int err;
 
-	if (!strcmp(what, "flows")) {
-		printf("%-32s %-18s %7s %-7s %s\n", "NAME", "TYPE", "VERSION",
-		       "SERVING", "FINDINGS");
-		for (i = 0; i < json_array_size(arr); i++) {
-			json_t *f = json_array_get(arr, i);
+	err = ctl_table_alloc(&t, flows ? 5 : 6, flows ? fhead : chead);
+	for (i = 0; !err && i < json_array_size(arr); i++) {
+		json_t *o = json_array_get(arr, i);
+		char a[32], b[64], c[512];
 
-			printf("%-32s %-18s %7lld %-7s %zu errors, "
-			       "%zu warnings\n",
-			       json_string_value(json_object_get(f, "name")),
-			       json_string_value(json_object_get(f, "type")) ?
-			       json_string_value(json_object_get(f, "type")) :
-			       "-",
-			       json_integer_value(json_object_get(f,
-								  "version")),
-			       json_is_true(json_object_get(f, "serving")) ?
-			       "yes" : "no",
-			       json_array_size(json_object_get(f, "errors")),
-			       json_array_size(json_object_get(f,
-							       "warnings")));
+		if (flows) {
+			const char *row[5];
+
+			re_snprintf(a, sizeof(a), "%lld", json_integer_value(
+					    json_object_get(o, "version")));
+			re_snprintf(b, sizeof(b), "%zu errors, %zu warnings",
+				    json_array_size(json_object_get(o,
+								    "errors")),
+				    json_array_size(json_object_get(o,
+							"warnings")));
+			row[0] = jstr(o, "name");
+			row[1] = jstr(o, "type");
+			row[2] = a;
+			row[3] = json_is_true(json_object_get(o, "serving")) ?
+				"yes" : "no";
+			row[4] = b;
+			err = ctl_table_add(t, row);
 		}
-		return;
-	}
+		else {
+			const char *row[6];
 
-	printf("%-36s %-16s %-16s %-8s %s\n", "CONTACT", "CALLER", "DIALLED",
-	       "STATE", "FLOW / ACTION");
-	for (i = 0; i < json_array_size(arr); i++) {
-		json_t *c = json_array_get(arr, i);
-		const char *action = json_string_value(json_object_get(c,
-								       "action"));
-
-		printf("%-36s %-16s %-16s %-8s %s / %s\n",
-		       json_string_value(json_object_get(c, "ContactId")),
-		       json_string_value(json_object_get(c, "caller")),
-		       json_string_value(json_object_get(c, "dialled")),
-		       json_string_value(json_object_get(c, "state")),
-		       json_string_value(json_object_get(c, "flow")) ?
-		       json_string_value(json_object_get(c, "flow")) : "-",
-		       action ? action : "-");
+			re_snprintf(c, sizeof(c), "%s / %s",
+				    jstr(o, "flow") ? jstr(o, "flow") : "-",
+				    jstr(o, "action") ? jstr(o, "action") :
+				    "-");
+			row[0] = jstr(o, "ContactId");
+			row[1] = jstr(o, "caller");
+			row[2] = jstr(o, "dialled");
+			row[3] = jstr(o, "state");
+			row[4] = jstr(o, "queue");
+			row[5] = c;
+			err = ctl_table_add(t, row);
+		}
 	}
+	if (!err)
+		ctl_table_print(stdout, t);
+	mem_deref(t);
+	return err;
 }
 
 static void usage(FILE *fp)
@@ -186,7 +204,7 @@ int cmd_api(int argc, char **argv)
 	doc = call.body ? json_loads(call.body, 0, NULL) : NULL;
 	if (doc && table && (!strcmp(cmd, "flows") ||
 			     !strcmp(cmd, "contacts")))
-		print_table(doc, cmd);
+		(void)print_table(doc, cmd);
 	else if (doc) {
 		char *text = json_dumps(doc, JSON_INDENT(2) |
 					JSON_PRESERVE_ORDER);

@@ -25,7 +25,16 @@ static void usage(FILE *fp)
 		"      contact records as JSON lines (see 'records --help')\n"
 		"  report queues|agents --from TIME [--to TIME] [options]\n"
 		"      historical interval reports (see 'report --help')\n"
-		"  help\n");
+		"  top [--api HOST:PORT] [-b] [-n N] [-d SECONDS]\n"
+		"      live view of queues, agents and contacts\n"
+		"  graph FLOW [-o OUT.svg|.dot|.mmd]\n"
+		"      draw a flow's blocks and branches\n"
+		"  import-connect DIR [-o OUTDIR]\n"
+		"      turn an Amazon Connect instance (AWS CLI output)\n"
+		"      into a configuration and a flows folder\n"
+		"  passwd USERNAME [--realm REALM]\n"
+		"      print the digest HA1 to store as an agent's \"ha1\"\n"
+		"  help | --version\n");
 }
 
 int main(int argc, char **argv)
@@ -39,6 +48,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version") ||
+	    !strcmp(argv[1], "-V")) {
+		printf("callflowctl %s\n", CFD_VERSION);
 		return 0;
 	}
 
@@ -58,6 +72,14 @@ int main(int argc, char **argv)
 		rc = cmd_records(argc - 1, argv + 1);
 	else if (!strcmp(argv[1], "report"))
 		rc = cmd_report(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "passwd"))
+		rc = cmd_passwd(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "import-connect"))
+		rc = cmd_import(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "graph"))
+		rc = cmd_graph(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "top"))
+		rc = cmd_top(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "callflowctl: unknown command '%s'\n", argv[1]);
 		usage(stderr);

@@ -164,6 +164,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "callflowd: libre_init failed\n");
 		return 1;
 	}
+	log_capture_libre();	/* libre's warnings: no ANSI, our format */
 	if (loop_init()) {
 		log_error("cannot set up the event loop");
 		libre_close();

@@ -1,10 +1,17 @@
 /**
  * @file registrar.c  REGISTER with digest authentication, bindings with
  * expiry, lock-out after repeated failures.
+ *
+ * Credentials are digest HA1 hashes, MD5(username:realm:password), from
+ * the agent's "ha1" (or derived from a plain-text "password", with a
+ * warning). Failures lock out the source address quickly; a user is
+ * locked only when failures for it pile up from many sources, so one
+ * attacker cannot lock a correctly configured phone out.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/store/audit.h>
 #include <callflowd/core/log.h>
@@ -12,6 +19,7 @@
 #include <callflowd/core/util.h>
 
 #define NONCE_TTL_MS     (5 * 60 * 1000)
+/* a source's failures count within a minute */
 #define FAIL_WINDOW_MS   (60 * 1000)
 #define FAIL_SLOTS       256
 #define PURGE_MS         1000
@@ -22,9 +30,10 @@ struct reg_agent {
 	uint8_t ha1[16];	/* MD5(user:realm:password) */
 	struct list bindings;	/* struct reg_binding, newest first */
 	bool keep;		/* reload mark */
-	uint32_t fails;		/* failures in the current window */
+	uint32_t fails;		/* failures in the current user window */
 	uint64_t fail_t0;
 	uint64_t locked_until;
+	uint32_t locked_fails;	/* failures that locked it */
 };
 
 struct fail_slot {
@@ -32,6 +41,7 @@ struct fail_slot {
 	uint32_t fails;
 	uint64_t t0;
 	uint64_t locked_until;
+	uint32_t locked_fails;
 };
 
 struct registrar {
@@ -163,6 +173,10 @@ int registrar_alloc(struct registrar **regp, struct sip *sip,
 		reg->conf.max_failures = 5;
 	if (!reg->conf.lockout_s)
 		reg->conf.lockout_s = 300;
+	if (!reg->conf.user_max_failures)
+		reg->conf.user_max_failures = 50;
+	if (!reg->conf.user_window_s)
+		reg->conf.user_window_s = 600;
 	reg->changeh = changeh;
 	reg->arg = arg;
 
@@ -178,6 +192,61 @@ int registrar_alloc(struct registrar **regp, struct sip *sip,
 
 	*regp = reg;
 	return 0;
+}
+
+int registrar_ha1(uint8_t ha1[16], const char *user, const char *realm,
+		  const char *password)
+{
+	char *src = NULL;
+	int err;
+
+	if (!ha1 || !user || !realm || !password)
+		return EINVAL;
+	err = re_sdprintf(&src, "%s:%s:%s", user, realm, password);
+	if (err)
+		return err;
+	md5((const uint8_t *)src, strlen(src), ha1);
+	memset(src, 0, strlen(src));	/* the password in it */
+	mem_deref(src);
+	return 0;
+}
+
+/* An agent's HA1 from "ha1" (32 hex digits) or, with a warning, from a
+ * plain-text "password". ENOENT: neither, the agent cannot register. */
+static int agent_ha1(uint8_t ha1[16], const struct registrar *reg,
+		     const json_t *o, const char *user)
+{
+	const json_t *hv = json_object_get(o, "ha1");
+	const char *pass = json_string_value(json_object_get(o, "password"));
+	const char *hex = json_string_value(hv);
+	size_t k;
+
+	if (hv) {
+		if (!hex || strlen(hex) != 32 ||
+		    strspn(hex, "0123456789abcdefABCDEF") != 32) {
+			log_error("registrar: agent %s: ha1: expected 32 hex "
+				  "digits, MD5(username:realm:password) as "
+				  "'callflowctl passwd' prints it; it cannot "
+				  "register", user);
+			return EINVAL;
+		}
+		for (k = 0; k < 16; k++) {
+			char b[3] = {hex[2 * k], hex[2 * k + 1], 0};
+
+			ha1[k] = (uint8_t)strtoul(b, NULL, 16);
+		}
+		if (pass)
+			log_warn("registrar: agent %s: both ha1 and a "
+				 "plain-text password; the password is "
+				 "ignored: remove it", user);
+		return 0;
+	}
+	if (!pass)
+		return ENOENT;
+	log_warn("registrar: agent %s: plain-text password in the "
+		 "configuration; store its hash instead: \"ha1\" from "
+		 "'callflowctl passwd %s --realm %s'", user, user, reg->realm);
+	return registrar_ha1(ha1, user, reg->realm, pass);
 }
 
 int registrar_set_agents(struct registrar *reg, const json_t *agents)
@@ -196,14 +265,12 @@ int registrar_set_agents(struct registrar *reg, const json_t *agents)
 		const json_t *o = json_array_get(agents, i);
 		const char *user = json_string_value(
 			json_object_get(o, "username"));
-		const char *pass = json_string_value(
-			json_object_get(o, "password"));
+		uint8_t ha1[16];
 		struct reg_agent *a;
 		struct pl upl;
-		char *ha1src = NULL;
 
-		if (!user || !pass)
-			continue;	/* no password: cannot register */
+		if (!user || agent_ha1(ha1, reg, o, user))
+			continue;	/* no credential: cannot register */
 
 		pl_set_str(&upl, user);
 		a = agent_find(reg, &upl);
@@ -217,11 +284,8 @@ int registrar_set_agents(struct registrar *reg, const json_t *agents)
 			list_append(&reg->agents, &a->le, a);
 		}
 		a->keep = true;
-		err = re_sdprintf(&ha1src, "%s:%s:%s", user, reg->realm, pass);
-		if (err)
-			break;
-		md5((const uint8_t *)ha1src, strlen(ha1src), a->ha1);
-		mem_deref(ha1src);
+		memcpy(a->ha1, ha1, sizeof(a->ha1));
+		memset(ha1, 0, sizeof(ha1));
 	}
 
 	le = list_head(&reg->agents);
@@ -306,13 +370,19 @@ static void audit_lockout(struct registrar *reg, const struct sa *src,
 	if (!reg->audit)
 		return;
 	if (src)
-		re_snprintf(addr, sizeof(addr), "%J", src);
+		re_snprintf(addr, sizeof(addr), "%j", src);
 	audit_event(reg->audit, "lockout", json_pack(
 		"{s:s, s:I, s:I}", src ? "Source" : "User", src ? addr : user,
 		"Seconds", (json_int_t)secs, "Failures", (json_int_t)fails));
 }
 
-/* Count a failure; true when this one locks (source or user) out. */
+/*
+ * Count a failure. The source is locked after max_failures within a
+ * minute: that stops a guesser at once and harms no one else. The user
+ * is locked only after user_max_failures within user_window_s from any
+ * number of sources (a spread-out attack), since locking the user locks
+ * its own phones out too.
+ */
 static void count_failure(struct registrar *reg, struct fail_slot *s,
 			  struct reg_agent *a, uint64_t now)
 {
@@ -324,22 +394,30 @@ static void count_failure(struct registrar *reg, struct fail_slot *s,
 	}
 	if (++s->fails >= reg->conf.max_failures && s->locked_until < now) {
 		s->locked_until = now + lock;
+		s->locked_fails = s->fails;
+		s->fails = 0;
 		log_warn("registrar: %j locked out for %u s after %u failed "
-			 "logins", &s->addr, reg->conf.lockout_s, s->fails);
-		audit_lockout(reg, &s->addr, NULL, reg->conf.lockout_s, s->fails);
+			 "logins", &s->addr, reg->conf.lockout_s,
+			 s->locked_fails);
+		audit_lockout(reg, &s->addr, NULL, reg->conf.lockout_s,
+			      s->locked_fails);
 	}
 	if (!a)
 		return;
-	if (now - a->fail_t0 > FAIL_WINDOW_MS) {
+	if (now - a->fail_t0 > (uint64_t)reg->conf.user_window_s * 1000) {
 		a->fail_t0 = now;
 		a->fails = 0;
 	}
-	if (++a->fails >= reg->conf.max_failures && a->locked_until < now) {
+	if (++a->fails >= reg->conf.user_max_failures &&
+	    a->locked_until < now) {
 		a->locked_until = now + lock;
+		a->locked_fails = a->fails;
+		a->fails = 0;
 		log_warn("registrar: user %s locked out for %u s after %u "
-			 "failed logins", a->user, reg->conf.lockout_s,
-			 a->fails);
-		audit_lockout(reg, NULL, a->user, reg->conf.lockout_s, a->fails);
+			 "failed logins from several sources", a->user,
+			 reg->conf.lockout_s, a->locked_fails);
+		audit_lockout(reg, NULL, a->user, reg->conf.lockout_s,
+			      a->locked_fails);
 	}
 }
 
@@ -520,7 +598,7 @@ bool registrar_handle(struct registrar *reg, const struct sip_msg *msg)
 		return true;
 	}
 
-	a->fails = 0;
+	slot->fails = 0;	/* a typo or two before is forgiven */
 	err = bind_contacts(reg, a, msg, &scode);
 	if (err) {
 		if (scode == 423) {
@@ -595,4 +673,160 @@ uint32_t registrar_count(const struct registrar *reg, const char *username)
 			++n;
 	}
 	return n;
+}
+
+/* A whole number 1..max at key of o into *v (unchanged when absent). */
+static int policy_uint(uint32_t *v, const json_t *o, const char *key,
+		       uint32_t max)
+{
+	const json_t *x = json_object_get(o, key);
+	json_int_t n;
+
+	if (!x)
+		return 0;
+	n = json_integer_value(x);
+	if (!json_is_integer(x) || n < 1 || n > (json_int_t)max) {
+		log_error("config: security.registrar.%s: expected a whole "
+			  "number 1..%u", key, max);
+		return EINVAL;
+	}
+	*v = (uint32_t)n;
+	return 0;
+}
+
+int registrar_set_policy(struct registrar *reg, const json_t *policy)
+{
+	static const char *known[] = {
+		"max_failures", "lockout_seconds", "user_max_failures",
+		"user_window_seconds", NULL
+	};
+	struct registrar_conf c;
+	const char *key;
+	json_t *v;
+	size_t i;
+	int err = 0;
+
+	if (!reg)
+		return EINVAL;
+	c = reg->conf;
+	c.max_failures = 5;
+	c.lockout_s = 300;
+	c.user_max_failures = 50;
+	c.user_window_s = 600;
+	if (policy && !json_is_object(policy)) {
+		log_error("config: security.registrar: expected an object");
+		return EINVAL;
+	}
+	json_object_foreach((json_t *)policy, key, v) {
+		for (i = 0; known[i] && strcmp(known[i], key); i++)
+			;
+		if (!known[i]) {
+			log_error("config: security.registrar.%s: unknown key",
+				  key);
+			return EINVAL;
+		}
+	}
+	err |= policy_uint(&c.max_failures, policy, "max_failures", 1000);
+	err |= policy_uint(&c.lockout_s, policy, "lockout_seconds", 86400);
+	err |= policy_uint(&c.user_max_failures, policy, "user_max_failures",
+			   100000);
+	err |= policy_uint(&c.user_window_s, policy, "user_window_seconds",
+			   86400);
+	if (err)
+		return EINVAL;
+	reg->conf = c;
+	return 0;
+}
+
+static int lockout_append(json_t *arr, const char *kind, const char *name,
+			  uint32_t fails, uint64_t until, uint64_t now)
+{
+	char ts[32];
+	time_t t = (time_t)(until / 1000);
+	struct tm tm;
+
+	(void)gmtime_r(&t, &tm);
+	re_snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+	return json_array_append_new(arr, json_pack(
+		"{s:s, s:s, s:I, s:s, s:I}", "kind", kind, "name", name,
+		"failures", (json_int_t)fails, "until", ts,
+		"seconds_left", (json_int_t)((until - now + 999) / 1000)));
+}
+
+int registrar_lockouts(json_t **arrp, const struct registrar *reg)
+{
+	uint64_t now = util_now_ms();
+	json_t *arr;
+	struct le *le;
+	size_t i;
+	int err = 0;
+
+	if (!arrp || !reg)
+		return EINVAL;
+	arr = json_array();
+	if (!arr)
+		return ENOMEM;
+	for (i = 0; i < FAIL_SLOTS && !err; i++) {
+		const struct fail_slot *s = &reg->fails[i];
+		char addr[64];
+
+		if (s->locked_until <= now)
+			continue;
+		re_snprintf(addr, sizeof(addr), "%j", &s->addr);
+		err = lockout_append(arr, "source", addr, s->locked_fails,
+				     s->locked_until, now);
+	}
+	for (le = list_head(&reg->agents); le && !err; le = le->next) {
+		const struct reg_agent *a = le->data;
+
+		if (a->locked_until > now)
+			err = lockout_append(arr, "user", a->user,
+					     a->locked_fails, a->locked_until,
+					     now);
+	}
+	if (err) {
+		json_decref(arr);
+		return ENOMEM;
+	}
+	*arrp = arr;
+	return 0;
+}
+
+int registrar_unlock(struct registrar *reg, const char *kind,
+		     const char *name)
+{
+	uint64_t now = util_now_ms();
+
+	if (!reg || !kind || !name)
+		return EINVAL;
+	if (!strcmp(kind, "source")) {
+		struct fail_slot *s;
+		struct sa sa;
+
+		if (sa_set_str(&sa, name, 0))
+			return EINVAL;
+		s = &reg->fails[sa_hash(&sa, SA_ADDR) % FAIL_SLOTS];
+		if (!sa_cmp(&s->addr, &sa, SA_ADDR) || s->locked_until <= now)
+			return ENOENT;
+		s->locked_until = 0;
+		s->fails = 0;
+		log_info("registrar: lock-out of %s cleared", name);
+		return 0;
+	}
+	if (!strcmp(kind, "user")) {
+		struct reg_agent *a;
+		struct pl upl;
+
+		pl_set_str(&upl, name);
+		a = agent_find(reg, &upl);
+		if (!a || a->locked_until <= now)
+			return ENOENT;
+		a->locked_until = 0;
+		a->fails = 0;
+		log_info("registrar: lock-out of user %s cleared", name);
+		return 0;
+	}
+	return EINVAL;
 }

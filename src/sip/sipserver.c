@@ -396,6 +396,13 @@ static void exit_handler(void *arg)
 	(void)arg;
 }
 
+/* security.registrar: the lock-out policy */
+static const json_t *sipserver_policy(const struct config *cfg)
+{
+	return json_object_get(json_object_get(cfg->root, "security"),
+			       "registrar");
+}
+
 int sipserver_alloc(struct sipserver **srvp, const struct config *cfg,
 		    struct audit *audit, const struct sipserver_handlers *h)
 {
@@ -462,6 +469,8 @@ int sipserver_alloc(struct sipserver **srvp, const struct config *cfg,
 	if (!err)
 		err = registrar_set_agents(srv->reg, json_object_get(
 						   cfg->root, "agents"));
+	if (!err)
+		err = registrar_set_policy(srv->reg, sipserver_policy(cfg));
 
  out:
 	if (err)
@@ -485,8 +494,9 @@ int sipserver_reload(struct sipserver *srv, const struct config *cfg)
 	if (!srv || !cfg)
 		return EINVAL;
 	/* live bindings of agents still configured are kept */
-	return registrar_set_agents(srv->reg, json_object_get(cfg->root,
-							      "agents"));
+	return registrar_set_policy(srv->reg, sipserver_policy(cfg)) |
+		registrar_set_agents(srv->reg, json_object_get(cfg->root,
+							       "agents"));
 }
 
 struct registrar *sipserver_registrar(const struct sipserver *srv)

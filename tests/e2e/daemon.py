@@ -287,7 +287,7 @@ class Sipp:
 
 
 def sip_invite(port, number, src_port=None, transport="udp", headers=(),
-               sdp=None, timeout=10, raw=None):
+               sdp=None, timeout=10, raw=None, caller="+15550001111"):
     """Send one INVITE (or raw bytes) and return the responses received
     until a final one, as (status, headers_text) tuples."""
     sock_type = socket.SOCK_DGRAM if transport == "udp" else \
@@ -311,7 +311,7 @@ def sip_invite(port, number, src_port=None, transport="udp", headers=(),
             "INVITE sip:%s@127.0.0.1:%d SIP/2.0" % (number, port),
             "Via: SIP/2.0/%s 127.0.0.1:%d;branch=%s;rport" % (tp, lport,
                                                               branch),
-            "From: <sip:+15550001111@127.0.0.1>;tag=t%d" % lport,
+            "From: <sip:%s@127.0.0.1>;tag=t%d" % (caller, lport),
             "To: <sip:%s@127.0.0.1>" % number,
             "Call-ID: c%d-%s@test" % (lport, branch),
             "CSeq: 1 INVITE",

@@ -1,6 +1,7 @@
 """Agents' softphones register with the daemon: digest authentication
 (MD5, qop=auth), bindings with expiry, an unknown user answered exactly
-like a wrong password, lock-out after repeated failures."""
+like a wrong password, lock-out after repeated failures: of the source,
+and of the user only past a much higher count. Credentials as HA1."""
 import hashlib
 import re
 import socket
@@ -17,10 +18,11 @@ AGENTS = [{"username": "agent1", "password": "s3cret-One",
 class Client:
     """A REGISTER client over UDP from one local port."""
 
-    def __init__(self, port):
+    def __init__(self, port, host="127.0.0.1"):
         self.port = port
+        self.host = host
         self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.s.bind(("127.0.0.1", 0))
+        self.s.bind((host, 0))
         self.s.settimeout(5)
         self.lport = self.s.getsockname()[1]
         self.cseq = 0
@@ -31,11 +33,12 @@ class Client:
 
     def register(self, user, auth=None, expires=60, contact=None):
         self.cseq += 1
-        contact = contact or "<sip:%s@127.0.0.1:%d>" % (user, self.lport)
+        contact = contact or "<sip:%s@%s:%d>" % (user, self.host,
+                                                 self.lport)
         lines = [
             "REGISTER sip:127.0.0.1:%d SIP/2.0" % self.port,
-            "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%d%d;rport" %
-            (self.lport, self.cseq, time.monotonic_ns()),
+            "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%d%d;rport" %
+            (self.host, self.lport, self.cseq, time.monotonic_ns()),
             "From: <sip:%s@127.0.0.1>;tag=r%d" % (user, self.lport),
             "To: <sip:%s@127.0.0.1>" % user,
             "Call-ID: " + self.callid,
@@ -145,6 +148,100 @@ class Registrar(unittest.TestCase):
                   'response="00000000000000000000000000000000"')
         status, _ = self.c.register("agent1", forged)
         self.assertEqual(status, 401)
+
+
+def ha1(user, password, realm="callflowd"):
+    return hashlib.md5(("%s:%s:%s" % (user, realm, password)).encode()) \
+        .hexdigest()
+
+
+class Lockouts(unittest.TestCase):
+    """An attacker guessing from one address locks out that address, not
+    the agent: its phone, registering from elsewhere, keeps working."""
+
+    def start(self, security=None):
+        cfg = {"agents": [
+            {"username": "agent1", "ha1": ha1("agent1", "right-One")},
+            {"username": "agent2", "password": "right-Two"}]}
+        if security:
+            cfg["security"] = {"registrar": security}
+        self.d = Daemon(config=cfg,
+                        trunks=[{"name": "sbc", "allow": ["192.0.2.1"]}])
+        self.addCleanup(self.d.cleanup)
+        self.d.start()
+
+    def client(self, host):
+        c = Client(self.d.sip_port, host)
+        self.addCleanup(c.close)
+        return c
+
+    def guess(self, c, user, n):
+        for _ in range(n):
+            status, ch = c.register(user)
+            if status != 401:
+                return status
+            status, _ = c.register(user, c.answer(ch, user, "guess"))
+            self.assertEqual(status, 401)
+        return 401
+
+    def test_attacker_source_locked_not_the_agents_phone(self):
+        self.start()
+        attacker = self.client("127.0.0.2")
+        self.guess(attacker, "agent1", 5)
+        status, _ = attacker.register("agent1")
+        self.assertEqual(status, 403)
+        self.d.wait_log("registrar: 127.0.0.2 locked out")
+        # even the right password from there is refused for now
+        status, _ = attacker.login("agent1", "right-One")
+        self.assertEqual(status, 403)
+
+        phone = self.client("127.0.0.1")
+        status, text = phone.login("agent1", "right-One")
+        self.assertEqual(status, 200, text)
+        self.assertIn("Contact: <sip:agent1@127.0.0.1:%d>" % phone.lport,
+                      text)
+        self.assertNotIn("user agent1 locked out", self.d.log())
+        code, agent = self.d.http("GET", "/v1/agents/agent1")
+        self.assertEqual(code, 200)
+        self.assertTrue(agent["device"])
+        self.assertEqual(self.d.stop(), 0)
+
+    def test_user_locked_only_past_its_own_threshold(self):
+        self.start({"max_failures": 5, "user_max_failures": 8})
+        # four guesses each from two addresses: no source reaches 5, the
+        # user reaches 8 and is locked for every source
+        self.guess(self.client("127.0.0.2"), "agent1", 4)
+        phone = self.client("127.0.0.1")
+        status, text = phone.login("agent1", "right-One")
+        self.assertEqual(status, 200, text)
+        self.guess(self.client("127.0.0.3"), "agent1", 4)
+        self.d.wait_log("user agent1 locked out")
+        self.assertNotIn("127.0.0.2 locked out", self.d.log())
+        status, _ = phone.login("agent1", "right-One")
+        self.assertEqual(status, 403)
+        # other agents are not concerned
+        status, _ = phone.login("agent2", "right-Two")
+        self.assertEqual(status, 200)
+        self.assertEqual(self.d.stop(), 0)
+
+    def test_ha1_credential_and_plain_password_warning(self):
+        self.start()
+        c = self.client("127.0.0.1")
+        status, _ = c.login("agent1", "right-One")
+        self.assertEqual(status, 200)
+        status, _ = c.login("agent2", "right-Two")
+        self.assertEqual(status, 200)
+        log = self.d.log()
+        self.assertIn("agent agent2: plain-text password", log)
+        self.assertNotIn("agent agent1: plain-text password", log)
+        self.assertEqual(self.d.stop(), 0)
+
+    def test_bad_policy_refuses_start(self):
+        d = Daemon(config={"security": {"registrar": {"max_failure": 3}}})
+        self.addCleanup(d.cleanup)
+        with self.assertRaises(AssertionError):
+            d.start()
+        self.assertIn("security.registrar.max_failure: unknown key", d.log())
 
 
 if __name__ == "__main__":

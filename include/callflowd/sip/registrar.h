@@ -2,10 +2,13 @@
  * @file registrar.h  SIP registrar for agents' softphones.
  *
  * Owns the agents' credentials (from the config's "agents": username and
- * password), their registered contacts (bindings) with expiry, the digest
+ * the digest HA1 hash "ha1", or a plain-text "password", accepted with a
+ * warning), their registered contacts (bindings) with expiry, the digest
  * nonces and the failure counters. REGISTER is digest-authenticated
  * (MD5, qop=auth); an unknown user and a wrong password get the same
- * answer; repeated failures lock out the source and the user for a while.
+ * answer. Repeated failures from one source address lock that source
+ * out; a user is locked out only past a much higher count from all
+ * sources together, so an attacker cannot lock an agent's phone out.
  * Several devices per agent: the newest binding is the one to ring.
  */
 #ifndef CALLFLOWD_REGISTRAR_H
@@ -40,8 +43,10 @@ struct registrar_conf {
 	uint32_t min_expires_s;		/* 60 */
 	uint32_t max_expires_s;		/* 3600 */
 	uint32_t max_bindings;		/* per agent, 5 */
-	uint32_t max_failures;		/* before lock-out, 5 */
+	uint32_t max_failures;		/* from one source a minute, 5 */
 	uint32_t lockout_s;		/* 300 */
+	uint32_t user_max_failures;	/* for one user, all sources, 50 */
+	uint32_t user_window_s;		/* ... within this, 600 */
 };
 
 struct audit;
@@ -62,5 +67,22 @@ void registrar_set_drop_handler(struct registrar *reg, registrar_drop_h *h,
 				void *arg);
 /** Number of live bindings of username. */
 uint32_t registrar_count(const struct registrar *reg, const char *username);
+
+/** The lock-out policy from the config's "security": {"registrar": {...}}
+ *  (NULL: the defaults): max_failures, lockout_seconds,
+ *  user_max_failures, user_window_seconds. EINVAL (logged, naming the
+ *  key) leaves the running policy. */
+int  registrar_set_policy(struct registrar *reg, const json_t *policy);
+/** The lock-outs in force, a new JSON array of {"kind": "source"|"user",
+ *  "name": address or username, "failures", "until" (UTC),
+ *  "seconds_left"}. */
+int  registrar_lockouts(json_t **arrp, const struct registrar *reg);
+/** Clear the lock-out of kind ("source" or "user") name: 0, ENOENT when
+ *  none is in force, EINVAL for an unknown kind or a bad address. */
+int  registrar_unlock(struct registrar *reg, const char *kind,
+		      const char *name);
+/** HA1 = MD5(user:realm:password), the digest credential to store. */
+int  registrar_ha1(uint8_t ha1[16], const char *user, const char *realm,
+		   const char *password);
 
 #endif
