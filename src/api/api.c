@@ -267,6 +267,8 @@ static void dispatch(struct api *api, struct http_conn *conn,
 	}
 	if (api_agents(api, conn, msg))
 		return;
+	if (api_lockouts(api, conn, msg))
+		return;
 	if (api_transfer(api, conn, msg))
 		return;
 	if (api_recording(api, conn, msg))

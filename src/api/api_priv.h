@@ -45,6 +45,10 @@ struct crindex;
  *  give today's figures from the record index ix (NULL: none). */
 bool api_agents(struct api *api, struct http_conn *conn,
 		const struct http_msg *msg);
+/** GET /v1/lockouts, DELETE /v1/lockouts/{kind}/{name}
+ *  (api_lockouts.c): true when the path was one of them (answered). */
+bool api_lockouts(struct api *api, struct http_conn *conn,
+		  const struct http_msg *msg);
 /** POST /v1/contacts/{id}/transfer (api_transfer.c): true when the
  *  path was it (answered). */
 bool api_transfer(struct api *api, struct http_conn *conn,

@@ -3,12 +3,14 @@
 like a wrong password, lock-out after repeated failures: of the source,
 and of the user only past a much higher count. Credentials as HA1."""
 import hashlib
+import json
+import os
 import re
 import socket
 import time
 import unittest
 
-from daemon import Daemon
+from daemon import Daemon, wait_for
 
 AGENTS = [{"username": "agent1", "password": "s3cret-One",
            "first_name": "Ada", "last_name": "Lovelace"},
@@ -204,6 +206,29 @@ class Lockouts(unittest.TestCase):
         code, agent = self.d.http("GET", "/v1/agents/agent1")
         self.assertEqual(code, 200)
         self.assertTrue(agent["device"])
+
+        # the API lists the lock-out and clears it, audited
+        code, body = self.d.http("GET", "/v1/lockouts")
+        self.assertEqual(code, 200)
+        self.assertEqual([(l["kind"], l["name"]) for l in body["lockouts"]],
+                         [("source", "127.0.0.2")])
+        self.assertGreater(body["lockouts"][0]["seconds_left"], 0)
+        code, body = self.d.http("DELETE", "/v1/lockouts/user/agent1")
+        self.assertEqual(code, 404, body)
+        code, body = self.d.http("DELETE", "/v1/lockouts/nonsense/x")
+        self.assertEqual(code, 400, body)
+        code, body = self.d.http("POST", "/v1/lockouts")
+        self.assertEqual(code, 405, body)
+        code, body = self.d.http("DELETE", "/v1/lockouts/source/127.0.0.2")
+        self.assertEqual(code, 200, body)
+        self.assertEqual(body["lockouts"], [])
+        status, _ = attacker.login("agent1", "right-One")
+        self.assertEqual(status, 200)
+        audit = wait_for(lambda: [json.loads(l) for l in open(
+            os.path.join(self.d.data_dir, "audit", "audit.jsonl"))
+            if '"DELETE"' in l and "/v1/lockouts/source" in l], 10,
+            "the clearing in the audit trail")
+        self.assertEqual(audit[-1]["Status"], 200)
         self.assertEqual(self.d.stop(), 0)
 
     def test_user_locked_only_past_its_own_threshold(self):
