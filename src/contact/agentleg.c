@@ -227,9 +227,21 @@ void contact_join(struct contact *c)
 	log_info("contact %s: customer and agent joined", c->cd->contact_id);
 }
 
+/* Both whispers over, nobody held: join them. A whisper that ends at once
+ * (a flow of one EndFlowExecution) schedules this before the other one
+ * has started, so it is asked again when it runs. */
+static bool whispers_done(const struct contact *c)
+{
+	return c->state == CONTACT_WHISPER && c->hold.st == HOLD_NONE &&
+		!party_running(&c->cust) && !party_running(c->agent);
+}
+
 static void join_tmr(void *arg)
 {
-	contact_join(arg);
+	struct contact *c = arg;
+
+	if (whispers_done(c))
+		contact_join(c);
 }
 
 static void whisper_end(struct frun *run, const struct fend *end, void *arg)
@@ -246,9 +258,7 @@ static void whisper_end(struct frun *run, const struct fend *end, void *arg)
 			    "AGENT_DISCONNECT");
 		return;
 	}
-	/* both whispers done, nobody held: join them */
-	if (c->state == CONTACT_WHISPER && c->hold.st == HOLD_NONE &&
-	    !party_running(&c->cust) && !party_running(c->agent))
+	if (whispers_done(c))
 		tmr_start(&c->join_tmr, 0, join_tmr, c);
 }
 
@@ -301,9 +311,7 @@ void contact_agent_connected(struct contact *c, struct ragent *a)
 	if (start_whisper(&c->cust, cw) || start_whisper(c->agent, aw))
 		log_warn("contact %s: a whisper flow did not start",
 			 c->cd->contact_id);
-	if (c->state != CONTACT_WHISPER)
-		return;		/* a whisper hung up */
-	if (!party_running(&c->cust) && !party_running(c->agent))
+	if (whispers_done(c))
 		contact_join(c);
 }
 

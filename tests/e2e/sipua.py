@@ -54,6 +54,21 @@ def ulaw_decode(b):
 ULAW_DEC = [ulaw_decode(i) for i in range(256)]
 
 
+def goertzel_share(samples, hz):
+    """The share (0..1) of the signal's energy at hz (Goertzel): near 1
+    for a pure tone of hz, low for speech, noise or another tone."""
+    n = len(samples)
+    if n < 2:
+        return 0.0
+    k = 2 * math.cos(2 * math.pi * hz / RATE)
+    s1 = s2 = 0.0
+    for x in samples:
+        s1, s2 = x + k * s1 - s2, s1
+    power = s1 * s1 + s2 * s2 - k * s1 * s2
+    total = sum(x * x for x in samples)
+    return (2.0 * power / n) / total if total else 0.0
+
+
 def tone_hz(samples):
     """(frequency by zero crossings, rms) of samples at 8 kHz."""
     if len(samples) < 2:
@@ -150,13 +165,28 @@ class RtpPhone:
             chunks = [s for t, s in self.rx if now - t <= seconds]
         return [x for c in chunks for x in c]
 
+    def windows(self, hz, seconds=0.05):
+        """(share of energy at hz, rms) of every window of seconds
+        received so far, in order of arrival."""
+        with self.lock:
+            samples = [x for _, c in self.rx for x in c]
+        n = int(RATE * seconds)
+        out = []
+        for i in range(0, len(samples) - n + 1, n):
+            w = samples[i:i + n]
+            out.append((goertzel_share(w, hz),
+                        (sum(x * x for x in w) / float(n)) ** 0.5))
+        return out
+
     def hears(self, hz, seconds=0.3):
-        """True when the last seconds held a loud tone of about hz."""
+        """True when the last seconds held a loud, nearly pure tone of hz
+        (speech or another tone does not pass)."""
         s = self.recent(seconds)
         if len(s) < RATE * seconds * 0.6:
             return False
         f, rms = tone_hz(s)
-        return rms > 1000 and abs(f - hz) < hz * 0.06
+        return rms > 1000 and abs(f - hz) < hz * 0.06 and \
+            goertzel_share(s, hz) > 0.8
 
     def wait_hears(self, hz, timeout=15, what=None):
         return wait_for(lambda: self.hears(hz), timeout,

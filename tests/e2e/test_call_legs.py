@@ -24,6 +24,9 @@ from sipua import RtpPhone, SipUa, sdp_media
 
 TO_SALES = cfd.data("e2e", "leg-flows", "to_sales.json")
 THIRD_PARTY = cfd.data("e2e", "transfer-flows", "third_party_end.json")
+TTS_WHISPER = cfd.data("e2e", "leg-flows", "agent_whisper_tts.json")
+# the shipped default: a customer whisper that ends at once
+NO_WHISPER = cfd.data("e2e", "leg-flows", "customer_whisper_end.json")
 NUMBER, XFER = "+18005550100", "+18005550102"
 CALLER_HZ, AGENT_HZ, MOVED_HZ = 800, 440, 500
 THIRD_HZ, THIRD_MOVED_HZ = 600, 700
@@ -147,6 +150,33 @@ class Legs(unittest.TestCase):
         rec = self.d.wait_records(1)[0]
         self.assertEqual(rec["DisconnectReason"], "CUSTOMER_DISCONNECT")
         self.assertEqual(rec["Agent"]["NumberOfHolds"], 1)
+
+    def test_agent_hears_the_whisper_before_the_caller(self):
+        """With nothing in the speech cache, the agent's first audio is the
+        whisper (synthesised on the pool), never the caller's, also when
+        the customer whisper ends at once (the shipped default): the
+        parties used to be joined then, before the agent's whisper had
+        started, and the agent heard the caller first."""
+        agent_ua = self.ua("agent1")
+        self.daemon(agent={"contact": agent_ua.uri},
+                    flows=(TO_SALES, TTS_WHISPER, NO_WHISPER))
+        self.available()
+        caller, cph = self.call()
+        a1 = self.phone(AGENT_HZ)
+        inv = agent_ua.answer(a1.port)
+        addr, port, _ = sdp_media(inv.body)
+        a1.set_remote((addr, port))
+        a1.wait_hears(CALLER_HZ, 30, what="the agent hearing the caller")
+        loud = [share for share, rms in a1.windows(CALLER_HZ, 0.02)
+                if rms > 300]
+        first_tone = next(i for i, share in enumerate(loud)
+                          if share > 0.8)
+        # speech came first, from its first sample, and for a while (the
+        # whole sentence: the caller's tone is never heard before it)
+        self.assertLess(loud[0], 0.5, ["%.2f" % x for x in loud[:60]])
+        self.assertGreater(first_tone, 25, ["%.2f" % x for x in loud[:60]])
+        caller.bye()
+        self.d.wait_records(1)
 
     def test_third_party_reinvite_keeps_audio(self):
         tp = self.ua("third")
