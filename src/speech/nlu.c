@@ -588,7 +588,8 @@ static int best(struct align *a, size_t i, size_t j)
 			continue;
 		/* a slot filled counts as one unit plus its words */
 		s = best(a, i + 1, j + k) + 2 + (int)k - 1;
-		if (s > c->score) {
+		/* on a tie the earlier slot takes the words */
+		if (s >= c->score) {
 			c->score = s;
 			c->step = ST_SLOT;
 			c->span = (uint8_t)k;
@@ -639,8 +640,8 @@ static double align_pattern(struct match *m, const struct pattern *p,
 			    char **tokv, size_t nt, uint64_t today_ms)
 {
 	struct align *a;
-	size_t i = 0, j = 0, units = 0, used = 0;
-	double prec, rec;
+	size_t i = 0, j = 0, units = 0;
+	double prec, rec, used = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (!p->n || !nt || nt > IN_MAX)
@@ -670,7 +671,10 @@ static double align_pattern(struct match *m, const struct pattern *p,
 			slot_put(m, p->t[i].slot, tokv + j, c->span,
 				 today_ms);
 			++units;
-			used += c->span;
+			/* free words (names) explain the input less than
+			 * words of the utterance or checked values do */
+			used += p->t[i].slot->type->kind == BOT_FREE ?
+				c->span / 2.0 : c->span;
 			++i;
 			j += c->span;
 			break;
@@ -690,7 +694,7 @@ static double align_pattern(struct match *m, const struct pattern *p,
 
 	if (!units)
 		return 0;
-	prec = (double)used / (double)nt;
+	prec = used / (double)nt;
 	rec = (double)units / (double)p->n;
 	m->conf = 2 * prec * rec / (prec + rec);
 	return m->conf;
