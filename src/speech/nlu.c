@@ -536,10 +536,23 @@ struct align {
 };
 
 
+static bool pattern_has(const struct pattern *p, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (!p->t[i].slot && !strcmp(p->t[i].w, w))
+			return true;
+	}
+	return false;
+}
+
+
 static int best(struct align *a, size_t i, size_t j)
 {
 	struct cell *c = &a->c[i][j];
 	const struct ptok *pt;
+	bool is_free;
 	int s;
 
 	if (c->done)
@@ -580,14 +593,19 @@ static int best(struct align *a, size_t i, size_t j)
 		return c->score;
 	}
 
+	is_free = pt->slot->type->kind == BOT_FREE;
 	for (size_t k = 1; k <= SPAN_MAX && j + k <= a->nt; k++) {
 		char val[128];
 
+		/* a name is not made of the utterance's own words */
+		if (is_free && pattern_has(a->p, a->tokv[j + k - 1]))
+			break;
 		if (span_value(val, sizeof(val), pt->slot, a->tokv + j, k,
 			       a->today_ms))
 			continue;
-		/* a slot filled counts as one unit plus its words */
-		s = best(a, i + 1, j + k) + 2 + (int)k - 1;
+		/* a slot filled counts as one unit plus its words; free
+		 * words (any word) count less than checked values */
+		s = best(a, i + 1, j + k) + (is_free ? 1 : 2) + (int)k - 1;
 		/* on a tie the earlier slot takes the words */
 		if (s >= c->score) {
 			c->score = s;

@@ -90,6 +90,12 @@ class CorpusFlowTest(unittest.TestCase):
         self.assertEqual(r.end["attributes"]["lastName"], "Doe", r)
         self.assertEqual(lex_steps(r)[0]["branch"], "getCustomerName")
 
+    def test_missing_slot_is_asked_for(self):
+        r = self.run_name("my name is Jane", "Doe")
+        self.assertEqual(r.end["attributes"].get("firstName"), "Jane", r)
+        self.assertEqual(r.end["attributes"].get("lastName"), "Doe", r)
+        self.assertIn("And your last name?", lex_steps(r)[0]["say"])
+
     def test_silence_takes_its_branch(self):
         r = self.run_name()
         self.assertEqual(lex_steps(r)[0]["error"], "InputTimeLimitExceeded",

@@ -301,3 +301,28 @@ TEST(configured_bots)
 	ASSERT_TRUE(!strncmp(err, "speech.bots[0]: ", 16));
 	mem_deref(cfg);
 }
+
+TEST(free_slots_take_names_not_utterance_words)
+{
+	struct bot *bot = NULL;
+	struct nlu_result r;
+	char err[256];
+	size_t i;
+
+	ASSERT_INT_EQ(bot_load(&bot, CFD_TEST_DATA "/bots/CustomerName", NULL,
+			       err, sizeof(err)), 0);
+	ASSERT_INT_EQ(nlu_parse(&r, bot, NULL, NULL, "my name is Jane Doe", 0),
+		      0);
+	ASSERT_STR_EQ(r.intent->name, "getCustomerName");
+	ASSERT_INT_EQ(r.slotc, 2);
+	for (i = 0; i < r.slotc; i++)
+		ASSERT_STR_EQ(r.slots[i].value, strcmp(r.slots[i].slot->name,
+			"firstName") ? "Doe" : "Jane");
+
+	/* one name: it is the first; the last is still to be asked for */
+	ASSERT_INT_EQ(nlu_parse(&r, bot, NULL, NULL, "my name is Jane", 0), 0);
+	ASSERT_INT_EQ(r.slotc, 1);
+	ASSERT_STR_EQ(r.slots[0].slot->name, "firstName");
+	ASSERT_STR_EQ(r.slots[0].value, "Jane");
+	mem_deref(bot);
+}
