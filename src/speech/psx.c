@@ -170,6 +170,28 @@ static void dec_free(void *arg)
 }
 
 
+/*
+ * A phone line cuts everything above 3.4 kHz, where /s/ and /f/ live:
+ * the digits that start with one are also heard without it (CMU
+ * dictionary alternates, used by grammar searches).
+ */
+static void narrowband_words(ps_decoder_t *ps)
+{
+	static const char *const alt[][2] = {
+		{"seven(2)", "EH V AH N"},
+		{"seven(3)", "TH EH V AH N"},
+		{"six(2)", "IH K S"},
+		{"five(2)", "AY V"},
+		{"four(2)", "AO R"},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(alt); i++)
+		(void)ps_add_word(ps, alt[i][0], alt[i][1], i + 1 ==
+				  ARRAY_SIZE(alt));
+}
+
+
 static int dec_alloc(void **decp, void *engine)
 {
 	struct psx_engine *e = engine;
@@ -187,6 +209,8 @@ static int dec_alloc(void **decp, void *engine)
 			     "-dict", e->dict, "-logfn", "/dev/null", NULL);
 	if (d->cfg)
 		d->ps = ps_init(d->cfg);
+	if (d->ps)
+		narrowband_words(d->ps);
 	d->rs = speex_resampler_init(1, RATE_IN, RATE_MODEL, RESAMPLE_QUALITY,
 				     &rerr);
 	d->rn = speex_resampler_init(1, RATE_IN, RATE_MODEL, RESAMPLE_QUALITY,

@@ -215,17 +215,10 @@ TEST(recognises_espeak_at_8khz)
 			test_fail(__FILE__, __LINE__, "\"%s\" heard as \"%s\""
 				  ": %s", cases[i].say, text, r.intent->name);
 		ASSERT_STR_EQ(r.intent->name, cases[i].intent);
-		/* KNOWN GAP: through the 8 kHz band the 16 kHz model hears
-		 * espeak's "seven" as "one" or "two" (its fricative lives
-		 * above 4 kHz), so only the slot's shape is right yet: four
-		 * digits, "42.1" */
 		if (cases[i].slot) {
 			ASSERT_INT_EQ(r.slotc, 1);
 			ASSERT_STR_EQ(r.slots[0].slot->name, "AccountNumber");
-			ASSERT_INT_EQ(strlen(r.slots[0].value), 4);
-			ASSERT_TRUE(!strncmp(r.slots[0].value, cases[i].slot,
-					     2));
-			ASSERT_INT_EQ(r.slots[0].value[3], cases[i].slot[3]);
+			ASSERT_STR_EQ(r.slots[0].value, cases[i].slot);
 		}
 	}
 	ASSERT_INT_EQ(asr_active(asr), 0);
