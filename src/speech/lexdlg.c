@@ -274,6 +274,12 @@ enum lexdlg_status lexdlg_status(const struct lexdlg *d)
 }
 
 
+const struct bot *lexdlg_bot(const struct lexdlg *d)
+{
+	return d ? d->bot : NULL;
+}
+
+
 void lexdlg_result(const struct lexdlg *d, struct lexdlg_result *r)
 {
 	memset(r, 0, sizeof(*r));

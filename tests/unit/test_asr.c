@@ -16,6 +16,7 @@
 #include <callflowd/speech/bot.h>
 #include <callflowd/speech/endpoint.h>
 #include <callflowd/speech/lexdlg.h>
+#include <callflowd/speech/lexsess.h>
 #include <callflowd/speech/nlu.h>
 #include "test.h"
 
@@ -270,4 +271,211 @@ TEST(concurrency_limit)
 	loop_close();
 	ASSERT_INT_EQ(w.calls, 1);
 	mem_deref(asr);
+}
+
+
+/* -- the live conversation (lexsess) -- */
+
+struct call {
+	int events[3];
+	char played[256];
+	int plays;
+	bool done;
+	int err;
+	char intent[64];
+	char account[16];
+	int status;
+	char transcript[128];
+};
+
+static int call_play(const char *text, bool ssml, void *arg)
+{
+	struct call *c = arg;
+	(void)ssml;
+
+	str_ncpy(c->played, text, sizeof(c->played));
+	++c->plays;
+	re_cancel();
+	return 0;
+}
+
+static void call_event(enum lexsess_event ev, void *arg)
+{
+	struct call *c = arg;
+
+	++c->events[ev];
+}
+
+static void call_done(int err, const struct lexdlg_result *r, void *arg)
+{
+	struct call *c = arg;
+
+	c->done = true;
+	c->err = err;
+	if (r) {
+		const char *acct = strmap_get(r->slots, "AccountNumber");
+
+		c->status = r->status;
+		str_ncpy(c->intent, r->intent ? r->intent : "",
+			 sizeof(c->intent));
+		str_ncpy(c->account, acct ? acct : "", sizeof(c->account));
+		str_ncpy(c->transcript, r->transcript ? r->transcript : "",
+			 sizeof(c->transcript));
+	}
+	re_cancel();
+}
+
+static const struct lexsess_ops call_ops = {call_play, call_event};
+
+struct fixture {
+	struct bot *bot;
+	struct tts *tts;
+	struct asr *asr;
+};
+
+static int fixture_init(struct fixture *f, uint32_t max)
+{
+	char err[256];
+
+	memset(f, 0, sizeof(*f));
+	if (loop_init())
+		return EIO;
+	if (bot_load(&f->bot, CFD_TEST_DATA "/bots/Banking", NULL, err,
+		     sizeof(err)))
+		return EBADMSG;
+	if (asr_alloc(&f->asr, &asr_pocketsphinx, MODEL, max))
+		return ENODEV;
+	return tts_alloc(&f->tts, NULL, 0);
+}
+
+static void fixture_close(struct fixture *f)
+{
+	mem_deref(f->tts);
+	mem_deref(f->asr);
+	mem_deref(f->bot);
+	loop_close();
+}
+
+/* Frames of a (and of silence after it) as the call receives them,
+ * then the loop until the session asks for a prompt or ends. */
+static void feed(struct lexsess *s, struct call *c, const struct audio *a,
+		 size_t silence_frames)
+{
+	int16_t quiet[AUDIO_FRAME] = {0};
+	int plays = c->plays;
+	size_t off, i;
+
+	for (off = 0; a && off + AUDIO_FRAME <= a->count; off += AUDIO_FRAME)
+		lexsess_frame(s, a->samples + off, AUDIO_FRAME);
+	for (i = 0; i < silence_frames && !c->done && c->plays == plays; i++)
+		lexsess_frame(s, quiet, AUDIO_FRAME);
+	while (!c->done && c->plays == plays)
+		(void)re_main(NULL);
+}
+
+TEST(live_barge_in_then_intent)
+{
+	struct fixture f;
+	struct lexsess *s = NULL;
+	struct call c = {0};
+	struct audio *a;
+
+	ASSERT_INT_EQ(fixture_init(&f, 2), 0);
+	ASSERT_INT_EQ(lexsess_alloc(&s, f.asr, f.bot, NULL, 0, &call_ops,
+				    call_done, &c), 0);
+	/* the action's prompt is playing when the caller says "sales" */
+	ASSERT_INT_EQ(lexsess_start(s, true), 0);
+	a = speak(f.tts, "sales");
+	ASSERT_NOT_NULL(a);
+	feed(s, &c, a, 100);
+	mem_deref(a);
+
+	ASSERT_TRUE(c.done);
+	ASSERT_INT_EQ(c.err, 0);
+	ASSERT_INT_EQ(c.events[LEXSESS_BARGE_IN], 1);
+	ASSERT_INT_EQ(c.events[LEXSESS_SPEECH_START], 1);
+	ASSERT_INT_EQ(c.events[LEXSESS_SPEECH_END], 1);
+	ASSERT_INT_EQ(c.status, LEXDLG_INTENT);
+	ASSERT_STR_EQ(c.intent, "Sales");
+	ASSERT_STR_EQ(c.transcript, "sales");
+	mem_deref(s);
+	fixture_close(&f);
+}
+
+TEST(live_elicits_by_voice_then_keys)
+{
+	struct fixture f;
+	struct lexsess *s = NULL;
+	struct call c = {0};
+	struct audio *a;
+
+	ASSERT_INT_EQ(fixture_init(&f, 2), 0);
+	ASSERT_INT_EQ(lexsess_alloc(&s, f.asr, f.bot, NULL, 0, &call_ops,
+				    call_done, &c), 0);
+	ASSERT_INT_EQ(lexsess_start(s, false), 0);
+	a = speak(f.tts, "I want to check my balance");
+	ASSERT_NOT_NULL(a);
+	feed(s, &c, a, 100);
+	mem_deref(a);
+
+	/* the slot's prompt; the caller keys over it (a barge-in) */
+	ASSERT_FALSE(c.done);
+	ASSERT_INT_EQ(c.plays, 1);
+	ASSERT_STR_EQ(c.played, "Please say or key your four digit account "
+		      "number.");
+	ASSERT_INT_EQ(c.events[LEXSESS_BARGE_IN], 0);
+	lexsess_dtmf(s, '4');
+	ASSERT_INT_EQ(c.events[LEXSESS_BARGE_IN], 1);
+	lexsess_played(s);
+	lexsess_dtmf(s, '9');
+	lexsess_dtmf(s, '*');		/* starts again */
+	lexsess_dtmf(s, '4');
+	lexsess_dtmf(s, '2');
+	lexsess_dtmf(s, '7');
+	lexsess_dtmf(s, '1');
+	lexsess_dtmf(s, '#');
+	while (!c.done)
+		(void)re_main(NULL);
+	ASSERT_INT_EQ(c.err, 0);
+	ASSERT_STR_EQ(c.intent, "CheckBalance");
+	ASSERT_STR_EQ(c.account, "4271");
+	ASSERT_STR_EQ(c.transcript, "4271");
+	mem_deref(s);
+	fixture_close(&f);
+}
+
+TEST(live_no_input_and_limit)
+{
+	struct fixture f;
+	struct lexsess *s = NULL, *s2 = NULL;
+	struct call c = {0}, c2 = {0};
+	size_t frames = 0;
+	int16_t quiet[AUDIO_FRAME] = {0};
+
+	ASSERT_INT_EQ(fixture_init(&f, 1), 0);
+	ASSERT_INT_EQ(lexsess_alloc(&s, f.asr, f.bot, NULL, 0, &call_ops,
+				    call_done, &c), 0);
+	ASSERT_INT_EQ(lexsess_start(s, false), 0);
+
+	/* a second caller beyond the limit: refused before any prompt */
+	ASSERT_INT_EQ(lexsess_alloc(&s2, f.asr, f.bot, NULL, 0, &call_ops,
+				    call_done, &c2), 0);
+	ASSERT_INT_EQ(lexsess_start(s2, false), EBUSY);
+	ASSERT_INT_EQ(c2.plays, 0);
+	s2 = mem_deref(s2);
+
+	/* silence: no input after the start timeout (4 s = 200 frames) */
+	while (!c.done && frames < 400) {
+		lexsess_frame(s, quiet, AUDIO_FRAME);
+		++frames;
+		if (frames == 200)
+			(void)re_main(NULL);
+	}
+	ASSERT_TRUE(c.done);
+	ASSERT_INT_EQ(frames, 200);
+	ASSERT_INT_EQ(c.status, LEXDLG_NO_INPUT);
+	ASSERT_INT_EQ(c.events[LEXSESS_SPEECH_START], 0);
+	mem_deref(s);
+	ASSERT_INT_EQ(asr_active(f.asr), 0);
+	fixture_close(&f);
 }

@@ -70,6 +70,7 @@ void lexdlg_turn(const struct lexdlg *d, struct lexdlg_turn *t);
 enum lexdlg_status lexdlg_input(struct lexdlg *d, const char *text,
 				bool dtmf);
 enum lexdlg_status lexdlg_status(const struct lexdlg *d);
+const struct bot *lexdlg_bot(const struct lexdlg *d);
 /** The outcome (valid while d lives). */
 void lexdlg_result(const struct lexdlg *d, struct lexdlg_result *r);
 
