@@ -14,6 +14,7 @@
  *                      NoMatchingError
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/core/log.h>
@@ -196,11 +197,12 @@ static int lex_fill(struct strmap *lex, const struct flex_result *res)
 	err  = lex_set(lex, "", "IntentName", res->intent);
 	err |= lex_set(lex, "", "InputTranscript", res->transcript);
 	err |= lex_set(lex, "", "DialogState", states[res->status]);
-	(void)re_snprintf(num, sizeof(num), "%.2f", res->confidence);
+	/* stdio rounds (libre's printf truncates) */
+	(void)snprintf(num, sizeof(num), "%.2f", res->confidence);
 	err |= lex_set(lex, "", "IntentConfidence.Score", num);
 	if (res->alt_intent) {
-		(void)re_snprintf(num, sizeof(num), "%.2f",
-				  res->alt_confidence);
+		(void)snprintf(num, sizeof(num), "%.2f",
+			       res->alt_confidence);
 		err |= lex_set(lex, "AlternateIntents.",
 			       res->alt_intent, num);
 	}
