@@ -28,7 +28,7 @@
 static const char *const reserved_keys[] = {
 	"sip", "http", "trunks", "routing_profiles", "agent_statuses",
 	"records", "recordings", "media", "api", "log_level",
-	"shutdown_grace_seconds", "outbound", "security", NULL
+	"shutdown_grace_seconds", "outbound", "security", "speech", NULL
 };
 
 

@@ -18,6 +18,7 @@
 #include <callflowd/flow/flowset.h>
 #include <callflowd/core/httpc.h>
 #include <callflowd/core/strmap.h>
+#include <callflowd/speech/speechconf.h>
 #include "ctl.h"
 #include "sim.h"
 
@@ -49,6 +50,10 @@ static void usage(FILE *fp)
 "                       actions (0-9 * # A-D); ',' = the caller presses\n"
 "                       nothing more for this input (a timeout); when the\n"
 "                       keys run out every input times out\n"
+"  --say TEXT           what the caller says to a Lex bot (repeatable,\n"
+"                       one per turn, in order; keys pressed at a bot's\n"
+"                       prompt are said the same way: --say 1); when they\n"
+"                       run out the caller is silent (no input)\n"
 "  --attr KEY=VALUE     initial contact attribute (repeatable)\n"
 "  --sip-header N=V     INVITE header for $.Media.Sip.Headers (repeatable)\n"
 "  --customer E164      caller's number (default %s)\n"
@@ -145,7 +150,7 @@ static int parse_args(struct sim_opts *o, int argc, char **argv)
 		"--config", "--flows", "--type", "--dtmf", "--customer",
 		"--system", "--time", "--metrics", "--seed", "--max-steps",
 		"--max-total",
-		"--attr", "--sip-header", "--external", NULL
+		"--attr", "--sip-header", "--external", "--say", NULL
 	};
 	int i;
 
@@ -225,6 +230,8 @@ static int parse_args(struct sim_opts *o, int argc, char **argv)
 			err = push_arg(&o->hdrv, &o->hdrc, val);
 		else if (!strcmp(name, "--external"))
 			err = push_arg(&o->extv, &o->extc, val);
+		else if (!strcmp(name, "--say"))
+			err = push_arg(&o->sayv, &o->sayc, val);
 		if (err)
 			return err;
 	}
@@ -250,6 +257,8 @@ static int setup_options(struct simctx *ctx)
 		return EINVAL;
 	}
 	sim->dtmf = o->dtmf;
+	sim->sayv = o->sayv;
+	sim->sayc = o->sayc;
 
 	for (i = 0; i < o->attrc; i++) {
 		if (!kv_valid(o->attrv[i])) {
@@ -374,6 +383,14 @@ static int load_all(struct simctx *ctx)
 				"%s\n", strerror(err));
 			return err;
 		}
+	}
+
+	err = speechconf_load(&ctx->sim.speech, ctx->cfg, errbuf,
+			      sizeof(errbuf));
+	if (err) {
+		fprintf(stderr, "simulate: %s: %s\n", o->config ? o->config :
+			"configuration", errbuf[0] ? errbuf : strerror(err));
+		return err;
 	}
 
 	if (o->metrics) {
@@ -615,6 +632,7 @@ static void ctx_reset(struct simctx *ctx)
 	sim->extv = mem_deref(sim->extv);
 	sim->end_reason = mem_deref(sim->end_reason);
 	sim->end_target = mem_deref(sim->end_target);
+	sim->speech = mem_deref(sim->speech);
 	json_decref(sim->metrics);
 	ctx->cd = mem_deref(ctx->cd);
 	ctx->flow = mem_deref(ctx->flow);
@@ -623,6 +641,7 @@ static void ctx_reset(struct simctx *ctx)
 	mem_deref(ctx->o.attrv);
 	mem_deref(ctx->o.hdrv);
 	mem_deref(ctx->o.extv);
+	mem_deref(ctx->o.sayv);
 }
 
 int cmd_simulate(int argc, char **argv)

@@ -18,6 +18,7 @@
 
 struct httpc;
 struct httpc_req;
+struct speechconf;
 
 /** One scripted --external reply. */
 enum sim_ext_kind {
@@ -40,6 +41,9 @@ struct sim {
 	struct sim_ext *extv;	/* mem array */
 	size_t extc, ext_next;
 	bool ext_given;		/* any --external: never real HTTP */
+	const char **sayv;	/* --say: what the caller says, in order */
+	size_t sayc, say_next;
+	struct speechconf *speech;	/* bots (from --config) */
 	uint64_t now_ms;	/* the virtual clock */
 	struct rng rng;		/* DistributeByPercentage */
 	struct rng idrng;	/* contact ids */
@@ -62,6 +66,9 @@ struct sim {
 };
 
 extern const struct flow_ops sim_ops;
+
+/* sim_lex.c: the Lex port, a bot conversation with the --say script */
+int sim_op_lex(struct frun *run, const struct flex *req, void *arg);
 
 /** Virtual milliseconds a prompt takes to play (rough speech rate). */
 uint32_t sim_prompt_ms(const struct fprompt *p);
@@ -92,6 +99,7 @@ struct sim_opts {
 	const char **attrv;	size_t attrc;
 	const char **hdrv;	size_t hdrc;
 	const char **extv;	size_t extc;
+	const char **sayv;	size_t sayc;
 };
 
 struct simctx {

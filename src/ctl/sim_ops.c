@@ -321,6 +321,7 @@ const struct flow_ops sim_ops = {
 	.transfer_phone = op_transfer_phone,
 	.complete_outbound = op_complete_outbound,
 	.invoke = op_invoke,
+	.lex = sim_op_lex,
 };
 
 int sim_ext_parse(struct sim_ext *ext, const char *s, char *err,

@@ -49,8 +49,8 @@ static const struct action_def defs[ACT_TYPE_COUNT] = {
 	[ACT_CONNECT_PARTICIPANT_WITH_LEX_BOT] = {
 		ACT_CONNECT_PARTICIPANT_WITH_LEX_BOT,
 		"ConnectParticipantWithLexBot",
-		T_ALL & ~(T_HOLD | T_WHISPER), false, false, NULL,
-		NULL, act_lex_bot},
+		T_ALL & ~(T_HOLD | T_WHISPER), true, false, NULL,
+		chk_lex_bot, act_lex_bot},
 	[ACT_UPDATE_CONTACT_ATTRIBUTES] = {
 		ACT_UPDATE_CONTACT_ATTRIBUTES, "UpdateContactAttributes",
 		T_ALL, true, false, NULL,

@@ -117,9 +117,12 @@ int  aparam_prompt(struct frun *run, const struct fparam *params,
 
 /* prompt_input.c */
 action_run_h act_message_participant, act_get_participant_input,
-	act_message_participant_iteratively, act_lex_bot;
+	act_message_participant_iteratively;
 action_check_h chk_message_participant, chk_get_participant_input,
 	chk_message_participant_iteratively;
+/* lex.c (its check too: it reads the same parameters) */
+action_run_h act_lex_bot;
+action_check_h chk_lex_bot;
 /* contact.c */
 action_run_h act_update_contact_attributes, act_update_flow_attributes,
 	act_update_contact_event_hooks, act_update_recording,

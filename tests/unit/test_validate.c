@@ -44,7 +44,8 @@ TEST(unreachable_and_not_run)
 		"{\"Identifier\":\"c\",\"Type\":\"MessageParticipant\","
 		"\"Parameters\":{\"Text\":\"x\"},\"Transitions\":{"
 		"\"NextAction\":\"d\"}},"
-		"{\"Identifier\":\"d\",\"Type\":\"ConnectParticipantWithLexBot\""
+		"{\"Identifier\":\"d\",\"Type\":"
+		"\"UpdateContactMediaStreamingBehavior\""
 		",\"Parameters\":{},\"Transitions\":{\"NextAction\":\"c\"}},"
 		BYE "]}");
 	const struct findings *f = flow->findings;
@@ -58,7 +59,7 @@ TEST(unreachable_and_not_run)
 	ASSERT_INT_EQ(count(f, FINDING_WARNING, "d", "unreachable: no "
 			    "transition leads here from StartAction"), 1);
 	ASSERT_INT_EQ(count(f, FINDING_WARNING, "d",
-			    "ConnectParticipantWithLexBot is accepted but "
+			    "UpdateContactMediaStreamingBehavior is accepted but "
 			    "this engine cannot run it yet"), 1);
 	mem_deref(flow);
 }

@@ -88,6 +88,37 @@ struct fmetrics {
 enum fparticipant_state { FPS_AGENT_ON_HOLD, FPS_CUSTOMER_ON_HOLD,
 			  FPS_OFF_HOLD };
 
+/** ConnectParticipantWithLexBot, after interpolation (see lex.c). */
+struct flex {
+	const char *bot;		/* LexV2Bot.AliasArn, or the V1
+					   LexBot "Name" */
+	const char *locale;		/* the contact's, "en_US" */
+	struct fprompt prompt;		/* said before listening */
+	const struct strmap *session;	/* LexSessionAttributes */
+};
+
+enum flex_status {
+	FLEX_DONE,		/* an intent (FallbackIntent: no match) */
+	FLEX_NO_INPUT,		/* nothing said or keyed in time */
+	FLEX_FAILED,		/* a required slot never understood */
+	FLEX_ERROR,		/* unknown bot, recogniser busy, ... */
+};
+
+/** What the bot conversation gave (completes the Lex action). */
+struct flex_result {
+	enum flex_status status;
+	const char *intent;		/* FLEX_DONE, FLEX_FAILED */
+	double confidence;		/* 0..1 */
+	const char *transcript;		/* what was said (or keyed) */
+	const struct strmap *slots;	/* name -> value; may be NULL */
+	const struct strmap *session;	/* after the conversation */
+	const char *alt_intent;		/* runner-up, or NULL */
+	double alt_confidence;
+	const char *error;		/* FLEX_ERROR: why, for the log */
+	const char *said;		/* every prompt played, for traces
+					   (NULL: the action's own) */
+};
+
 /**
  * The ports a flow run acts through. Every op gets the run and ops_arg.
  * Media ops are asynchronous: they finish with frun_done(), frun_input()
@@ -133,6 +164,9 @@ struct flow_ops {
 	 * finish with frun_invoke_reply(). */
 	int (*invoke)(struct frun *run, const char *url, const char *body,
 		      size_t len, uint32_t timeout_ms, void *arg);
+	/* Converse with a bot: play the prompt, listen (speech or DTMF),
+	 * elicit missing slots; finish with frun_lex_done(). */
+	int (*lex)(struct frun *run, const struct flex *req, void *arg);
 };
 
 /** Everything a run needs from its surroundings. */
@@ -210,6 +244,8 @@ void frun_input(struct frun *run, enum fcollect_status st,
 		const char *digits);
 void frun_invoke_reply(struct frun *run, int err, uint16_t status,
 		       const char *body, size_t len);
+/** The Lex action's completion: fills $.Lex, takes its branch. */
+void frun_lex_done(struct frun *run, const struct flex_result *res);
 
 /* Accessors */
 const struct flow *frun_flow(const struct frun *run);

@@ -1,7 +1,7 @@
 /**
  * @file prompt_input.c  Participant actions that play prompts and take
  * keypad input: MessageParticipant, GetParticipantInput,
- * MessageParticipantIteratively, ConnectParticipantWithLexBot.
+ * MessageParticipantIteratively (ConnectParticipantWithLexBot: lex.c).
  *
  * Prompt strings handed to a port are only valid during the op call: a
  * port that plays later must copy what it keeps.
@@ -473,19 +473,3 @@ int act_message_participant_iteratively(struct frun *run,
 	return err;
 }
 
-
-int act_lex_bot(struct frun *run, const struct flow_action *act)
-{
-	struct fprompt p = { .kind = FPROMPT_NONE };
-	char *text = NULL;
-	int err;
-
-	/* no bot engine here: show what would have been said, then fail */
-	err = aparam_prompt(run, &act->params, &p, &text);
-	if (!err)
-		note_prompt(run, &p);
-
-	frun_done_error(run, "NoMatchingError");
-	mem_deref(text);
-	return 0;
-}
