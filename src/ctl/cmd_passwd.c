@@ -44,14 +44,13 @@ static int line_read(char *buf, size_t sz, FILE *fp)
 	return 0;
 }
 
-/* Prompt on the terminal with echo off. */
+/* Prompt on the terminal with echo off: off before the prompt shows, so
+ * an answer typed as soon as it appears is neither echoed nor flushed. */
 static int prompt(char *buf, size_t sz, FILE *tty, const char *text)
 {
 	struct termios old, quiet;
 	int fd = fileno(tty), err;
 
-	fprintf(stderr, "%s", text);
-	fflush(stderr);
 	if (tcgetattr(fd, &old))
 		return errno;
 	quiet = old;
@@ -59,8 +58,10 @@ static int prompt(char *buf, size_t sz, FILE *tty, const char *text)
 	quiet.c_lflag |= ECHONL;
 	if (tcsetattr(fd, TCSAFLUSH, &quiet))
 		return errno;
+	fprintf(stderr, "%s", text);
+	fflush(stderr);
 	err = line_read(buf, sz, tty);
-	(void)tcsetattr(fd, TCSAFLUSH, &old);
+	(void)tcsetattr(fd, TCSANOW, &old);
 	return err;
 }
 

@@ -5,7 +5,9 @@ import hashlib
 import os
 import pty
 import re
+import select
 import subprocess
+import time
 import unittest
 
 import cfd
@@ -63,7 +65,12 @@ class Passwd(unittest.TestCase):
 
         def read_until(text):
             nonlocal shown
+            deadline = time.monotonic() + 30
             while text not in shown:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    raise AssertionError("no %r on the terminal: %r" %
+                                         (text, shown))
                 chunk = os.read(fd, 1024)
                 if not chunk:
                     raise AssertionError("terminal closed: %r" % shown)
