@@ -225,7 +225,7 @@ static int dial(struct callback *cb)
 	err = contact_outdial(&c->cust.leg, c, &od, &h);
 	if (err)
 		return err;
-	leg_set_tap(c->cust.leg, recording_tap_h, c);
+	leg_set_tap(c->cust.leg, contact_tap_h, c);
 	log_info("contact %s: callback dialling %s (attempt %u of %u)",
 		 c->cd->contact_id, leg_uri(c->cust.leg), cb->attempts,
 		 cb->max_attempts);

@@ -101,6 +101,8 @@ static void destructor(void *arg)
 	mem_deref(cc->records);
 	mem_deref(cc->journal);
 	mem_deref(cc->flowlog);
+	mem_deref(cc->speech);
+	mem_deref(cc->asr);
 	mem_deref(cc->flows);
 	mem_deref(cc->cfg);
 }
@@ -134,6 +136,8 @@ int ccenter_alloc(struct ccenter **ccp, const struct ccenter_services *svc,
 	cc->records = mem_ref(svc->records);
 	cc->journal = mem_ref(svc->journal);
 	cc->flowlog = mem_ref(svc->flowlog);
+	cc->asr = mem_ref(svc->asr);
+	cc->speech = mem_ref(svc->speech);
 	cc->cfg = mem_ref(cfg);
 	cc->flows = mem_ref(flows);
 	/* DistributeByPercentage: unpredictable, not secret */
@@ -196,6 +200,19 @@ int ccenter_reload(struct ccenter *cc, struct config *cfg,
 	mem_deref(cc->flows);
 	cc->flows = mem_ref(flows);
 	return 0;
+}
+
+void ccenter_set_speech(struct ccenter *cc, struct speechconf *sc,
+			struct asr *asr)
+{
+	if (!cc)
+		return;
+	mem_deref(cc->speech);
+	cc->speech = mem_ref(sc);
+	if (asr && asr != cc->asr) {
+		mem_deref(cc->asr);
+		cc->asr = mem_ref(asr);
+	}
 }
 
 void ccenter_drain(struct ccenter *cc)

@@ -23,7 +23,11 @@
 #include <callflowd/contact/contact.h>
 
 struct acw;
+struct afifo;
 struct announce;
+struct asr;
+struct lexsess;
+struct speechconf;
 struct audio;
 struct callenv;
 struct config;
@@ -55,6 +59,8 @@ struct ccenter {
 	struct journal *journal;
 	struct flowlog *flowlog;
 	struct announce *announce;
+	struct asr *asr;		/* speech recognition, or NULL */
+	struct speechconf *speech;	/* the bots (current), or NULL */
 	/* ours */
 	struct sipserver *sip;
 	struct callenv *calls;
@@ -72,7 +78,8 @@ struct ccenter {
 /* -- a party: a leg and the flow run playing to it -- */
 
 enum fop_kind {
-	FOP_NONE, FOP_PLAY, FOP_COLLECT, FOP_LOOP, FOP_WAIT, FOP_INVOKE
+	FOP_NONE, FOP_PLAY, FOP_COLLECT, FOP_LOOP, FOP_WAIT, FOP_INVOKE,
+	FOP_LEX
 };
 
 /* The media operation of the action a run is on (ports.c). */
@@ -92,6 +99,8 @@ struct fop {
 	struct tmr col_tmr;
 	struct tmr op_tmr;
 	struct httpc_req *http;
+	struct lexsess *lex;		/* a bot conversation (lex.c) */
+	struct afifo *lex_rx;		/* the caller's audio for it */
 };
 
 struct party {
@@ -187,6 +196,11 @@ struct flow *contact_hook_flow(const struct contact *c, enum cdata_hook hook,
 
 /* ports.c: the media ports of a flow run on a party */
 void fop_stop(struct party *p);
+/** Fetch prompts' audio and play it on the party (the op's kind says
+ *  what its end means). */
+int  fop_fetch(struct party *p, const struct fprompt *pv, size_t pc);
+/** Stop what the party hears from its player, drop fetched audio. */
+void fop_audio_stop(struct party *p);
 void fop_env_init(struct party *p);
 /** Keys while collecting (party_key). */
 void fop_key(struct party *p, char key);
@@ -281,6 +295,17 @@ int  callback_op(struct frun *run, const struct fcallback *fcb, void *arg);
 void callback_agent_answered(struct contact *c);
 uint32_t callback_scheduled(const struct ccenter *cc, const struct rqueue *q);
 bool callback_is_scheduled(const struct contact *c);
+
+/* lex.c: ConnectParticipantWithLexBot on the customer's leg */
+int  contact_op_lex(struct frun *run, const struct flex *req, void *arg);
+/** Audio of the party's leg: rx, or a 20 ms tick (the session's clock). */
+void lex_frame(struct party *p, const int16_t *frame, size_t n, bool rx);
+void lex_key(struct party *p, char key);
+/** The prompt the session waits for has ended. */
+void lex_played(struct party *p);
+
+/** The customer leg's tap: the recording and a bot conversation. */
+void contact_tap_h(const int16_t *frame, size_t n, bool rx, void *arg);
 
 /* recording.c: the call recording, fed by the customer leg's tap */
 void recording_tap_h(const int16_t *frame, size_t n, bool rx, void *arg);

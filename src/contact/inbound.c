@@ -196,7 +196,7 @@ static int accept_call(struct ccenter *cc, const struct sip_msg *msg,
 		contact_end(c, "TELECOM_PROBLEM");
 		return err;
 	}
-	leg_set_tap(c->cust.leg, recording_tap_h, c);
+	leg_set_tap(c->cust.leg, contact_tap_h, c);
 
 	c->info.connected_ms = util_now_ms();
 	contact_list(c);

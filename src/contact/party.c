@@ -117,6 +117,10 @@ void party_key(struct party *p, char key, const char *how)
 		fop_key(p, key);
 		return;
 	}
+	if (p->op.kind == FOP_LEX) {
+		lex_key(p, key);
+		return;
+	}
 	/* bridged: the other side hears the key as an event */
 	peer = leg_peer(p->leg);
 	if (peer) {
@@ -125,6 +129,14 @@ void party_key(struct party *p, char key, const char *how)
 		(void)leg_send_dtmf(peer, keys);
 	}
 	/* else: keys outside an input action are not kept */
+}
+
+void contact_tap_h(const int16_t *frame, size_t n, bool rx, void *arg)
+{
+	struct contact *c = arg;
+
+	recording_tap_h(frame, n, rx, c);
+	lex_frame(&c->cust, frame, n, rx);
 }
 
 void party_dtmf_h(struct leg *leg, char key, const char *how, void *arg)

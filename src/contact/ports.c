@@ -14,6 +14,7 @@
 #include <callflowd/core/config.h>
 #include <callflowd/core/httpc.h>
 #include <callflowd/core/log.h>
+#include <callflowd/core/loop.h>
 #include <callflowd/flow/collect.h>
 #include <callflowd/flow/interp.h>
 #include <callflowd/media/audio.h>
@@ -45,15 +46,24 @@ static void player_halt(struct party *p)
 	leg_player_stop(p->leg);
 }
 
+void fop_audio_stop(struct party *p)
+{
+	player_halt(p);
+	free_audio(p);
+}
+
 void fop_stop(struct party *p)
 {
 	if (!p)
 		return;
 	tmr_cancel(&p->op.col_tmr);
 	tmr_cancel(&p->op.op_tmr);
-	player_halt(p);
-	free_audio(p);
+	fop_audio_stop(p);
 	p->op.http = mem_deref(p->op.http);
+	/* a bot session may be what called us: it goes on the next turn */
+	(void)loop_defer_deref(p->op.lex);
+	p->op.lex = NULL;
+	p->op.lex_rx = mem_deref(p->op.lex_rx);
 	p->op.collecting = false;
 	p->op.kind = FOP_NONE;
 }
@@ -123,6 +133,11 @@ static void play_done(void *arg)
 		collect_arm(p);
 		break;
 
+	case FOP_LEX:
+		free_audio(p);
+		lex_played(p);
+		break;
+
 	default:
 		break;
 	}
@@ -186,6 +201,11 @@ static void settle(struct party *p)
 		free_audio(p);
 		collect_arm(p);
 	}
+	else if (op->kind == FOP_LEX) {
+		/* listen without the prompt */
+		free_audio(p);
+		lex_played(p);
+	}
 	else if (op->kind == FOP_LOOP && op->aud_ready) {
 		/* loop what did load rather than go silent; nothing is pending,
 		 * so packing audv leaves no request pointing at a moved slot */
@@ -231,7 +251,7 @@ static void audio_ready(int err, struct audio *a, void *arg)
 }
 
 /* Fetch the audio of every prompt (TTS or files), then play them. */
-static int fetch(struct party *p, const struct fprompt *pv, size_t pc)
+int fop_fetch(struct party *p, const struct fprompt *pv, size_t pc)
 {
 	struct fop *op = &p->op;
 	size_t i;
@@ -276,7 +296,7 @@ static int op_play(struct frun *run, const struct fprompt *pr, void *arg)
 	fop_stop(p);
 	p->op.kind = FOP_PLAY;
 	p->op.loop = false;
-	return fetch(p, pr, 1);
+	return fop_fetch(p, pr, 1);
 }
 
 static int op_collect(struct frun *run, const struct fprompt *pr,
@@ -295,7 +315,7 @@ static int op_collect(struct frun *run, const struct fprompt *pr,
 		collect_arm(p);
 		return 0;
 	}
-	return fetch(p, pr, 1);
+	return fop_fetch(p, pr, 1);
 }
 
 static void loop_interrupt(void *arg)
@@ -318,7 +338,7 @@ static int op_play_loop(struct frun *run, const struct fprompt *pv,
 	fop_stop(p);
 	p->op.kind = FOP_LOOP;
 	p->op.loop = true;
-	err = fetch(p, pv, pc);
+	err = fop_fetch(p, pv, pc);
 	if (!err && interrupt_ms)
 		tmr_start(&p->op.op_tmr, interrupt_ms, loop_interrupt, p);
 	return err;
@@ -403,6 +423,7 @@ static const struct flow_ops contact_ops = {
 	.callback = callback_op,			/* callback.c */
 	.hold = contact_op_hold,			/* hold.c */
 	.invoke = op_invoke,
+	.lex = contact_op_lex,				/* lex.c */
 };
 
 static uint64_t now_ms(void *arg)

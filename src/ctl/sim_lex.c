@@ -31,27 +31,6 @@ static uint32_t say_ms(const char *text)
 }
 
 
-static void flex_from(struct flex_result *fr, const struct lexdlg_result *r)
-{
-	static const enum flex_status map[] = {
-		[LEXDLG_LISTEN] = FLEX_ERROR,
-		[LEXDLG_INTENT] = FLEX_DONE,
-		[LEXDLG_NO_INPUT] = FLEX_NO_INPUT,
-		[LEXDLG_FAILED] = FLEX_FAILED,
-	};
-
-	memset(fr, 0, sizeof(*fr));
-	fr->status = map[r->status];
-	fr->intent = r->intent;
-	fr->confidence = r->confidence;
-	fr->transcript = r->transcript;
-	fr->slots = r->slots;
-	fr->session = r->session;
-	fr->alt_intent = r->alt_intent;
-	fr->alt_confidence = r->alt_confidence;
-}
-
-
 int sim_op_lex(struct frun *run, const struct flex *req, void *arg)
 {
 	struct sim *sim = arg;
@@ -110,7 +89,7 @@ int sim_op_lex(struct frun *run, const struct flex *req, void *arg)
 	} while (st == LEXDLG_LISTEN);
 
 	lexdlg_result(d, &r);
-	flex_from(&fr, &r);
+	lexdlg_flex(&fr, &r);
 	if (said->end) {
 		said->pos = 0;
 		if (!mbuf_strdup(said, &text, said->end))

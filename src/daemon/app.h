@@ -17,6 +17,8 @@
 #include <callflowd/core/libre.h>
 
 struct agentlog;
+struct asr;
+struct speechconf;
 struct api;
 struct audit;
 struct ccenter;
@@ -45,6 +47,8 @@ struct app {
 	struct agentlog *agentlog;	/* agent activity log */
 	struct mediasvc *media;		/* clock, TTS, prompt files */
 	struct httpc *httpc;		/* Lambda calls */
+	struct speechconf *speech;	/* the speech section, its bots */
+	struct asr *asr;		/* the recogniser (bots configured) */
 	struct ccenter *cc;		/* the contact center */
 	struct api *api;
 	struct flowwatch *watch;
@@ -66,6 +70,10 @@ struct app {
 int  app_log_level(const struct app *app, const struct config *cfg);
 /** Check every section other modules own: 0, or logged and an error. */
 int  app_check(const struct config *cfg);
+/** The speech section of cfg and its bots (*scp), and the recogniser
+ *  when bots are named and *asrp has none yet: 0, or logged. */
+int  app_speech(struct speechconf **scp, struct asr **asrp,
+		const struct config *cfg);
 /** Load the flows folder of cfg (broken files are logged, not fatal). */
 int  app_load_flows(struct flowset **fsp, const struct config *cfg);
 /** SIGHUP: read the configuration and flows again and apply them, or

@@ -13,6 +13,9 @@
 #include <callflowd/store/audit.h>
 #include <callflowd/store/records.h>
 #include <callflowd/store/retention.h>
+#include <callflowd/speech/asr.h>
+#include <callflowd/speech/bot.h>
+#include <callflowd/speech/speechconf.h>
 #include <callflowd/contact/ccenter.h>
 #include <callflowd/api/api.h>
 #include "app.h"
@@ -38,17 +41,54 @@ int app_log_level(const struct app *app, const struct config *cfg)
 
 int app_check(const struct config *cfg)
 {
+	struct speechconf *sc = NULL;
 	char errbuf[256] = "";
 	int err;
 
 	err = ccenter_config_check(cfg, errbuf, sizeof(errbuf));
 	if (!err)
 		err = retention_configure(NULL, cfg, errbuf, sizeof(errbuf));
+	if (!err)
+		err = speechconf_load(&sc, cfg, errbuf, sizeof(errbuf));
+	mem_deref(sc);
 	if (err) {
 		log_error("config: %s", errbuf);
 		return err;
 	}
 	return api_config_check(cfg);
+}
+
+int app_speech(struct speechconf **scp, struct asr **asrp,
+	       const struct config *cfg)
+{
+	struct speechconf *sc = NULL;
+	char errbuf[256] = "";
+	int err;
+
+	err = speechconf_load(&sc, cfg, errbuf, sizeof(errbuf));
+	if (err) {
+		log_error("config: %s", errbuf);
+		return err;
+	}
+	if (!*asrp && botset_count(sc->bots)) {
+		/* reads the dictionary: about a second, once */
+		err = asr_alloc(asrp, &asr_pocketsphinx, sc->model_dir,
+				sc->max_recognitions);
+		if (err) {
+			log_error("speech: the recogniser did not start (model "
+				  "%s): %m; bots take their error branch",
+				  sc->model_dir, err);
+			err = 0;
+		}
+		else {
+			log_info("speech: %zu bot%s, up to %u recognitions at "
+				 "once", botset_count(sc->bots),
+				 botset_count(sc->bots) == 1 ? "" : "s",
+				 sc->max_recognitions);
+		}
+	}
+	*scp = sc;
+	return 0;
 }
 
 int app_load_flows(struct flowset **fsp, const struct config *cfg)
@@ -87,6 +127,7 @@ static int apply(struct app *app, struct config *cfg, struct flowset *fs,
 		 char *errbuf, size_t sz)
 {
 	char tmp[64];	/* the running settings were valid: no message */
+	struct speechconf *sc = NULL;
 	int err;
 
 	err = retention_configure(NULL, cfg, errbuf, sz);
@@ -102,13 +143,19 @@ static int apply(struct app *app, struct config *cfg, struct flowset *fs,
 					sizeof(tmp));
 		return EINVAL;
 	}
-	err = ccenter_reload(app->cc, cfg, fs, errbuf, sz);
+	err = app_speech(&sc, &app->asr, cfg);
+	if (!err)
+		err = ccenter_reload(app->cc, cfg, fs, errbuf, sz);
 	if (err) {
 		(void)records_configure(app->records, app->cfg, tmp,
 					sizeof(tmp));
 		(void)api_reload(app->api, app->cfg);
+		mem_deref(sc);
 		return err;
 	}
+	ccenter_set_speech(app->cc, sc, app->asr);
+	mem_deref(app->speech);
+	app->speech = sc;
 	(void)retention_configure(app->retention, cfg, errbuf, sz);
 	return 0;
 }

@@ -175,6 +175,8 @@ static int start_media(struct app *app)
 
 	re_snprintf(dir, sizeof(dir), "%s/tts-cache", app->cfg->data_dir);
 	err = mediasvc_alloc(&app->media, dir, TTS_MEM_CACHE);
+	if (!err)
+		err = app_speech(&app->speech, &app->asr, app->cfg);
 	if (err)
 		return err;
 	if (httpc_alloc(&app->httpc))
@@ -198,6 +200,8 @@ static int start_calls(struct app *app)
 	cs.flowlog = app->flowlog;
 	cs.bus = app->bus;
 	cs.audit = app->audit;
+	cs.asr = app->asr;
+	cs.speech = app->speech;
 	err = ccenter_alloc(&app->cc, &cs, app->cfg, app->flows, errbuf,
 			    sizeof(errbuf));
 	if (err) {
@@ -287,6 +291,8 @@ void app_stop(struct app *app)
 	agentlog_flush(app->agentlog, 5000);
 	app->agentlog = mem_deref(app->agentlog);
 	app->httpc = mem_deref(app->httpc);
+	app->asr = mem_deref(app->asr);
+	app->speech = mem_deref(app->speech);
 	app->media = mem_deref(app->media);
 	flowlog_flush(app->flowlog, 5000);
 	app->flowlog = mem_deref(app->flowlog);

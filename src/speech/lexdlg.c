@@ -8,6 +8,7 @@
 #include <callflowd/core/libre.h>
 #include <callflowd/core/strmap.h>
 #include <callflowd/speech/bot.h>
+#include <callflowd/flow/interp.h>
 #include <callflowd/speech/lexdlg.h>
 #include <callflowd/speech/nlu.h>
 
@@ -293,4 +294,27 @@ void lexdlg_result(const struct lexdlg *d, struct lexdlg_result *r)
 	r->session = d->session;
 	r->alt_intent = d->alt ? d->alt->name : NULL;
 	r->alt_confidence = d->alt_confidence;
+}
+
+void lexdlg_flex(struct flex_result *fr, const struct lexdlg_result *r)
+{
+	static const enum flex_status map[] = {
+		[LEXDLG_LISTEN] = FLEX_ERROR,
+		[LEXDLG_INTENT] = FLEX_DONE,
+		[LEXDLG_NO_INPUT] = FLEX_NO_INPUT,
+		[LEXDLG_FAILED] = FLEX_FAILED,
+	};
+
+	memset(fr, 0, sizeof(*fr));
+	if (!r)
+		return;
+	fr->status = (size_t)r->status < ARRAY_SIZE(map) ? map[r->status] :
+		FLEX_ERROR;
+	fr->intent = r->intent;
+	fr->confidence = r->confidence;
+	fr->transcript = r->transcript;
+	fr->slots = r->slots;
+	fr->session = r->session;
+	fr->alt_intent = r->alt_intent;
+	fr->alt_confidence = r->alt_confidence;
 }

@@ -99,14 +99,29 @@ class RtpPhone:
         self.ts = random.randint(0, 1 << 31)
         self.ssrc = random.randint(1, (1 << 32) - 1)
         self.phase = 0
+        self.script = []        # samples to say, then back to the tone
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
     def set_remote(self, addr):
         self.remote = addr
 
+    def say(self, samples):
+        """Send samples (8 kHz s16) once, in place of the tone."""
+        with self.lock:
+            self.script = list(samples)
+
+    def saying(self):
+        with self.lock:
+            return bool(self.script)
+
     def _frame(self):
         out = bytearray(FRAME)
+        with self.lock:
+            chunk, self.script = self.script[:FRAME], self.script[FRAME:]
+        if chunk or self.hz == 0:
+            chunk = chunk + [0] * (FRAME - len(chunk))
+            return bytes(ulaw_encode(v) for v in chunk)
         for i in range(FRAME):
             v = 0
             if self.hz:
@@ -463,6 +478,22 @@ class SipUa:
         media moved to rtp_port; returns the final answer."""
         body = _sdp(rtp_port) if rtp_port else ""
         return self._final(self._request("UPDATE", body), timeout)
+
+    def info_dtmf(self, key, timeout=15):
+        """A key by SIP INFO (application/dtmf-relay)."""
+        body = "Signal=%s\r\nDuration=160\r\n" % key
+        d = self.dialog
+        self.cseq += 1
+        lines = ["INFO %s SIP/2.0" % d["target"],
+                 "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%d;rport" %
+                 (self.port, random.randint(1, 1 << 40)),
+                 "From: " + d["local"], "To: " + d["remote"],
+                 "Call-ID: " + d["call_id"],
+                 "CSeq: %d INFO" % self.cseq, "Max-Forwards: 70",
+                 "Content-Type: application/dtmf-relay",
+                 "Content-Length: %d" % len(body), "", ""]
+        self._send("\r\n".join(lines) + body, d["peer"])
+        return self._final(self.cseq, timeout)
 
     def bye(self, timeout=15):
         return self._final(self._request("BYE"), timeout)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct asr;
 struct audit;
 struct callenv;
 struct ccenter;
@@ -31,6 +32,7 @@ struct mediasvc;
 struct records;
 struct router;
 struct sipserver;
+struct speechconf;
 
 struct ccenter_services {
 	struct mediasvc *media;		/* clock, prompts, TTS (required) */
@@ -40,6 +42,8 @@ struct ccenter_services {
 	struct flowlog *flowlog;	/* flow logs, or NULL */
 	struct events *bus;		/* the event bus (required) */
 	struct audit *audit;		/* SIP lock-outs, or NULL */
+	struct asr *asr;		/* speech recognition, or NULL */
+	struct speechconf *speech;	/* the bots, or NULL */
 };
 
 struct ccenter_stats {
@@ -62,6 +66,10 @@ int  ccenter_alloc(struct ccenter **ccp, const struct ccenter_services *svc,
  *  contacts keep theirs; queues, agents' states and registrations stay. */
 int  ccenter_reload(struct ccenter *cc, struct config *cfg,
 		    struct flowset *flows, char *errbuf, size_t errsz);
+/** The bots of a reloaded configuration (and the recogniser, when the
+ *  first bots came with it); live conversations keep theirs. */
+void ccenter_set_speech(struct ccenter *cc, struct speechconf *sc,
+			struct asr *asr);
 /** New calls get 503 from now on (shutdown). */
 void ccenter_drain(struct ccenter *cc);
 bool ccenter_draining(const struct ccenter *cc);

@@ -60,6 +60,11 @@ struct lexdlg_result {
 	double alt_confidence;
 };
 
+struct flex_result;
+/** The flow engine's view of a result (the Lex action's completion);
+ *  strings stay r's. */
+void lexdlg_flex(struct flex_result *fr, const struct lexdlg_result *r);
+
 /** A conversation with bot; session (copied, may be NULL); today_ms
  *  anchors relative dates. */
 int lexdlg_alloc(struct lexdlg **dp, const struct bot *bot,
