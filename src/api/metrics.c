@@ -11,6 +11,8 @@
 #include <callflowd/store/flowlog.h>
 #include <callflowd/store/journal.h>
 #include <callflowd/store/records.h>
+#include <callflowd/sip/sipserver.h>
+#include <callflowd/sip/trunkreg.h>
 #include <callflowd/call/callenv.h>
 #include <callflowd/contact/ccenter.h>
 #include <callflowd/api/metrics.h>
@@ -145,6 +147,7 @@ int metrics_render_api(char **textp, const struct api *api)
 	struct ccenter_stats sst, *s = &sst;
 	struct api_process proc;
 	struct callenv_stats rs;
+	struct trunkreg_state trs;
 	struct tts_stats ts;
 	struct mbuf *mb;
 	int err = 0;
@@ -235,6 +238,17 @@ int metrics_render_api(char **textp, const struct api *api)
 	err |= mbuf_printf(mb, "callflowd_rtp_live_jitter_max_seconds "
 			   "%u.%06u\n", rs.live_jitter_max / 8000,
 			   (rs.live_jitter_max % 8000) * 125);
+
+	trunkreg_state(sipserver_trunkreg(ccenter_sip(api->svc.cc)), &trs);
+	if (trs.aor) {
+		err |= one(mb, "callflowd_trunk_registered", "gauge",
+			   "1 while the registration with the carrier's trunk "
+			   "holds (outbound.trunk.register).",
+			   trs.registered);
+		err |= one(mb, "callflowd_trunk_registrations_total",
+			   "counter", "Successful registrations and refreshes "
+			   "with the carrier's trunk.", trs.registrations);
+	}
 
 	err |= family(mb, "callflowd_process_start_time_seconds", "gauge",
 		      "Start time of the process since the Unix epoch.");

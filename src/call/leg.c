@@ -99,6 +99,8 @@ static void destructor(void *arg)
 	mem_deref(leg->in);
 	mem_deref(leg->name);
 	mem_deref(leg->uri);
+	mem_deref(leg->auth_user);
+	mem_deref(leg->auth_pass);
 	mem_deref(leg->ce);
 }
 

@@ -59,6 +59,7 @@ struct leg {
 
 	struct tmr ring_tmr;
 	char end_reason[64];		/* the final status's phrase */
+	char *auth_user, *auth_pass;	/* for the dialog's challenges */
 };
 
 /* leg.c */

@@ -245,6 +245,23 @@ int leg_accept(struct leg **legp, struct callenv *ce,
 	return 0;
 }
 
+/* A 401/407 to our INVITE: the trunk's credentials, whatever the realm. */
+static int auth_h(char **username, char **password, const char *realm,
+		  void *arg)
+{
+	struct legref *ref = arg;
+	struct leg *leg = ref->leg;
+	int err;
+
+	(void)realm;
+	if (!leg || !leg->auth_user || !leg->auth_pass)
+		return EAUTH;
+	err = str_dup(username, leg->auth_user);
+	if (!err)
+		err = str_dup(password, leg->auth_pass);
+	return err;
+}
+
 static void ring_tmr(void *arg)
 {
 	struct leg *leg = arg;
@@ -267,6 +284,9 @@ int leg_dial(struct leg **legp, struct callenv *ce, const struct leg_dial *d,
 	err = leg_alloc(&leg, ce, media, h, name);
 	if (!err)
 		err = str_dup(&leg->uri, d->uri);
+	if (!err && d->auth_user && d->auth_pass)
+		err = str_dup(&leg->auth_user, d->auth_user) |
+			str_dup(&leg->auth_pass, d->auth_pass);
 	if (!err)
 		err = leg_media_offer(leg, &offer);
 	if (err)
@@ -274,7 +294,8 @@ int leg_dial(struct leg **legp, struct callenv *ce, const struct leg_dial *d,
 
 	err = sipsess_connect(&leg->sess, sipserver_sock(ce->sip), d->uri,
 			      d->from_name, d->from_uri, "callflowd", NULL, 0,
-			      "application/sdp", offer, NULL, NULL, false,
+			      "application/sdp", offer,
+			      leg->auth_user ? auth_h : NULL, leg->ref, false,
 			      offer_h, answer_h, progress_h, estab_h, info_h,
 			      refer_h, close_h, leg->ref, "%s%s", allow_hdr(h),
 			      d->hdrs ? d->hdrs : "");

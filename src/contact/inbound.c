@@ -88,8 +88,10 @@ static void copy_headers(struct cdata *cd, const struct sip_msg *msg)
 	}
 }
 
-/* Caller: P-Asserted-Identity if present, else From; E.164 if it is one. */
-static void caller_address(char *out, size_t sz, const struct sip_msg *msg)
+/* Caller: P-Asserted-Identity if present, else From; E.164 if it is one
+ * (under the trunk's national plan). */
+static void caller_address(char *out, size_t sz, const struct sip_msg *msg,
+			   const struct trunk *trunk)
 {
 	const struct sip_hdr *pai = sip_msg_hdr(msg,
 						SIP_HDR_P_ASSERTED_IDENTITY);
@@ -105,7 +107,7 @@ static void caller_address(char *out, size_t sz, const struct sip_msg *msg)
 	if (!user[0] && pl_isset(&msg->from.uri.user))
 		pl_strcpy(&msg->from.uri.user, user, sizeof(user));
 
-	if (util_e164(out, sz, user))
+	if (trunk_e164(out, sz, trunk, user))
 		str_ncpy(out, user, sz);
 }
 
@@ -171,7 +173,7 @@ static int accept_call(struct ccenter *cc, const struct sip_msg *msg,
 	}
 	str_ncpy(c->cd->system_addr, number, sizeof(c->cd->system_addr));
 	caller_address(c->cd->customer_addr, sizeof(c->cd->customer_addr),
-		       msg);
+		       msg, trunk);
 	copy_headers(c->cd, msg);
 	if (c->cfg->default_voice)
 		(void)cdata_set_str(&c->cd->tts_voice, c->cfg->default_voice);

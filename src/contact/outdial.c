@@ -52,6 +52,7 @@ int contact_outdial(struct leg **legp, struct contact *c,
 	d.from_name = od->cid_name;
 	d.hdrs = hdrs;
 	d.ring_ms = od->ring_ms;
+	outbound_auth(ob, &d.auth_user, &d.auth_pass);
 	re_snprintf(name, sizeof(name), "contact %s %s %s", c->cd->contact_id,
 		    od->what, od->number);
 	err = leg_dial(legp, c->cc->calls, &d, outbound_media(ob), h, name);

@@ -194,10 +194,14 @@ int thirdparty_check(char *out, size_t sz, const struct contact *c,
 	char errbuf[160] = "";
 	int err;
 
-	if (!number || util_e164(out, sz, number) || !util_is_e164(out))
+	if (!number)
 		return EINVAL;
-
 	err = outbound_alloc(&ob, c->cfg, errbuf, sizeof(errbuf));
+	/* national forms only under outbound.trunk.country */
+	if (outbound_number(out, sz, err ? NULL : ob, number)) {
+		mem_deref(ob);
+		return EINVAL;
+	}
 	if (err == ENOENT) {
 		log_warn("contact %s: dialling %s refused: no \"outbound\" "
 			 "section", c->cd->contact_id, out);

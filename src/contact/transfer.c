@@ -339,8 +339,8 @@ static int refer_target(enum contact_xfer_kind *kp, char **targetp,
 		*kp = CONTACT_XFER_QUEUE;
 	else if (r && router_agent(r, user))
 		*kp = CONTACT_XFER_AGENT;
-	else if (!util_e164(e164, sizeof(e164), user) && util_is_e164(e164))
-		*kp = CONTACT_XFER_NUMBER;
+	else if (thirdparty_check(e164, sizeof(e164), c, user) != EINVAL)
+		*kp = CONTACT_XFER_NUMBER;	/* allowed or not: 403 then */
 	else
 		err = ENOENT;
 

@@ -10,6 +10,7 @@
 #include <callflowd/core/libre.h>
 #include <callflowd/core/config.h>
 #include <callflowd/sip/outbound.h>
+#include <callflowd/core/numplan.h>
 #include <callflowd/sip/sipserver.h>
 #include <callflowd/core/util.h>
 
@@ -19,6 +20,10 @@ struct outbound {
 	struct sa trunk;
 	bool tcp;
 	struct sdp_policy media;
+	const struct numplan *plan;	/* trunk.country */
+	char *username, *password;	/* trunk's digest credentials */
+	char *domain;			/* trunk.domain, else the address */
+	uint32_t reg_expires;		/* trunk.register: 0 none */
 	char caller_id[E164_SZ];
 	regex_t *rev;
 	size_t rec;
@@ -32,6 +37,9 @@ static void destructor(void *arg)
 	for (i = 0; i < ob->rec; i++)
 		regfree(&ob->rev[i]);
 	mem_deref(ob->rev);
+	mem_deref(ob->username);
+	mem_deref(ob->password);
+	mem_deref(ob->domain);
 }
 
 static int fail(char *errbuf, size_t sz, const char *fmt, ...)
@@ -45,6 +53,61 @@ static int fail(char *errbuf, size_t sz, const char *fmt, ...)
 	return EINVAL;
 }
 
+/* The trunk's country (its national numbers), credentials and
+ * registration. */
+static int parse_account(struct outbound *ob, const json_t *t, char *errbuf,
+			 size_t sz)
+{
+	const json_t *v;
+	int err = 0;
+
+	v = json_object_get(t, "country");
+	if (v) {
+		ob->plan = numplan_find(json_string_value(v));
+		if (!ob->plan)
+			return fail(errbuf, sz, "outbound.trunk.country: expected "
+				    "one of %s", numplan_countries());
+	}
+	v = json_object_get(t, "username");
+	if (v && (!json_is_string(v) || !json_string_length(v)))
+		return fail(errbuf, sz, "outbound.trunk.username: a string");
+	if (v)
+		err = str_dup(&ob->username, json_string_value(v));
+	v = json_object_get(t, "password");
+	if (!err && v && (!json_is_string(v) || !ob->username))
+		return fail(errbuf, sz, "outbound.trunk.password: a string, "
+			    "with username");
+	if (!err && v)
+		err = str_dup(&ob->password, json_string_value(v));
+	v = json_object_get(t, "domain");
+	if (!err && v && !json_is_string(v))
+		return fail(errbuf, sz, "outbound.trunk.domain: a host name");
+	if (!err && v)
+		err = str_dup(&ob->domain, json_string_value(v));
+	v = json_object_get(t, "register");
+	if (!err && v) {
+		const json_t *e = json_object_get(v, "expires_seconds");
+
+		if (json_is_true(v)) {
+			ob->reg_expires = 3600;
+		}
+		else if (json_is_object(v) && (!e || (json_is_integer(e) &&
+			 json_integer_value(e) >= 10 &&
+			 json_integer_value(e) <= 86400))) {
+			ob->reg_expires = e ? (uint32_t)json_integer_value(e) :
+				3600;
+		}
+		else if (!json_is_false(v)) {
+			return fail(errbuf, sz, "outbound.trunk.register: true, "
+				    "false or {\"expires_seconds\": 10..86400}");
+		}
+		if (ob->reg_expires && !ob->username)
+			return fail(errbuf, sz, "outbound.trunk.register: needs "
+				    "username and password");
+	}
+	return err;
+}
+
 static int parse_trunk(struct outbound *ob, const json_t *t, char *errbuf,
 		       size_t sz)
 {
@@ -56,7 +119,10 @@ static int parse_trunk(struct outbound *ob, const json_t *t, char *errbuf,
 			    "\"address\" (host:port) is required");
 	json_object_foreach((json_t *)t, key, v) {
 		if (strcmp(key, "address") && strcmp(key, "transport") &&
-		    strcmp(key, "srtp") && strcmp(key, "codecs"))
+		    strcmp(key, "srtp") && strcmp(key, "codecs") &&
+		    strcmp(key, "country") && strcmp(key, "username") &&
+		    strcmp(key, "password") && strcmp(key, "domain") &&
+		    strcmp(key, "register"))
 			return fail(errbuf, sz, "outbound.trunk: unknown key "
 				    "'%s'", key);
 	}
@@ -74,7 +140,8 @@ static int parse_trunk(struct outbound *ob, const json_t *t, char *errbuf,
 				    "\"udp\" or \"tcp\"");
 		ob->tcp = !strcasecmp(tp, "tcp");
 	}
-	return trunk_media_parse(&ob->media, t, "outbound.trunk", errbuf, sz);
+	return parse_account(ob, t, errbuf, sz) ? EINVAL :
+		trunk_media_parse(&ob->media, t, "outbound.trunk", errbuf, sz);
 }
 
 static int parse_patterns(struct outbound *ob, const json_t *a,
@@ -187,6 +254,50 @@ bool outbound_allowed(const struct outbound *ob, const char *e164)
 			return true;
 	}
 	return false;
+}
+
+int outbound_number(char *out, size_t sz, const struct outbound *ob,
+		    const char *in)
+{
+	int err;
+
+	if (!out || !in)
+		return EINVAL;
+	/* without a country only international numbers are numbers */
+	err = numplan_e164(out, sz, in, ob ? ob->plan : NULL);
+	return err ? err : util_is_e164(out) ? 0 : EINVAL;
+}
+
+void outbound_auth(const struct outbound *ob, const char **userp,
+		   const char **passp)
+{
+	*userp = ob ? ob->username : NULL;
+	*passp = ob ? ob->password : NULL;
+}
+
+int outbound_registration(const struct outbound *ob, char **reg_urip,
+			  char **aorp, uint32_t *expiresp)
+{
+	int err;
+
+	if (!ob || !ob->reg_expires)
+		return ENOENT;
+	err = re_sdprintf(reg_urip, "sip:%J%s", &ob->trunk,
+			  ob->tcp ? ";transport=tcp" : "");
+	if (!err) {
+		if (ob->domain)
+			err = re_sdprintf(aorp, "sip:%s@%s", ob->username,
+					  ob->domain);
+		else
+			err = re_sdprintf(aorp, "sip:%s@%j", ob->username,
+					  &ob->trunk);
+	}
+	if (err) {
+		*reg_urip = mem_deref(*reg_urip);
+		return err;
+	}
+	*expiresp = ob->reg_expires;
+	return 0;
 }
 
 const struct sdp_policy *outbound_media(const struct outbound *ob)

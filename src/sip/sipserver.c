@@ -11,6 +11,7 @@
 #include <callflowd/core/util.h>
 #include <callflowd/sip/registrar.h>
 #include <callflowd/sip/sipserver.h>
+#include <callflowd/sip/trunkreg.h>
 
 #define DENY_SLOTS 256
 #define DENY_LOG_INTERVAL_MS 60000
@@ -24,6 +25,7 @@ struct deny_slot {
 struct sipserver {
 	struct sipserver_handlers h;
 	struct registrar *reg;	/* agents' softphones */
+	struct trunkreg *treg;	/* with the carrier, or NULL */
 	struct sip *sip;
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr;
@@ -39,6 +41,7 @@ static void destructor(void *arg)
 	struct sipserver *srv = arg;
 
 	mem_deref(srv->lsnr);
+	mem_deref(srv->treg);
 	mem_deref(srv->reg);
 	mem_deref(srv->sock);
 	if (srv->sip)
@@ -89,19 +92,21 @@ static void deny_log(struct sipserver *srv, const struct sa *src,
 	s->count = 0;
 }
 
-/* The dialled number: Request-URI user, else To user, as E.164. */
-static int dialled_number(char *out, size_t sz, const struct sip_msg *msg)
+/* The dialled number: Request-URI user, else To user, as E.164 (under
+ * the trunk's national plan, if it names a country). */
+static int dialled_number(char *out, size_t sz, const struct sip_msg *msg,
+			  const struct trunk *t)
 {
 	char user[128];
 
 	if (pl_isset(&msg->uri.user) && msg->uri.user.l < sizeof(user)) {
 		pl_strcpy(&msg->uri.user, user, sizeof(user));
-		if (!util_e164(out, sz, user))
+		if (!trunk_e164(out, sz, t, user))
 			return 0;
 	}
 	if (pl_isset(&msg->to.uri.user) && msg->to.uri.user.l < sizeof(user)) {
 		pl_strcpy(&msg->to.uri.user, user, sizeof(user));
-		if (!util_e164(out, sz, user))
+		if (!trunk_e164(out, sz, t, user))
 			return 0;
 	}
 	return EINVAL;
@@ -221,7 +226,7 @@ static void conn_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	if (dialled_number(number, sizeof(number), msg))
+	if (dialled_number(number, sizeof(number), msg, trunk))
 		number[0] = '\0';
 
 	scode = request_check(msg, &reason, hdr, sizeof(hdr));
@@ -396,6 +401,14 @@ static void exit_handler(void *arg)
 	(void)arg;
 }
 
+/* outbound.trunk.register: ENOENT (none) is not an error */
+static int trunk_register(struct sipserver *srv, const struct config *cfg)
+{
+	int err = trunkreg_alloc(&srv->treg, srv->sip, cfg);
+
+	return err == ENOENT ? 0 : err;
+}
+
 /* security.registrar: the lock-out policy */
 static const json_t *sipserver_policy(const struct config *cfg)
 {
@@ -471,6 +484,8 @@ int sipserver_alloc(struct sipserver **srvp, const struct config *cfg,
 						   cfg->root, "agents"));
 	if (!err)
 		err = registrar_set_policy(srv->reg, sipserver_policy(cfg));
+	if (!err)
+		err = trunk_register(srv, cfg);
 
  out:
 	if (err)
@@ -493,6 +508,12 @@ int sipserver_reload(struct sipserver *srv, const struct config *cfg)
 {
 	if (!srv || !cfg)
 		return EINVAL;
+	if (!trunkreg_same(srv->treg, cfg)) {
+		srv->treg = mem_deref(srv->treg);	/* unregisters */
+		if (trunk_register(srv, cfg))
+			log_error("reload: the trunk registration did not "
+				  "start");
+	}
 	/* live bindings of agents still configured are kept */
 	return registrar_set_policy(srv->reg, sipserver_policy(cfg)) |
 		registrar_set_agents(srv->reg, json_object_get(cfg->root,
@@ -502,6 +523,11 @@ int sipserver_reload(struct sipserver *srv, const struct config *cfg)
 struct registrar *sipserver_registrar(const struct sipserver *srv)
 {
 	return srv ? srv->reg : NULL;
+}
+
+const struct trunkreg *sipserver_trunkreg(const struct sipserver *srv)
+{
+	return srv ? srv->treg : NULL;
 }
 
 struct sip *sipserver_sip(const struct sipserver *srv)

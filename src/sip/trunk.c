@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <arpa/inet.h>
 #include <callflowd/core/libre.h>
+#include <callflowd/core/numplan.h>
+#include <callflowd/core/util.h>
 #include <callflowd/sip/sipserver.h>
 
 static int cidr_parse(struct trunk_cidr *c, const char *s)
@@ -212,6 +214,16 @@ int trunks_parse(struct trunk **trunksp, size_t *countp,
 		err = trunk_media_parse(&t->media, o, path, errbuf, errsz);
 		if (err)
 			break;
+		v = json_object_get(o, "country");
+		if (v) {
+			t->plan = numplan_find(json_string_value(v));
+			if (!t->plan) {
+				err = fail(errbuf, errsz, "trunks[%zu].country: "
+					   "expected one of %s", i,
+					   numplan_countries());
+				break;
+			}
+		}
 
 		v = json_object_get(o, "username");
 		if (json_is_string(v))
@@ -229,4 +241,12 @@ int trunks_parse(struct trunk **trunksp, size_t *countp,
 	*trunksp = tv;
 	*countp = n;
 	return 0;
+}
+
+int trunk_e164(char *out, size_t sz, const struct trunk *t, const char *in)
+{
+	if (t && t->plan)
+		return numplan_e164(out, sz, in, t->plan);
+	/* no plan: the digits as given, as before trunks had countries */
+	return util_e164(out, sz, in);
 }

@@ -262,6 +262,25 @@ class Msg:
         return [v for k, v in self.headers if k.lower() == name.lower()]
 
 
+def digest_ok(header, method, auth, nonce):
+    """Whether a digest Authorization header answers nonce with auth =
+    (user, password, realm) for method (RFC 2617, MD5, qop none)."""
+    import hashlib
+    f = dict(re.findall(r'(\w+)="?([^",]*)"?', header))
+    user, password, realm = auth
+    if f.get("username") != user or f.get("nonce") != nonce:
+        return False
+    h = lambda s: hashlib.md5(s.encode()).hexdigest()
+    ha1 = h("%s:%s:%s" % (user, realm, password))
+    ha2 = h("%s:%s" % (method, f.get("uri", "")))
+    if f.get("qop"):
+        want = h("%s:%s:%s:%s:%s:%s" % (ha1, nonce, f.get("nc"),
+                                         f.get("cnonce"), f["qop"], ha2))
+    else:
+        want = h("%s:%s:%s" % (ha1, nonce, ha2))
+    return f.get("response") == want
+
+
 def _uri_of(nameaddr):
     m = re.search(r"<([^>]+)>", nameaddr)
     return m.group(1) if m else nameaddr.split(";")[0].strip()
@@ -355,11 +374,38 @@ class SipUa:
 
     # -- answering --
 
+    def challenge(self, req, realm, code=407):
+        """Answer req with a digest challenge; returns the nonce."""
+        nonce = "n%d" % random.randint(1, 1 << 40)
+        hdr = "Proxy-Authenticate" if code == 407 else "WWW-Authenticate"
+        to = req.get("To", "t")
+        lines = ["SIP/2.0 %d %s" % (code, "Proxy Authentication Required"
+                                    if code == 407 else "Unauthorized")]
+        lines += ["Via: " + v for v in req.all("Via") + req.all("v")]
+        lines += ["From: " + req.get("From", "f"),
+                  "To: " + to + ("" if ";tag=" in to else ";tag=ch1"),
+                  "Call-ID: " + req.get("Call-ID", "i"),
+                  "CSeq: " + req.get("CSeq"),
+                  '%s: Digest realm="%s", nonce="%s", algorithm=MD5' %
+                  (hdr, realm, nonce), "Content-Length: 0", "", ""]
+        self._send("\r\n".join(lines), req.src)
+        return nonce
+
     def answer(self, rtp_port, timeout=15, proto="RTP/AVP", extra="",
-               code=200):
+               code=200, auth=None):
         """Take the next INVITE: ring, answer with our SDP, wait for the
-        ACK; returns the INVITE (its SDP: sdp_media(inv.body))."""
+        ACK; returns the INVITE (its SDP: sdp_media(inv.body)). auth =
+        (user, password, realm): challenge it first (407) and check the
+        credentials of the INVITE that follows."""
         inv = self.wait_request("INVITE", timeout)
+        if auth:
+            nonce = self.challenge(inv, auth[2])
+            self.wait_request("ACK", timeout)
+            inv = self.wait_request("INVITE", timeout)
+            if not digest_ok(inv.get("Proxy-Authorization") or "",
+                             "INVITE", auth, nonce):
+                raise AssertionError("bad credentials: %s" %
+                                     inv.get("Proxy-Authorization"))
         tag = "ua%d" % random.randint(1, 1 << 30)
         self._reply(inv, 180, "Ringing", to_tag=tag)
         if code != 200:

@@ -94,6 +94,8 @@ struct leg_dial {
 	const char *from_name;		/* display name, or NULL */
 	const char *hdrs;		/* extra headers ("X: y\r\n"...) */
 	uint32_t ring_ms;		/* ring time limit, 0: none */
+	const char *auth_user;		/* digest credentials for a 401 or */
+	const char *auth_pass;		/* 407 challenge, or NULL */
 };
 
 /**

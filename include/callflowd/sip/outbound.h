@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct config;
 struct outbound;
@@ -30,6 +31,19 @@ int  outbound_alloc(struct outbound **obp, const struct config *cfg,
 int  outbound_check(const struct config *cfg, char *errbuf, size_t errsz);
 /** True when the E.164 number matches an allowed pattern. */
 bool outbound_allowed(const struct outbound *ob, const char *e164);
+/** A number to dial as E.164 into out (>= 24 bytes): national forms
+ *  under outbound.trunk.country; without it only "+..." and "00..."
+ *  numbers are numbers (EINVAL). The allow-list is not checked here. */
+int  outbound_number(char *out, size_t sz, const struct outbound *ob,
+		     const char *in);
+/** The trunk's digest credentials (NULL when none). */
+void outbound_auth(const struct outbound *ob, const char **userp,
+		   const char **passp);
+/** Where and as whom to register with the trunk (outbound.trunk.register):
+ *  the registrar's URI and the address of record (mem strings), the
+ *  expiry asked for; ENOENT when it does not register. */
+int  outbound_registration(const struct outbound *ob, char **reg_urip,
+			   char **aorp, uint32_t *expiresp);
 /** The trunk's codecs and SRTP policy (outbound.trunk.codecs, .srtp). */
 const struct sdp_policy *outbound_media(const struct outbound *ob);
 /** The configured caller ID (E.164), or NULL. */

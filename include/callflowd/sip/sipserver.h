@@ -40,7 +40,15 @@ struct trunk {
 	size_t allowc;
 	struct sdp_policy media;	/* codecs and SRTP ("codecs", "srtp") */
 	char *username, *password;	/* optional digest credentials */
+	const struct numplan *plan;	/* "country": national numbers */
 };
+
+struct numplan;
+/** A number from trunk t (dialled or calling) as E.164 into out (>= 24
+ *  bytes): under the trunk's national plan when it names a country,
+ *  else "+" is put before the digits given. */
+int  trunk_e164(char *out, size_t sz, const struct trunk *t,
+		const char *in);
 
 /** An INVITE that passed the SIP checks, 100 Trying sent: the handler
  *  answers it (a leg: call/leg.h) or refuses it (sipserver_refuse()).
@@ -81,6 +89,9 @@ void sipserver_close(struct sipserver *srv);
 /** Apply a reloaded configuration (agents' credentials). */
 int  sipserver_reload(struct sipserver *srv, const struct config *cfg);
 struct registrar *sipserver_registrar(const struct sipserver *srv);
+/** The registration with the carrier, NULL when it does not register. */
+struct trunkreg;
+const struct trunkreg *sipserver_trunkreg(const struct sipserver *srv);
 struct sip *sipserver_sip(const struct sipserver *srv);
 struct sipsess_sock *sipserver_sock(const struct sipserver *srv);
 /** Trunk whose allow-list holds addr, or NULL. */
