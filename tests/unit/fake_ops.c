@@ -11,6 +11,7 @@
 #include <callflowd/flow/collect.h>
 #include <callflowd/core/config.h>
 #include <callflowd/flow/flow.h>
+#include <callflowd/core/util.h>
 #include "fake_ops.h"
 
 
@@ -491,4 +492,49 @@ void fake_run_close(struct fake_run *fr)
 	fr->run = mem_deref(fr->run);
 	fr->cd = mem_deref(fr->cd);
 	fr->flow = mem_deref(fr->flow);
+}
+
+
+int fake_enc_config(struct config **cfgp, const char *key_id)
+{
+	char *text = NULL;
+	char errbuf[256] = "";
+	int err;
+
+	err = re_sdprintf(&text, "{\"encryption_keys\":[{\"id\":\"%s\","
+			  "\"public_key\":\"%s/encryption/public.pem\"}]}",
+			  key_id, CFD_TEST_DATA);
+	if (err)
+		return err;
+	err = config_parse(cfgp, text, NULL, errbuf, sizeof(errbuf));
+	if (err)
+		fprintf(stderr, "fake_enc_config: %s\n", errbuf);
+	mem_deref(text);
+	return err;
+}
+
+
+char *fake_pem_json(const char *file)
+{
+	char path[512], *pem = NULL, *out = NULL;
+	size_t len = 0, i, o = 0;
+
+	snprintf(path, sizeof(path), "%s/encryption/%s", CFD_TEST_DATA,
+		 file);
+	if (util_read_file(&pem, &len, path, 64 * 1024))
+		return NULL;
+	out = mem_alloc(2 * len + 1, NULL);
+	for (i = 0; out && i < len; i++) {
+		if (pem[i] == '\n') {
+			out[o++] = '\\';
+			out[o++] = 'n';
+		}
+		else if (pem[i] != '\r') {
+			out[o++] = pem[i];
+		}
+	}
+	if (out)
+		out[o] = '\0';
+	mem_deref(pem);
+	return out;
 }

@@ -121,4 +121,13 @@ int  fake_run_start(struct fake_run *fr, struct fake_ops *f,
 /** Free everything (safe after a failed start). */
 void fake_run_close(struct fake_run *fr);
 
+/**
+ * InputEncryption test material (tests/data/encryption): a configuration
+ * whose encryption_keys hold key_id = public.pem, and a PEM file of that
+ * folder as the text of a JSON string (newlines escaped), to put in a
+ * flow's InputEncryption.Key. Both freed with mem_deref.
+ */
+int   fake_enc_config(struct config **cfgp, const char *key_id);
+char *fake_pem_json(const char *file);
+
 #endif
