@@ -353,6 +353,104 @@ int rcriteria_parse(struct rcriteria **cp, const json_t *j, char *err,
 }
 
 
+static int expr_copy(struct rcrit_expr *d, const struct rcrit_expr *s)
+{
+	size_t i;
+	int err = 0;
+
+	d->kind = s->kind;
+	d->min = s->min;
+	d->max = s->max;
+	if (s->name)
+		err |= str_dup(&d->name, s->name);
+	if (s->value)
+		err |= str_dup(&d->value, s->value);
+	if (err)
+		return ENOMEM;
+	if (s->agentc) {
+		d->agents = mem_zalloc(s->agentc * sizeof(*d->agents), NULL);
+		if (!d->agents)
+			return ENOMEM;
+		for (; d->agentc < s->agentc; d->agentc++) {
+			err = str_dup(&d->agents[d->agentc],
+				      s->agents[d->agentc]);
+			if (err)
+				return err;
+		}
+	}
+	if (s->n) {
+		d->v = mem_zalloc(s->n * sizeof(*d->v), NULL);
+		if (!d->v)
+			return ENOMEM;
+		for (i = 0; i < s->n; i++) {
+			++d->n;
+			err = expr_copy(&d->v[i], &s->v[i]);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+
+int rcriteria_dup(struct rcriteria **dp, const struct rcriteria *c)
+{
+	struct rcriteria *d;
+	size_t i;
+	int err = 0;
+
+	if (!dp || !c)
+		return EINVAL;
+
+	d = mem_zalloc(sizeof(*d), destructor);
+	if (!d)
+		return ENOMEM;
+	if (c->stepc) {
+		d->steps = mem_zalloc(c->stepc * sizeof(*d->steps), NULL);
+		if (!d->steps)
+			err = ENOMEM;
+	}
+	for (i = 0; !err && i < c->stepc; i++) {
+		++d->stepc;
+		d->steps[i].expiry_ms = c->steps[i].expiry_ms;
+		err = expr_copy(&d->steps[i].expr, &c->steps[i].expr);
+	}
+	if (err) {
+		mem_deref(d);
+		return err;
+	}
+
+	*dp = d;
+	return 0;
+}
+
+
+static bool expr_has_agents(const struct rcrit_expr *e)
+{
+	size_t i;
+
+	if (e->agentc)
+		return true;
+	for (i = 0; i < e->n; i++) {
+		if (expr_has_agents(&e->v[i]))
+			return true;
+	}
+	return false;
+}
+
+
+bool rcriteria_has_agents(const struct rcriteria *c)
+{
+	size_t i;
+
+	for (i = 0; c && i < c->stepc; i++) {
+		if (expr_has_agents(&c->steps[i].expr))
+			return true;
+	}
+	return false;
+}
+
+
 static int map_expr(struct rcrit_expr *e, rcrit_agent_map_h *map, void *arg)
 {
 	size_t i;

@@ -70,6 +70,11 @@ struct rcriteria {
 int rcriteria_parse(struct rcriteria **cp, const json_t *j, char *err,
 		    size_t errsz);
 
+/** A deep copy (to map agent ids in without touching a shared value). */
+int rcriteria_dup(struct rcriteria **dp, const struct rcriteria *c);
+/** True when a step names preferred agents (AgentsCriteria). */
+bool rcriteria_has_agents(const struct rcriteria *c);
+
 typedef const char *(rcrit_agent_map_h)(const char *id, void *arg);
 /** Replace each preferred agent id by map(id) (an agent's username, say)
  *  when map returns non-NULL; ENOMEM on failure. */
