@@ -371,6 +371,14 @@ static void apply_return(struct frun *run, const struct flow_action *act)
 	mem_deref(data);
 
 	next = pick_next(run, inv, &label, &failed);
+	/* a branch the invoking action has no condition for: its
+	 * NextAction (Connect's Success), not an error */
+	if (failed && run->out == OUT_VALUE && inv->next != FLOW_NONE &&
+	    !strcmp(run->error, "NoMatchingCondition")) {
+		next = inv->next;
+		label = "NextAction";
+		failed = false;
+	}
 	emit_step(run, module, act, failed && next == FLOW_NONE ?
 		  run->error : "Return", run->flow, next);
 	mem_deref(module);
@@ -508,8 +516,10 @@ static void exec_action(struct frun *run)
 		return;
 	}
 
-	/* inside a module, the invoking flow's type decides what runs */
-	if (run->depth && !action_allowed(def, module_root_type(run))) {
+	/* inside a module, the invoking flow's type decides what runs
+	 * (the module's own actions always do) */
+	if (run->depth && !(def->allowed & FLOW_TYPE_BIT(FLOW_MODULE)) &&
+	    !action_allowed(def, module_root_type(run))) {
 		action_warn(run, act, "%s cannot run in a module invoked from "
 			    "a %s flow", def->name,
 			    flow_type_name(module_root_type(run)));
