@@ -302,17 +302,21 @@ int act_get_participant_input(struct frun *run, const struct flow_action *act)
 	if (err)
 		goto out;
 
-	note_prompt(run, &p);
-
 	err = input_spec(run, act, &spec);
-	if (err)
+	if (err) {
+		note_prompt(run, &p);
 		goto out;
+	}
 
+	/* keys typed ahead answer without the prompt */
 	if (typed_ahead(run, act, &spec, used, sizeof(used)))
 		goto out;
 	/* the rest of a typed-ahead entry: no prompt, inter-digit wait */
-	if (spec.prefill)
+	if (spec.prefill) {
 		p.kind = FPROMPT_NONE;
+		p.text = NULL;
+	}
+	note_prompt(run, &p);
 
 	if (!env->ops || !env->ops->collect) {
 		frun_done_error(run, "NoMatchingError");
