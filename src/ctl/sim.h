@@ -36,7 +36,7 @@ struct sim_ext {
 
 /** One scripted --view reply (ShowView). */
 struct sim_view {
-	const char *action;	/* NULL: !timeout or !none */
+	char action[64];	/* "": !timeout or !none */
 	const char *result;	/* JSON object text, or NULL */
 	bool timeout;		/* the agent does nothing in time */
 };

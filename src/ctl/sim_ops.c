@@ -383,7 +383,7 @@ static int op_show_view(struct frun *run, const struct fview *v, void *arg)
 		frun_done_error(run, "TimeLimitExceeded");
 		return 0;
 	}
-	if (!r->action)
+	if (!r->action[0])
 		return ENODEV;
 
 	sim->now_ms += AGENT_VIEW_MS;
@@ -446,7 +446,12 @@ int sim_view_parse(struct sim_view *v, const char *s, char *err,
 			    "ACTION=JSON, !timeout or !none", s);
 		return EINVAL;
 	}
-	v->action = s;
+	if ((eq ? (size_t)(eq - s) : strlen(s)) >= sizeof(v->action)) {
+		re_snprintf(err, errsz, "--view '%s': the action name is too "
+			    "long", s);
+		return EINVAL;
+	}
+	str_ncpy(v->action, s, (eq ? (size_t)(eq - s) : strlen(s)) + 1);
 	if (!eq)
 		return 0;
 

@@ -112,6 +112,7 @@ static void step_json(const struct fstep *st)
 static void step_text(struct simctx *ctx, const struct fstep *st)
 {
 	const char *id = st->act && st->act->id ? st->act->id : "?";
+	bool compared;
 	size_t i;
 
 	if (st->flow && st->flow != ctx->shown_flow) {
@@ -129,14 +130,16 @@ static void step_text(struct simctx *ctx, const struct fstep *st)
 		printf(" input \"***\"");
 	else if (st->input)
 		printf(" input \"%s\"", st->input);
-	if (st->result && (!st->input || strcmp(st->result, st->input)) &&
-	    (!st->branch || strcmp(st->result, st->branch)))
-		printf(" result \"%s\"", st->result);
 	/* what the matching condition compared (not when the branch
 	 * already says it: Equals the same text) */
-	if (st->matched_op && (strcmp(st->matched_op, "Equals") ||
-			       !st->result || !st->matched_operand ||
-			       strcmp(st->result, st->matched_operand)))
+	compared = st->matched_op && (strcmp(st->matched_op, "Equals") ||
+				      !st->result || !st->matched_operand ||
+				      strcmp(st->result, st->matched_operand));
+	if (st->result && !compared &&
+	    (!st->input || strcmp(st->result, st->input)) &&
+	    (!st->branch || strcmp(st->result, st->branch)))
+		printf(" result \"%s\"", st->result);
+	if (compared)
 		printf(" compared \"%s\" %s \"%s\"",
 		       st->input_stored ? "***" :
 		       st->result ? st->result : "",

@@ -31,7 +31,11 @@ bool frun_key(struct frun *run, char key)
 	if (!run || run->state == RS_ENDED || !run->cd || !run->cd->dtmf.on)
 		return false;
 
-	if (run->state == RS_WAITING && run->cur < run->flow->actc)
+	/* the action waiting on its port, or one whose port is pressing
+	 * keys from inside the op call (the simulator) */
+	if ((run->state == RS_WAITING ||
+	     (run->state == RS_RUNNING && run->out == OUT_NONE)) &&
+	    run->cur < run->flow->actc)
 		act = &run->flow->actv[run->cur];
 
 	/* Get / Store customer input collect their own keys */
