@@ -119,6 +119,17 @@ class TestDivergences(unittest.TestCase):
         self.assertGreater(after, init, r)
         self.assertIn(OUTBOUND + "GetCustomerNameModule", flows, r)
 
+    def test_3_validate_finds_a_missing_module(self):
+        main = cfd.data("e2e", "module-flows", "main.json")
+        p = cfd.callflowctl(["validate", "--config", CONFIG, main])
+        self.assertIn(main + ': warning: greet: FlowModuleId: flow module '
+                      '"E2E Greeting module" not found among the loaded '
+                      'flows', p.stdout.splitlines())
+        p = cfd.callflowctl(["validate", "--config", CONFIG,
+                             os.path.dirname(main)])
+        self.assertEqual(p.stdout.splitlines(),
+                         ["3 files, 0 errors, 0 warnings"], p.stdout)
+
     def test_4_and_5_outbound_whisper_records_and_camel_case_type(self):
         p = cfd.callflowctl([
             "validate",
