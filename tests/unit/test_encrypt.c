@@ -75,6 +75,7 @@ static int gcm_open(uint8_t *pt, const uint8_t *key, const uint8_t *iv,
 		    const uint8_t *tag)
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	uint8_t fin[16];
 	int n, ok;
 
 	ok = c && EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, iv) &&
@@ -84,7 +85,7 @@ static int gcm_open(uint8_t *pt, const uint8_t *key, const uint8_t *iv,
 		(!ctlen || EVP_DecryptUpdate(c, pt, &n, ct, (int)ctlen)) &&
 		EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG,
 				    (void *)tag) &&
-		EVP_DecryptFinal_ex(c, pt + ctlen, &n) > 0;
+		EVP_DecryptFinal_ex(c, fin, &n) > 0;
 	EVP_CIPHER_CTX_free(c);
 	return ok ? 0 : EBADMSG;
 }
