@@ -121,6 +121,17 @@ static void config_destructor(void *arg)
 	}
 	mem_deref(cfg->agents);
 
+	for (i = 0; i < cfg->encryption_keyc; i++) {
+		struct cfg_encryption_key *k = &cfg->encryption_keys[i];
+
+		mem_deref(k->id);
+		mem_deref(k->path);
+		if (k->pem)
+			memset(k->pem, 0, strlen(k->pem));
+		mem_deref(k->pem);
+	}
+	mem_deref(cfg->encryption_keys);
+
 	json_decref(cfg->flow_types);
 	json_decref(cfg->root);
 	mem_deref(cfg->path);
@@ -170,7 +181,7 @@ static int root_parse(struct ctx *c)
 	static const char *const known[] = {
 		"flows_dir", "data_dir", "instance_arn", "tts", "limits",
 		"queues", "hours_of_operation", "prompts", "functions",
-		"numbers", "agents", "flow_types", NULL
+		"numbers", "agents", "flow_types", "encryption_keys", NULL
 	};
 	json_t *root = c->cfg->root, *v;
 	const char *key;
@@ -218,6 +229,9 @@ static int root_parse(struct ctx *c)
 		return err;
 	if ((v = json_object_get(root, "flow_types")) &&
 	    (err = cfg_flow_types_section(c, v)))
+		return err;
+	if ((v = json_object_get(root, "encryption_keys")) &&
+	    (err = cfg_encryption_keys_section(c, v)))
 		return err;
 
 	return 0;

@@ -196,3 +196,20 @@ const char *config_number_flow(const struct config *cfg, const char *e164)
 
 	return NULL;
 }
+
+
+const struct cfg_encryption_key *config_encryption_key(
+	const struct config *cfg, const char *id)
+{
+	size_t i;
+
+	if (!cfg || !id)
+		return NULL;
+
+	for (i = 0; i < cfg->encryption_keyc; i++) {
+		if (!strcmp(cfg->encryption_keys[i].id, id))
+			return &cfg->encryption_keys[i];
+	}
+
+	return NULL;
+}

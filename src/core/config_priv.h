@@ -57,5 +57,6 @@ int cfg_functions_section(struct ctx *c, const json_t *v);
 int cfg_numbers_section(struct ctx *c, const json_t *v);
 int cfg_agents_section(struct ctx *c, const json_t *v);
 int cfg_flow_types_section(struct ctx *c, json_t *v);
+int cfg_encryption_keys_section(struct ctx *c, const json_t *v);
 
 #endif

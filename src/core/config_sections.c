@@ -20,7 +20,7 @@
 static const char *const flow_type_names[] = {
 	"CONTACT_FLOW", "CUSTOMER_QUEUE", "CUSTOMER_HOLD", "CUSTOMER_WHISPER",
 	"AGENT_HOLD", "AGENT_WHISPER", "OUTBOUND_WHISPER", "AGENT_TRANSFER",
-	"QUEUE_TRANSFER", "CAMPAIGN", NULL
+	"QUEUE_TRANSFER", "CAMPAIGN", "MODULE", NULL
 };
 
 /* ---- sections ---- */
@@ -576,5 +576,63 @@ int cfg_flow_types_section(struct ctx *c, json_t *v)
 
 	json_decref(c->cfg->flow_types);
 	c->cfg->flow_types = json_incref(v);
+	return 0;
+}
+
+
+/* One PEM file: a public key or a certificate, read now so that a
+ * missing file is a configuration error, not a failed call. */
+int cfg_encryption_keys_section(struct ctx *c, const json_t *v)
+{
+	static const char *const keys[] = {"id", "public_key", NULL};
+	struct config *cfg = c->cfg;
+	char path[PATH_SZ];
+	size_t i, j, len;
+	int err;
+
+	if (!json_is_array(v))
+		return cfg_fail(c, "encryption_keys: expected an array");
+
+	cfg->encryption_keys = cfg_alloc_array(json_array_size(v),
+					       sizeof(*cfg->encryption_keys));
+	if (json_array_size(v) && !cfg->encryption_keys)
+		return ENOMEM;
+
+	for (i = 0; i < json_array_size(v); i++) {
+		struct cfg_encryption_key *k =
+			&cfg->encryption_keys[cfg->encryption_keyc++];
+		const json_t *e = json_array_get(v, i);
+
+		(void)snprintf(path, sizeof(path), "encryption_keys[%zu]", i);
+		if (!json_is_object(e))
+			return cfg_fail(c, "%s: expected an object", path);
+		err = cfg_check_keys(c, e, path, keys);
+		(void)snprintf(path, sizeof(path), "encryption_keys[%zu].",
+			       i);
+		if (!err)
+			err = cfg_get_str(c, &k->id, e, path, "id", true);
+		if (!err)
+			err = cfg_path_member(c, &k->path, e, path,
+					      "public_key", true);
+		if (err)
+			return err;
+
+		for (j = 0; j + 1 < cfg->encryption_keyc; j++) {
+			if (!strcmp(cfg->encryption_keys[j].id, k->id))
+				return cfg_fail(c, "%sid: duplicate key "
+						"\"%s\"", path, k->id);
+		}
+
+		err = util_read_file(&k->pem, &len, k->path, 64 * 1024);
+		if (err)
+			return cfg_fail(c, "%spublic_key: %s: %s", path,
+					k->path, err == EFBIG ?
+					"file too large" : strerror(err));
+		if (!strstr(k->pem, "-----BEGIN "))
+			return cfg_fail(c, "%spublic_key: %s is not a PEM "
+					"public key or certificate", path,
+					k->path);
+	}
+
 	return 0;
 }

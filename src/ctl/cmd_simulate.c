@@ -30,319 +30,6 @@ enum {
 	STALL_MS = 250,		/* nothing pending: the run is stuck */
 };
 
-static const char *const default_customer = "+12065550100";
-static const char *const default_system = "+18005550199";
-
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-"usage: callflowctl simulate FLOW [options]\n"
-"\n"
-"Run a flow through the real interpreter without a phone. FLOW is a flow\n"
-"file, or with --flows a flow name, id or ARN from that directory.\n"
-"\n"
-"options:\n"
-"  --config FILE        configuration (queues, hours, prompts, functions)\n"
-"  --flows DIR          other flows, for TransferToFlow and event hooks\n"
-"  --type FLOWTYPE      flow type when the file does not say (CONTACT_FLOW,\n"
-"                       CUSTOMER_QUEUE, ...)\n"
-"  --dtmf KEYS          keys the caller presses, consumed in order by input\n"
-"                       actions (0-9 * # A-D); ',' = the caller presses\n"
-"                       nothing more for this input (a timeout); when the\n"
-"                       keys run out every input times out\n"
-"  --say TEXT           what the caller says to a Lex bot (repeatable,\n"
-"                       one per turn, in order; keys pressed at a bot's\n"
-"                       prompt are said the same way: --say 1); when they\n"
-"                       run out the caller is silent (no input)\n"
-"  --attr KEY=VALUE     initial contact attribute (repeatable)\n"
-"  --sip-header N=V     INVITE header for $.Media.Sip.Headers (repeatable)\n"
-"  --customer E164      caller's number (default %s)\n"
-"  --system E164        dialled number (default %s)\n"
-"  --time ISO-8601      start of the virtual clock (default now), e.g.\n"
-"                       2026-03-08T09:30:00-05:00; it advances with prompts\n"
-"                       (estimated length), key presses, input timeouts,\n"
-"                       Wait, loop prompt interrupts and transfers; nothing\n"
-"                       really sleeps\n"
-"  --metrics FILE       queue metrics: {\"Sales\": {\"NumberOfAgentsAvailable\":\n"
-"                       2, \"NumberOfContactsInQueue\": 4, ...}, \"*\": {...}}\n"
-"                       (\"*\" for any other queue; none: zeros). Enqueueing\n"
-"                       fails at capacity when NumberOfContactsInQueue >=\n"
-"                       the queue's max_contacts\n"
-"  --external REPLY     reply of the next function call (repeatable, used in\n"
-"                       order): a JSON object = 200 with that body;\n"
-"                       !timeout = no reply in time; !500 (any status) =\n"
-"                       that status; !error = endpoint unreachable;\n"
-"                       !text:BODY = 200 with a body that is not JSON.\n"
-"                       With any --external no real call is made (calls\n"
-"                       beyond the list fail); without, InvokeLambdaFunction\n"
-"                       POSTs to the function's URL from --config\n"
-"  --seed N             random seed (DistributeByPercentage, contact ids);\n"
-"                       default from the clock, printed at the end\n"
-"  --max-steps N        step limit (default: the configuration's, 1000)\n"
-"  --max-total N        stop the whole simulation after N actions (default\n"
-"                       10000; ends in Error): a queue flow that loops\n"
-"                       prompts and checks forever would never end\n"
-"  --json               one JSON object per line instead of text\n"
-"  -h, --help           this help\n"
-"\n"
-"Each executed action prints step, flow, Identifier, type, the branch taken\n"
-"(NextAction, the matching condition operand or the error type) and the\n"
-"next action, plus what was said, pressed (stored input as ***) or\n"
-"returned. The last line says how the run ended: Disconnect, EndFlow,\n"
-"Queue, TransferToAgent, TransferToPhone, TransferToFlow (no --flows to\n"
-"follow), Error (missing error branch, step limit, ...), or Cancelled when\n"
-"Loop prompts without an interrupt plays until the contact leaves the\n"
-"queue or hold: the simulation stops there. TransferToFlow is followed\n"
-"with --flows; after Queue the customer queue flow is not run.\n"
-"\n"
-"exit status: 0 the run ended (any end but Error), 3 it ended in Error,\n"
-"1 the flow, configuration or metrics could not be loaded, 2 usage.\n",
-		default_customer, default_system);
-}
-
-
-static int push_arg(const char ***vp, size_t *cp, const char *s)
-{
-	const char **v = mem_reallocarray(*vp, *cp + 1, sizeof(*v), NULL);
-
-	if (!v)
-		return ENOMEM;
-	v[(*cp)++] = s;
-	*vp = v;
-	return 0;
-}
-
-static bool dtmf_valid(const char *s)
-{
-	for (; *s; s++) {
-		if (!strchr("0123456789*#ABCD,", *s))
-			return false;
-	}
-	return true;
-}
-
-static bool kv_valid(const char *s)
-{
-	const char *eq = strchr(s, '=');
-
-	return eq && eq != s;
-}
-
-static int parse_uint64(uint64_t *vp, const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-')
-		return EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return EINVAL;
-	*vp = v;
-	return 0;
-}
-
-/* Options take their value as the next word or after '='. */
-static int parse_args(struct sim_opts *o, int argc, char **argv)
-{
-	static const char *const valued[] = {
-		"--config", "--flows", "--type", "--dtmf", "--customer",
-		"--system", "--time", "--metrics", "--seed", "--max-steps",
-		"--max-total",
-		"--attr", "--sip-header", "--external", "--say", NULL
-	};
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL, *eq;
-		char name[32];
-		size_t j, nlen;
-		int err = 0;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return -1;
-		if (!strcmp(a, "--json")) {
-			o->json = true;
-			continue;
-		}
-		if (strncmp(a, "--", 2)) {
-			if (o->flow) {
-				fprintf(stderr, "simulate: one FLOW only "
-					"('%s' and '%s')\n", o->flow, a);
-				return EINVAL;
-			}
-			o->flow = a;
-			continue;
-		}
-
-		eq = strchr(a, '=');
-		nlen = eq ? (size_t)(eq - a) : strlen(a);
-		if (nlen >= sizeof(name))
-			nlen = sizeof(name) - 1;
-		memcpy(name, a, nlen);
-		name[nlen] = '\0';
-
-		for (j = 0; valued[j]; j++) {
-			if (!strcmp(valued[j], name))
-				break;
-		}
-		if (!valued[j]) {
-			fprintf(stderr, "simulate: unknown option '%s'\n", a);
-			return EINVAL;
-		}
-		if (eq) {
-			val = eq + 1;
-		}
-		else if (i + 1 < argc) {
-			val = argv[++i];
-		}
-		else {
-			fprintf(stderr, "simulate: %s needs a value\n", name);
-			return EINVAL;
-		}
-
-		if (!strcmp(name, "--config"))
-			o->config = val;
-		else if (!strcmp(name, "--flows"))
-			o->flows = val;
-		else if (!strcmp(name, "--type"))
-			o->type = val;
-		else if (!strcmp(name, "--dtmf"))
-			o->dtmf = val;
-		else if (!strcmp(name, "--customer"))
-			o->customer = val;
-		else if (!strcmp(name, "--system"))
-			o->system = val;
-		else if (!strcmp(name, "--time"))
-			o->time = val;
-		else if (!strcmp(name, "--metrics"))
-			o->metrics = val;
-		else if (!strcmp(name, "--seed"))
-			o->seed = val;
-		else if (!strcmp(name, "--max-steps"))
-			o->max_steps = val;
-		else if (!strcmp(name, "--max-total"))
-			o->max_total = val;
-		else if (!strcmp(name, "--attr"))
-			err = push_arg(&o->attrv, &o->attrc, val);
-		else if (!strcmp(name, "--sip-header"))
-			err = push_arg(&o->hdrv, &o->hdrc, val);
-		else if (!strcmp(name, "--external"))
-			err = push_arg(&o->extv, &o->extc, val);
-		else if (!strcmp(name, "--say"))
-			err = push_arg(&o->sayv, &o->sayc, val);
-		if (err)
-			return err;
-	}
-
-	if (!o->flow) {
-		fprintf(stderr, "simulate: which FLOW?\n");
-		return EINVAL;
-	}
-	return 0;
-}
-
-/* Option values checked before anything is loaded: exit 2 when wrong. */
-static int setup_options(struct simctx *ctx)
-{
-	struct sim_opts *o = &ctx->o;
-	struct sim *sim = &ctx->sim;
-	char err[256];
-	size_t i;
-
-	if (o->dtmf && !dtmf_valid(o->dtmf)) {
-		fprintf(stderr, "simulate: --dtmf '%s': keys are 0-9 * # A-D "
-			"and ',' for a timeout\n", o->dtmf);
-		return EINVAL;
-	}
-	sim->dtmf = o->dtmf;
-	sim->sayv = o->sayv;
-	sim->sayc = o->sayc;
-
-	for (i = 0; i < o->attrc; i++) {
-		if (!kv_valid(o->attrv[i])) {
-			fprintf(stderr, "simulate: --attr '%s': expected "
-				"KEY=VALUE\n", o->attrv[i]);
-			return EINVAL;
-		}
-	}
-	for (i = 0; i < o->hdrc; i++) {
-		if (!kv_valid(o->hdrv[i])) {
-			fprintf(stderr, "simulate: --sip-header '%s': "
-				"expected NAME=VALUE\n", o->hdrv[i]);
-			return EINVAL;
-		}
-	}
-
-	if (o->extc) {
-		sim->extv = mem_zalloc(o->extc * sizeof(*sim->extv), NULL);
-		if (!sim->extv)
-			return ENOMEM;
-		sim->extc = o->extc;
-		sim->ext_given = true;
-		for (i = 0; i < o->extc; i++) {
-			if (sim_ext_parse(&sim->extv[i], o->extv[i], err,
-					  sizeof(err))) {
-				fprintf(stderr, "simulate: %s\n", err);
-				return EINVAL;
-			}
-		}
-	}
-
-	if (o->time) {
-		if (util_iso8601_parse(&sim->now_ms, o->time)) {
-			fprintf(stderr, "simulate: --time '%s': expected "
-				"ISO-8601 such as 2026-03-08T09:30:00-05:00\n",
-				o->time);
-			return EINVAL;
-		}
-	}
-	else {
-		sim->now_ms = util_now_ms();
-	}
-
-	if (o->seed) {
-		if (parse_uint64(&ctx->seed, o->seed) ||
-		    ctx->seed > INT64_MAX) {
-			fprintf(stderr, "simulate: --seed '%s': expected a "
-				"whole number below 2^63\n", o->seed);
-			return EINVAL;
-		}
-	}
-	else {
-		ctx->seed = (util_now_ms() ^ ((uint64_t)getpid() << 32)) &
-			INT64_MAX;
-	}
-	rng_seed(&sim->rng, ctx->seed);
-	rng_seed(&sim->idrng, ctx->seed ^ 0x5eed1d5ULL);
-
-	if (o->max_steps) {
-		uint64_t n;
-
-		if (parse_uint64(&n, o->max_steps) || !n || n > 10000000) {
-			fprintf(stderr, "simulate: --max-steps '%s': expected "
-				"a number from 1 to 10000000\n", o->max_steps);
-			return EINVAL;
-		}
-		ctx->env.step_limit = (uint32_t)n;
-	}
-
-	ctx->max_total = 10000;
-	if (o->max_total) {
-		uint64_t n;
-
-		if (parse_uint64(&n, o->max_total) || !n || n > 100000000) {
-			fprintf(stderr, "simulate: --max-total '%s': expected "
-				"a number from 1 to 100000000\n", o->max_total);
-			return EINVAL;
-		}
-		ctx->max_total = (uint32_t)n;
-	}
-
-	return 0;
-}
-
 static int endpoint_set(char *dst, size_t sz, const char *val,
 			const char *opt)
 {
@@ -356,6 +43,31 @@ static int endpoint_set(char *dst, size_t sz, const char *val,
 	str_ncpy(dst, e164, sz);
 	return 0;
 }
+
+/* Files of --flows that did not load: skipped, each named. */
+static void warn_broken(const struct flowset *fs)
+{
+	size_t i, n = flowset_count(fs);
+
+	for (i = 0; i < n; i++) {
+		const struct flowset_entry *e = flowset_at(fs, i);
+		const struct finding *f = NULL;
+		size_t j;
+
+		if (!e->last_failed)
+			continue;
+		for (j = 0; e->findings && j < e->findings->n; j++) {
+			if (e->findings->v[j].sev == FINDING_ERROR) {
+				f = &e->findings->v[j];
+				break;
+			}
+		}
+		fprintf(stderr, "simulate: warning: %s skipped: %s\n",
+			e->path ? e->path : e->name,
+			f && f->msg ? f->msg : "it does not load");
+	}
+}
+
 
 /* Load order: configuration, metrics, other flows, the flow itself. */
 static int load_all(struct simctx *ctx)
@@ -420,10 +132,26 @@ static int load_all(struct simctx *ctx)
 		lo.has_type = true;
 	}
 
+	err = sim_profiles_alloc(&ctx->sim.profiles, &ctx->sim.idrng);
+	if (err)
+		return err;
+	if (o->profiles && sim_profiles_load(ctx->sim.profiles, o->profiles,
+					     errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "simulate: --profiles %s: %s\n", o->profiles,
+			errbuf);
+		return EBADMSG;
+	}
+
 	if (o->flows) {
 		err = flowset_alloc(&ctx->fs, ctx->cfg);
 		if (!err)
 			err = flowset_load_dir(ctx->fs, o->flows);
+		/* as the daemon: the flows that load serve, the others
+		 * are named */
+		if (err == EBADMSG) {
+			warn_broken(ctx->fs);
+			err = 0;
+		}
 		if (err) {
 			fprintf(stderr, "simulate: --flows %s: %s\n", o->flows,
 				strerror(err));
@@ -475,6 +203,67 @@ static int load_all(struct simctx *ctx)
 	return err;
 }
 
+/* --queue: the working queue as UpdateContactTargetQueue sets it. */
+static int queue_setup(struct simctx *ctx, const char *ref)
+{
+	const struct cfg_queue *q = config_queue(ctx->cfg, ref);
+	struct cdata *cd = ctx->cd;
+	int err;
+
+	if (!q) {
+		fprintf(stderr, "simulate: --queue '%s' is not a queue of the "
+			"configuration: only $.Queue.Name is set\n", ref);
+		return cdata_set_str(&cd->queue_name, ref);
+	}
+
+	err = cdata_set_str(&cd->queue_name, q->ident.name);
+	if (!err)
+		err = cdata_set_str(&cd->queue_caller_id,
+				    q->outbound_caller_id);
+	if (err)
+		return err;
+	if (q->ident.arnc && q->ident.arns[0])
+		return cdata_set_str(&cd->queue_arn, q->ident.arns[0]);
+	if (str_isset(ctx->cfg->instance_arn) && str_isset(q->ident.id)) {
+		mem_deref(cd->queue_arn);
+		cd->queue_arn = NULL;
+		return re_sdprintf(&cd->queue_arn, "%s/queue/%s",
+				   ctx->cfg->instance_arn, q->ident.id);
+	}
+	return 0;
+}
+
+
+/* --agent: the agent on the contact ($.Agent). */
+static int agent_setup(struct simctx *ctx, const char *ref)
+{
+	const struct cfg_agent *a = config_agent(ctx->cfg, ref);
+	struct cdata *cd = ctx->cd;
+	int err;
+
+	if (!a) {
+		fprintf(stderr, "simulate: --agent '%s' is not an agent of the "
+			"configuration: only $.Agent.UserName is set\n", ref);
+		return cdata_set_str(&cd->agent_username, ref);
+	}
+
+	err  = cdata_set_str(&cd->agent_username, a->ident.name);
+	err |= cdata_set_str(&cd->agent_first, a->first_name);
+	err |= cdata_set_str(&cd->agent_last, a->last_name);
+	if (err)
+		return ENOMEM;
+	if (a->ident.arnc && a->ident.arns[0])
+		return cdata_set_str(&cd->agent_arn, a->ident.arns[0]);
+	if (str_isset(ctx->cfg->instance_arn) && str_isset(a->ident.id)) {
+		mem_deref(cd->agent_arn);
+		cd->agent_arn = NULL;
+		return re_sdprintf(&cd->agent_arn, "%s/agent/%s",
+				   ctx->cfg->instance_arn, a->ident.id);
+	}
+	return 0;
+}
+
+
 static int contact_setup(struct simctx *ctx)
 {
 	struct sim_opts *o = &ctx->o;
@@ -489,13 +278,13 @@ static int contact_setup(struct simctx *ctx)
 
 	err = endpoint_set(ctx->cd->customer_addr,
 			   sizeof(ctx->cd->customer_addr),
-			   o->customer ? o->customer : default_customer,
+			   o->customer ? o->customer : SIM_DEFAULT_CUSTOMER,
 			   "--customer");
 	if (err)
 		return err;
 	err = endpoint_set(ctx->cd->system_addr,
 			   sizeof(ctx->cd->system_addr),
-			   o->system ? o->system : default_system,
+			   o->system ? o->system : SIM_DEFAULT_SYSTEM,
 			   "--system");
 	if (err)
 		return err;
@@ -522,6 +311,17 @@ static int contact_setup(struct simctx *ctx)
 
 		err = strmap_setn(ctx->cd->sip_headers, kv, (size_t)(eq - kv),
 				  eq + 1, strlen(eq + 1));
+		if (err)
+			return err;
+	}
+
+	if (o->queue) {
+		err = queue_setup(ctx, o->queue);
+		if (err)
+			return err;
+	}
+	if (o->agent) {
+		err = agent_setup(ctx, o->agent);
 		if (err)
 			return err;
 	}
@@ -630,6 +430,9 @@ static void ctx_reset(struct simctx *ctx)
 	sim->parked_say = mem_deref(sim->parked_say);
 	sim->httpc = mem_deref(sim->httpc);
 	sim->extv = mem_deref(sim->extv);
+	sim->viewv = mem_deref(sim->viewv);
+	sim->pressv = mem_deref(sim->pressv);
+	sim->profiles = mem_deref(sim->profiles);
 	sim->end_reason = mem_deref(sim->end_reason);
 	sim->end_target = mem_deref(sim->end_target);
 	sim->speech = mem_deref(sim->speech);
@@ -642,6 +445,8 @@ static void ctx_reset(struct simctx *ctx)
 	mem_deref(ctx->o.hdrv);
 	mem_deref(ctx->o.extv);
 	mem_deref(ctx->o.sayv);
+	mem_deref(ctx->o.viewv);
+	mem_deref(ctx->o.pressv);
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -652,9 +457,9 @@ int cmd_simulate(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	tmr_init(&ctx.stall);
 
-	err = parse_args(&ctx.o, argc, argv);
+	err = sim_parse_args(&ctx.o, argc, argv);
 	if (err < 0) {
-		usage(stdout);
+		sim_usage(stdout);
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -666,7 +471,7 @@ int cmd_simulate(int argc, char **argv)
 		goto out;
 	}
 
-	if (setup_options(&ctx)) {
+	if (sim_setup_options(&ctx)) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

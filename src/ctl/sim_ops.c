@@ -19,6 +19,7 @@ enum {
 	KEY_MS = 300,			/* a caller presses a key */
 	PROMPT_FILE_MS = 3000,		/* audio prompt of unknown length */
 	THIRD_PARTY_MS = 60000,		/* a transferred call lasts */
+	AGENT_VIEW_MS = 5000,		/* an agent acts on a view */
 	MAX_COLLECT_TIMEOUTS = 4,	/* first-digit, inter-digit, spare */
 };
 
@@ -45,10 +46,54 @@ uint32_t sim_prompt_ms(const struct fprompt *p)
 	return (uint32_t)(500 + chars * 65);
 }
 
+/*
+ * Keys the caller presses while the current action plays (--keys-during,
+ * or what is left of a burst a key interrupted): each goes to frun_key(),
+ * as the daemon hands it every key. True when a key interrupted the
+ * action: the engine has completed it and moved on (the keys after it
+ * reach whatever comes next). A key the engine does not take is lost, as
+ * in Connect without a touchtone buffer.
+ */
+static bool press_during(struct frun *run, struct sim *sim)
+{
+	const struct flow_action *a = frun_action(run);
+	const char *keys = sim->pending;
+	size_t i;
+
+	sim->pending = NULL;
+	for (i = 0; !keys && a && a->id && i < sim->pressc; i++) {
+		const struct sim_press *p = &sim->pressv[i];
+
+		if (strlen(a->id) == p->idlen &&
+		    !strncmp(a->id, p->id, p->idlen))
+			keys = p->keys;
+	}
+
+	for (; keys && *keys; keys++) {
+		uint64_t stops = sim->stops;
+		bool taken;
+
+		sim->now_ms += KEY_MS;
+		sim->pending = keys[1] ? keys + 1 : NULL;
+		taken = frun_key(run, *keys);
+		if (sim->stops != stops)
+			return true;
+		sim->pending = NULL;
+		if (!taken)
+			fprintf(stderr, "simulate: key %c pressed during [%s] "
+				"is lost (no touchtone buffer)\n", *keys,
+				a && a->id ? a->id : "?");
+	}
+	return false;
+}
+
+
 static int op_play(struct frun *run, const struct fprompt *p, void *arg)
 {
 	struct sim *sim = arg;
 
+	if (press_during(run, sim))
+		return 0;
 	sim->now_ms += sim_prompt_ms(p);
 	frun_done(run, 0);
 	return 0;
@@ -66,9 +111,20 @@ static int op_collect(struct frun *run, const struct fprompt *p,
 	sim->now_ms += sim_prompt_ms(p);
 	collector_init(&c, spec);
 
+	st = c.state;
 	while (st != COLLECT_DONE) {
-		char key = sim->dtmf ? *sim->dtmf : '\0';
+		char key;
 
+		/* keys of an interrupted burst come first */
+		if (sim->pending && *sim->pending) {
+			key = *sim->pending++;
+			sim->now_ms += KEY_MS;
+			st = collector_key(&c, key);
+			continue;
+		}
+		sim->pending = NULL;
+
+		key = sim->dtmf ? *sim->dtmf : '\0';
 		if (key && key != ',') {
 			++sim->dtmf;
 			sim->now_ms += KEY_MS;
@@ -96,6 +152,8 @@ static int op_play_loop(struct frun *run, const struct fprompt *pv,
 {
 	struct sim *sim = arg;
 
+	if (press_during(run, sim))
+		return 0;
 	if (interrupt_ms) {
 		sim->now_ms += interrupt_ms;
 		frun_done(run, 0);
@@ -120,6 +178,8 @@ static int op_wait(struct frun *run, uint32_t ms, const char **events,
 	(void)events;
 	(void)eventc;
 
+	if (press_during(run, sim))
+		return 0;
 	sim->now_ms += ms;
 	frun_done_value(run, "WaitCompleted");
 	return 0;
@@ -127,8 +187,10 @@ static int op_wait(struct frun *run, uint32_t ms, const char **events,
 
 static void op_stop(struct frun *run, void *arg)
 {
+	struct sim *sim = arg;
 	(void)run;
-	(void)arg;
+
+	++sim->stops;
 }
 
 static int op_disconnect(struct frun *run, void *arg)
@@ -306,6 +368,42 @@ static int op_invoke(struct frun *run, const char *url, const char *body,
 	return 0;
 }
 
+/* The agent's answers come from --view, in order; without one no
+ * workspace is attached (the error branch). */
+static int op_show_view(struct frun *run, const struct fview *v, void *arg)
+{
+	struct sim *sim = arg;
+	const struct sim_view *r;
+
+	if (sim->view_next >= sim->viewc)
+		return ENODEV;
+	r = &sim->viewv[sim->view_next++];
+	if (r->timeout) {
+		sim->now_ms += v->timeout_ms;
+		frun_done_error(run, "TimeLimitExceeded");
+		return 0;
+	}
+	if (!r->action[0])
+		return ENODEV;
+
+	sim->now_ms += AGENT_VIEW_MS;
+	frun_view_result(run, r->action, r->result);
+	return 0;
+}
+
+
+/* No queue entry in the simulator: the engine keeps the criteria on the
+ * contact (shown at the end). */
+static int op_routing_criteria(struct frun *run, struct rcriteria *c,
+			       void *arg)
+{
+	(void)run;
+	(void)c;
+	(void)arg;
+	return 0;
+}
+
+
 const struct flow_ops sim_ops = {
 	.play = op_play,
 	.collect = op_collect,
@@ -321,8 +419,54 @@ const struct flow_ops sim_ops = {
 	.transfer_phone = op_transfer_phone,
 	.complete_outbound = op_complete_outbound,
 	.invoke = op_invoke,
+	.show_view = op_show_view,
+	.routing_criteria = op_routing_criteria,
+	.profile_get = sim_profile_get,
+	.profile_create = sim_profile_create,
+	.profile_update = sim_profile_update,
+	.profile_associate = sim_profile_associate,
 	.lex = sim_op_lex,
 };
+
+
+int sim_view_parse(struct sim_view *v, const char *s, char *err,
+		   size_t errsz)
+{
+	const char *eq = strchr(s, '=');
+	json_t *j;
+
+	memset(v, 0, sizeof(*v));
+	if (!strcmp(s, "!timeout")) {
+		v->timeout = true;
+		return 0;
+	}
+	if (!strcmp(s, "!none"))
+		return 0;
+	if (!*s || *s == '=' || *s == '!') {
+		re_snprintf(err, errsz, "--view '%s': expected ACTION, "
+			    "ACTION=JSON, !timeout or !none", s);
+		return EINVAL;
+	}
+	if ((eq ? (size_t)(eq - s) : strlen(s)) >= sizeof(v->action)) {
+		re_snprintf(err, errsz, "--view '%s': the action name is too "
+			    "long", s);
+		return EINVAL;
+	}
+	str_ncpy(v->action, s, (eq ? (size_t)(eq - s) : strlen(s)) + 1);
+	if (!eq)
+		return 0;
+
+	j = json_loads(eq + 1, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		re_snprintf(err, errsz, "--view '%s': the result after '=' "
+			    "must be a JSON object", s);
+		return EINVAL;
+	}
+	json_decref(j);
+	v->result = eq + 1;
+	return 0;
+}
 
 int sim_ext_parse(struct sim_ext *ext, const char *s, char *err,
 		  size_t errsz)
@@ -408,6 +552,13 @@ static const struct metric_key {
 	 offsetof(struct fmetrics, agents_non_productive), 0},
 	{"NumberOfAgentsError",
 	 offsetof(struct fmetrics, agents_error), 0},
+	/* $.Metrics.Queue.EstimatedWaitTime, $.Metrics.Contact.* */
+	{"EstimatedWaitTimeSeconds",
+	 offsetof(struct fmetrics, queue_ewt_ms), 1000},
+	{"ContactPositionInQueue",
+	 offsetof(struct fmetrics, contact_position), 0},
+	{"ContactEstimatedWaitTimeSeconds",
+	 offsetof(struct fmetrics, contact_ewt_ms), 1000},
 };
 
 static const struct metric_key *metric_key_find(const char *name)
@@ -497,6 +648,10 @@ int sim_metrics_get(const struct sim *sim, const char *name, const char *id,
 
 		if (!mk)
 			continue;
+		if (mk->off == offsetof(struct fmetrics, queue_ewt_ms))
+			m->queue_ewt_known = true;
+		if (mk->off == offsetof(struct fmetrics, contact_ewt_ms))
+			m->contact_ewt_known = true;
 		field = (uint8_t *)m + mk->off;
 		if (mk->scale) {
 			uint64_t ms = (uint64_t)(d * (double)mk->scale);

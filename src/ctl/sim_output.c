@@ -14,6 +14,7 @@
 #include <callflowd/flow/flowset.h>
 #include <callflowd/core/httpc.h>
 #include <callflowd/core/strmap.h>
+#include <callflowd/core/rcriteria.h>
 #include "ctl.h"
 #include "sim.h"
 
@@ -89,6 +90,21 @@ static void step_json(const struct fstep *st)
 		json_object_set_new(o, "result", json_string(st->result));
 	if (st->error)
 		json_object_set_new(o, "error", json_string(st->error));
+	if (st->matched_op)
+		json_object_set_new(o, "matched", json_pack(
+			"{s:s,s:s?,s:s?}", "operator", st->matched_op,
+			"operand", st->matched_operand, "value",
+			st->input_stored ? "***" : st->result));
+	if (st->messagec) {
+		json_t *a = json_array();
+		size_t i;
+
+		for (i = 0; a && i < st->messagec; i++)
+			json_array_append_new(a, json_string(st->messages[i]));
+		json_object_set_new(o, "messages", a);
+	}
+	if (st->note)
+		json_object_set_new(o, "note", json_string(st->note));
 	print_json(o);
 	json_decref(o);
 }
@@ -96,6 +112,8 @@ static void step_json(const struct fstep *st)
 static void step_text(struct simctx *ctx, const struct fstep *st)
 {
 	const char *id = st->act && st->act->id ? st->act->id : "?";
+	bool compared;
+	size_t i;
 
 	if (st->flow && st->flow != ctx->shown_flow) {
 		printf("flow %s\n", st->flow->name ? st->flow->name : "?");
@@ -112,9 +130,25 @@ static void step_text(struct simctx *ctx, const struct fstep *st)
 		printf(" input \"***\"");
 	else if (st->input)
 		printf(" input \"%s\"", st->input);
-	if (st->result && (!st->input || strcmp(st->result, st->input)) &&
+	/* what the matching condition compared (not when the branch
+	 * already says it: Equals the same text) */
+	compared = st->matched_op && (strcmp(st->matched_op, "Equals") ||
+				      !st->result || !st->matched_operand ||
+				      strcmp(st->result, st->matched_operand));
+	if (st->result && !compared &&
+	    (!st->input || strcmp(st->result, st->input)) &&
 	    (!st->branch || strcmp(st->result, st->branch)))
 		printf(" result \"%s\"", st->result);
+	if (compared)
+		printf(" compared \"%s\" %s \"%s\"",
+		       st->input_stored ? "***" :
+		       st->result ? st->result : "",
+		       st->matched_op,
+		       st->matched_operand ? st->matched_operand : "");
+	for (i = 0; i < st->messagec; i++)
+		printf("%s\"%s\"", i ? ", " : " messages ", st->messages[i]);
+	if (st->note)
+		printf(" (%s)", st->note);
 	/* NextAction, or "End" of a terminal action, go without saying */
 	if (st->error)
 		printf(" -> error %s", st->error);
@@ -199,10 +233,12 @@ void sim_print_end(struct simctx *ctx)
 	uint32_t steps = ctx->steps;
 	const char *queue = end_queue(ctx);
 	const char *reason = end_reason(sim);
-	char when[40];
+	char when[40], *crit = NULL;
 	size_t i, n = strmap_count(ctx->cd->attrs);
 
 	util_iso8601(when, sizeof(when), sim->now_ms);
+	if (ctx->cd->routing_criteria)
+		(void)rcriteria_json(&crit, ctx->cd->routing_criteria);
 
 	if (ctx->o.json) {
 		json_t *o = json_object(), *attrs = json_object();
@@ -234,8 +270,12 @@ void sim_print_end(struct simctx *ctx)
 		json_object_set_new(o, "time", json_string(when));
 		json_object_set_new(o, "seed", json_integer(
 					    (json_int_t)ctx->seed));
+		if (crit)
+			json_object_set_new(o, "routing_criteria",
+					    json_loads(crit, 0, NULL));
 		print_json(o);
 		json_decref(o);
+		mem_deref(crit);
 		return;
 	}
 
@@ -254,5 +294,8 @@ void sim_print_end(struct simctx *ctx)
 
 		printf("  attribute %s = \"%s\"\n", e->key, e->val);
 	}
+	if (crit)
+		printf("  routing criteria %s\n", crit);
+	mem_deref(crit);
 	fflush(stdout);
 }

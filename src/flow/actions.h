@@ -47,6 +47,14 @@ int act_lambda_result(struct frun *run, const struct flow_action *act,
  * number), nothing more to do; false = take NextAction as usual.
  */
 bool act_transfer_answered(struct frun *run, const struct flow_action *act);
+/** ShowView (view.c), after frun_view_result(). */
+int act_view_result(struct frun *run, const struct flow_action *act,
+		    const char *action, const char *result);
+/** Customer profile actions (profile.c), after frun_profile_done(). */
+int act_profile_result(struct frun *run, const struct flow_action *act,
+		       enum fprofile_status st, const struct strmap *profile);
+/** A Play prompt that SkipWhenDTMFBufferEnabled (keys.c). */
+bool act_prompt_skippable(struct frun *run, const struct flow_action *act);
 
 struct action_def {
 	enum action_type type;
@@ -59,9 +67,15 @@ struct action_def {
 	const char *done_value;
 	action_check_h *check;	/* may be NULL */
 	action_run_h *run;
+	/* why an action that does not run cannot (validate names it), or
+	 * NULL for the plain "cannot run it yet" */
+	const char *why;
 };
 
 const struct action_def *action_def_get(enum action_type t);
+/** May the action stand in a flow of type t? (Anything may stand in a
+ *  module; the invoking flow's type is checked at run time.) */
+bool action_allowed(const struct action_def *def, enum flow_type t);
 
 /**
  * Load-time graph checks (validate.c), run by the loader on a compiled
@@ -76,12 +90,27 @@ void frun_end(struct frun *run, enum fend_kind kind, const char *reason,
 	      const char *target);
 /** Continue in another flow from its start (TransferToFlow). */
 void frun_goto_flow(struct frun *run, struct flow *flow);
+/** Run a module (InvokeFlowModule) from its start; input (may be NULL)
+ *  is its $.Modules.Input. ELOOP past five modules deep. */
+int  frun_call_module(struct frun *run, struct flow *module,
+		      struct strmap *input);
+/** Back to the flow that invoked the module (EndFlowModuleExecution):
+ *  branch (or NULL) is the invoking action's result, data its
+ *  $.Modules.ResultData; outside a module the run ends (EndFlow). */
+void frun_module_return(struct frun *run, const char *branch,
+			struct strmap *data);
+/** $.Modules of the current flow. */
+struct strmap *frun_modules(const struct frun *run);
 /** Per-action loop counter of the current flow (Loop). */
 uint32_t *frun_loop_counter(struct frun *run, const struct flow_action *a);
 /** Record what the step played/collected, for the step trace. */
 void frun_note_say(struct frun *run, const char *text);
 void frun_note_prompt(struct frun *run, const char *prompt_ref);
 void frun_note_input(struct frun *run, const char *digits, bool stored);
+/** One message of Loop prompts (text or prompt ref), in order. */
+void frun_note_message(struct frun *run, const char *text);
+/** What else the step did, for the trace (a static string). */
+void frun_note(struct frun *run, const char *text);
 /** Scratch buffer for handlers (reset at each action). */
 struct mbuf *frun_scratch(struct frun *run);
 /** Current time (env clock). */
@@ -106,6 +135,13 @@ void action_warn(struct frun *run, const struct flow_action *act,
 		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /** Boolean from "True"/"False"/true/false, with default. */
 bool aparam_bool(struct frun *run, const struct fparam *p, bool def);
+/** E.164 as Connect requires it ("+" then digits; separators and a
+ *  tel:/sip: scheme allowed): out holds "+<digits>"; EINVAL when the
+ *  number is national or not a number (no country code is guessed). */
+int  aparam_e164(char *out, size_t sz, const char *in);
+/** A parameter tree as JSON, every string evaluated (references
+ *  resolved); *jp NULL when p is NULL. */
+int  aparam_json(struct frun *run, const struct fparam *p, json_t **jp);
 /** Build the prompt of an action (Text, SSML, PromptId, Media). */
 int  aparam_prompt(struct frun *run, const struct fparam *params,
 		   struct fprompt *p, char **textp);
@@ -136,8 +172,25 @@ action_check_h chk_update_contact_attributes, chk_update_flow_attributes,
 /* control.c */
 action_run_h act_compare, act_check_hours, act_loop, act_wait,
 	act_distribute, act_end_flow, act_update_flow_logging,
-	act_invoke_flow_module, act_end_flow_module, act_transfer_to_flow;
-action_check_h chk_compare, chk_loop, chk_wait, chk_distribute;
+	act_invoke_flow_module, act_end_flow_module, act_transfer_to_flow,
+	act_not_supported;
+action_check_h chk_compare, chk_loop, chk_wait, chk_distribute,
+	chk_invoke_flow_module;
+/* view.c */
+action_run_h act_show_view;
+action_check_h chk_show_view;
+/* criteria.c */
+action_run_h act_update_routing_criteria;
+action_check_h chk_update_routing_criteria;
+/* profile.c */
+action_run_h act_customer_profile;
+action_check_h chk_customer_profile;
+/* encrypt.c: Connect's encryption of stored input (the AWS Encryption
+ * SDK message, base64) with the key the configuration names key_id and
+ * the flow's certificate (cert_pem, may be NULL: the configured key
+ * itself). A mem string in *b64p; an errno with the reason logged. */
+int input_encrypt(char **b64p, struct frun *run,
+		  const struct flow_action *act, const char *plain);
 /* routing.c */
 action_run_h act_update_target_queue, act_transfer_to_queue,
 	act_dequeue_to_queue, act_transfer_to_agent, act_check_metric,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/core/config.h>
@@ -226,5 +227,100 @@ int aparam_prompt(struct frun *run, const struct fparam *params,
 		p->path = cp->path;
 	}
 
+	return 0;
+}
+
+int aparam_e164(char *out, size_t sz, const char *in)
+{
+	static const char *const schemes[] = {"tel:", "sip:", "sips:"};
+	const char *p = in;
+	size_t i;
+
+	if (!out || !in)
+		return EINVAL;
+
+	while (*p == ' ' || *p == '\t')
+		++p;
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t n = strlen(schemes[i]);
+
+		if (!strncasecmp(p, schemes[i], n)) {
+			p += n;
+			break;
+		}
+	}
+	while (*p == ' ' || *p == '\t')
+		++p;
+
+	/* Connect requires E.164: a national number is not guessed */
+	if (*p != '+')
+		return EINVAL;
+	if (util_e164(out, sz, in) || !util_is_e164(out))
+		return EINVAL;
+
+	return 0;
+}
+
+int aparam_json(struct frun *run, const struct fparam *p, json_t **jp)
+{
+	json_t *j = NULL, *c;
+	char *s = NULL;
+	size_t i;
+	int err = 0;
+
+	if (!jp)
+		return EINVAL;
+	*jp = NULL;
+	if (!p)
+		return 0;
+
+	switch (p->kind) {
+
+	case FP_NULL:
+		j = json_null();
+		break;
+
+	case FP_BOOL:
+		j = json_boolean(p->b);
+		break;
+
+	case FP_NUM:
+		if (p->num == (double)(json_int_t)p->num)
+			j = json_integer((json_int_t)p->num);
+		else
+			j = json_real(p->num);
+		break;
+
+	case FP_STR:
+		err = frun_eval_str(run, &p->str, &s);
+		if (!err)
+			j = json_string(s);
+		mem_deref(s);
+		break;
+
+	case FP_OBJ:
+	case FP_ARR:
+		j = p->kind == FP_OBJ ? json_object() : json_array();
+		for (i = 0; j && !err && i < p->n; i++) {
+			err = aparam_json(run, &p->v[i], &c);
+			if (err)
+				break;
+			if (p->kind == FP_OBJ)
+				err = json_object_set_new(j, p->v[i].key, c) ?
+					ENOMEM : 0;
+			else
+				err = json_array_append_new(j, c) ? ENOMEM : 0;
+		}
+		break;
+	}
+
+	if (!err && !j)
+		err = ENOMEM;
+	if (err) {
+		json_decref(j);
+		return err;
+	}
+
+	*jp = j;
 	return 0;
 }

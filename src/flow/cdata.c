@@ -14,7 +14,8 @@ static const char *method_names[] = {
 
 static const char *hook_names[HOOK_COUNT] = {
 	"CustomerQueue", "CustomerHold", "AgentHold", "CustomerWhisper",
-	"AgentWhisper", "CustomerRemaining"
+	"AgentWhisper", "CustomerRemaining", "DefaultAgentUI",
+	"DisconnectAgentUI", "PauseContact", "ResumeContact"
 };
 
 const char *initiation_method_name(enum initiation_method m)
@@ -78,6 +79,10 @@ static void destructor(void *arg)
 	mem_deref(cd->tts_style);
 	mem_deref(cd->language);
 	mem_deref(cd->callback_number);
+	mem_deref(cd->routing_criteria);
+	mem_deref(cd->customer);
+	mem_deref(cd->views);
+	mem_deref(cd->view);
 }
 
 int cdata_alloc(struct cdata **cdp, const char *contact_id)
@@ -105,6 +110,8 @@ int cdata_alloc(struct cdata **cdp, const char *contact_id)
 	err |= strmap_alloc(&cd->metrics);
 	err |= strmap_alloc(&cd->lex);
 	err |= strmap_alloc(&cd->tags);
+	err |= strmap_alloc(&cd->customer);
+	err |= strmap_alloc(&cd->views);
 	err |= str_dup(&cd->tts_voice, "Joanna");
 	err |= str_dup(&cd->language, "en-US");
 	if (err) {
@@ -155,8 +162,11 @@ int cdata_next_segment(struct cdata **cdp, const struct cdata *prev,
 	cd->sip_headers = mem_deref(cd->sip_headers);
 	err  = strmap_dup(&cd->attrs, prev->attrs);
 	err |= strmap_dup(&cd->sip_headers, prev->sip_headers);
-	for (i = 0; i < HOOK_COUNT; i++)
+	for (i = 0; i < HOOK_COUNT; i++) {
 		err |= copy_str(&cd->hooks[i], prev->hooks[i]);
+		cd->hook_disabled[i] = prev->hook_disabled[i];
+	}
+	cd->routing_criteria = mem_ref(prev->routing_criteria);
 	err |= cdata_set_str(&cd->tts_voice, prev->tts_voice);
 	err |= cdata_set_str(&cd->language, prev->language);
 	err |= copy_str(&cd->callback_number, prev->callback_number);
@@ -199,4 +209,43 @@ int cdata_attr_set(struct cdata *cd, const char *key, const char *val)
 		return EOVERFLOW;
 
 	return strmap_setn(cd->attrs, key, klen, val, vlen);
+}
+
+bool cdata_dtmf_push(struct cdata *cd, char key)
+{
+	struct cdata_dtmf *b = cd ? &cd->dtmf : NULL;
+
+	if (!b || !b->on || !strchr("0123456789*#", key) || !key)
+		return false;
+	/* a full buffer ignores keys until space becomes available */
+	if (b->n >= CDATA_DTMF_BUFFER)
+		return false;
+
+	b->keys[b->n++] = key;
+	b->keys[b->n] = '\0';
+	return true;
+}
+
+size_t cdata_dtmf_take(struct cdata *cd, char *out, size_t n)
+{
+	struct cdata_dtmf *b = cd ? &cd->dtmf : NULL;
+
+	if (!out)
+		return 0;
+	out[0] = '\0';
+	if (!b)
+		return 0;
+	if (n > b->n)
+		n = b->n;
+	memcpy(out, b->keys, n);
+	out[n] = '\0';
+	memmove(b->keys, b->keys + n, b->n - n + 1u);
+	b->n = (uint8_t)(b->n - n);
+	return n;
+}
+
+void cdata_dtmf_clear(struct cdata *cd)
+{
+	if (cd)
+		memset(&cd->dtmf, 0, sizeof(cd->dtmf));
 }

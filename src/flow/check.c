@@ -140,34 +140,49 @@ static bool whole_number(const char *s, long long *vp)
 }
 
 
-/* A whole number in [lo, hi]; an empty string means "default". */
-static void want_int(struct findings *f, const struct flow_action *a,
-		     const struct fparam *p, const char *name, long long lo,
-		     long long hi)
+/* A whole number in [lo, hi]; an empty string means "default". True
+ * with *vp set when the value is a static whole number in range. */
+static bool want_int_v(struct findings *f, const struct flow_action *a,
+		       const struct fparam *p, const char *name, long long lo,
+		       long long hi, long long *vp)
 {
 	const char *s;
 	long long v;
 
 	if (!want_scalar(f, a, p, name))
-		return;
+		return false;
 
 	if (p->kind == FP_BOOL) {
 		cerr(f, a, "%s must be a whole number, not a boolean", name);
-		return;
+		return false;
 	}
 
 	s = static_text(p);
 	if (!s || !*s)
-		return;
+		return false;
 
 	if (!whole_number(s, &v)) {
 		cerr(f, a, "%s must be a whole number (got \"%s\")", name, s);
-		return;
+		return false;
 	}
 
-	if (v < lo || v > hi)
+	if (v < lo || v > hi) {
 		cerr(f, a, "%s must be from %lld to %lld (got %lld)", name,
 		     lo, hi, v);
+		return false;
+	}
+
+	if (vp)
+		*vp = v;
+	return true;
+}
+
+
+static void want_int(struct findings *f, const struct flow_action *a,
+		     const struct fparam *p, const char *name, long long lo,
+		     long long hi)
+{
+	(void)want_int_v(f, a, p, name, lo, hi, NULL);
 }
 
 
@@ -253,7 +268,11 @@ static void check_prompt(struct findings *f, const struct flow_action *a,
 			first = keys[i];
 		++n;
 
-		if (i == 3) {
+		if (i == 2 && p->kind == FP_STR && !p->str.rawlen) {
+			cwarn(f, a, "%s is empty: no prompt can play, the "
+			      "action takes its error branch", name);
+		}
+		else if (i == 3) {
 			if (want_obj(f, a, p, name)) {
 				const struct fparam *u = fparam_get(p, "Uri");
 
@@ -280,17 +299,45 @@ static void check_prompt(struct findings *f, const struct flow_action *a,
 void chk_message_participant(const struct flow_action *act, struct findings *f)
 {
 	check_prompt(f, act, &act->params, "", true);
+	want_bool(f, act, fparam_get(&act->params,
+				     "SkipWhenDTMFBufferEnabled"),
+		  "SkipWhenDTMFBufferEnabled");
+}
+
+
+/* Set touchtone buffer behavior (GetParticipantInput EnableDTMFBuffer). */
+static void check_touchtone(const struct flow_action *act,
+			    struct findings *f)
+{
+	const struct fparam *p = &act->params, *enc;
+
+	want_bool(f, act, fparam_get(p, "EnableDTMFBuffer"),
+		  "EnableDTMFBuffer");
+	want_bool(f, act, fparam_get(p, "StoreInput"), "StoreInput");
+	enc = fparam_get(p, "InputEncryption");
+	if (want_obj(f, act, enc, "InputEncryption"))
+		(void)want_scalar(f, act, fparam_get(enc, "EncryptionKeyId"),
+				  "InputEncryption.EncryptionKeyId");
 }
 
 
 void chk_get_participant_input(const struct flow_action *act, struct findings *f)
 {
 	static const char *const formats[] = {"Local", "E164", NULL};
-	const struct fparam *p = &act->params, *v, *pv, *d, *s;
+	const struct fparam *p = &act->params, *v, *pv, *d, *s, *enc;
+	long long secs;
+
+	if (fparam_get(p, "EnableDTMFBuffer")) {
+		check_touchtone(act, f);
+		return;
+	}
 
 	check_prompt(f, act, p, "", false);
-	want_int(f, act, fparam_get(p, "InputTimeLimitSeconds"),
-		 "InputTimeLimitSeconds", 1, 180);
+	/* Connect ran longer waits than its designer now offers */
+	if (want_int_v(f, act, fparam_get(p, "InputTimeLimitSeconds"),
+		       "InputTimeLimitSeconds", 1, 86400, &secs) && secs > 180)
+		cwarn(f, act, "InputTimeLimitSeconds %lld: Connect's designer "
+		      "now allows at most 180; kept as written", secs);
 	want_bool(f, act, fparam_get(p, "StoreInput"), "StoreInput");
 
 	v = fparam_get(p, "InputValidation");
@@ -310,8 +357,12 @@ void chk_get_participant_input(const struct flow_action *act, struct findings *f
 				 "CustomValidation.MaximumLength", 1, 40);
 	}
 
-	(void)want_obj(f, act, fparam_get(p, "InputEncryption"),
-		       "InputEncryption");
+	enc = fparam_get(p, "InputEncryption");
+	if (want_obj(f, act, enc, "InputEncryption") &&
+	    want_required(f, act, fparam_get(enc, "EncryptionKeyId"),
+			  "InputEncryption.EncryptionKeyId"))
+		(void)want_scalar(f, act, fparam_get(enc, "EncryptionKeyId"),
+				  "InputEncryption.EncryptionKeyId");
 
 	d = fparam_get(p, "DTMFConfiguration");
 	if (want_obj(f, act, d, "DTMFConfiguration")) {
@@ -427,9 +478,11 @@ void chk_update_contact_event_hooks(const struct flow_action *act, struct findin
 	static const char *hooks[] = {
 		"CustomerQueue", "CustomerHold", "AgentHold",
 		"CustomerWhisper", "AgentWhisper", "CustomerRemaining",
-		"DefaultAgentUI", "PauseContact", "ResumeContact",
+		"DefaultAgentUI", "DisconnectAgentUI", "PauseContact",
+		"ResumeContact", "DisconnectFlow",
 	};
 	const struct fparam *m = fparam_get(&act->params, "EventHooks");
+	const struct fparam *conf;
 	char name[128];
 	size_t i, k;
 
@@ -450,6 +503,17 @@ void chk_update_contact_event_hooks(const struct flow_action *act, struct findin
 		if (!known)
 			cwarn(f, act, "unknown event hook %s", name);
 		(void)want_scalar(f, act, &m->v[i], name);
+	}
+
+	conf = fparam_get(&act->params, "EventHooksConfiguration");
+	if (want_obj(f, act, conf, "EventHooksConfiguration")) {
+		for (i = 0; i < conf->n; i++) {
+			snprintf(name, sizeof(name), "EventHooksConfiguration."
+				 "%s.DisableExecution", conf->v[i].key);
+			if (want_obj(f, act, &conf->v[i], name))
+				want_bool(f, act, fparam_get(&conf->v[i],
+					  "DisableExecution"), name);
+		}
 	}
 }
 
@@ -665,9 +729,11 @@ void chk_transfer_third_party(const struct flow_action *act, struct findings *f)
 		if (util_e164(e164, sizeof(e164), s))
 			cerr(f, act, "ThirdPartyPhoneNumber \"%s\" is not a "
 			     "phone number", s);
-		else if (!util_is_e164(s))
+		else if (aparam_e164(e164, sizeof(e164), s))
 			cwarn(f, act, "ThirdPartyPhoneNumber \"%s\" is not "
-			      "E.164: dialled as %s", s, e164);
+			      "E.164 (+ and the country code): the transfer "
+			      "takes its CallFailed branch, as in Connect",
+			      s);
 	}
 
 	t = fparam_get2(p, "ThirdPartyConnectionTimeLimitSeconds",
@@ -723,4 +789,66 @@ void chk_invoke_lambda(const struct flow_action *act, struct findings *f)
 	if (want_obj(f, act, rv, "ResponseValidation"))
 		want_enum(f, act, fparam_get(rv, "ResponseType"),
 			  "ResponseValidation.ResponseType", types);
+}
+
+
+void chk_invoke_flow_module(const struct flow_action *act, struct findings *f)
+{
+	const struct fparam *m = fparam_get(&act->params, "FlowModuleId");
+
+	if (want_required(f, act, m, "FlowModuleId"))
+		(void)want_scalar(f, act, m, "FlowModuleId");
+}
+
+
+void chk_show_view(const struct flow_action *act, struct findings *f)
+{
+	const struct fparam *p = &act->params, *r;
+
+	r = fparam_get(p, "ViewResource");
+	if (want_required(f, act, r, "ViewResource") &&
+	    want_obj(f, act, r, "ViewResource") &&
+	    want_required(f, act, fparam_get(r, "Id"), "ViewResource.Id"))
+		(void)want_scalar(f, act, fparam_get(r, "Id"),
+				  "ViewResource.Id");
+	want_int(f, act, fparam_get(p, "InvocationTimeLimitSeconds"),
+		 "InvocationTimeLimitSeconds", 1, 7 * 24 * 3600);
+	(void)want_obj(f, act, fparam_get(p, "ViewData"), "ViewData");
+}
+
+
+void chk_update_routing_criteria(const struct flow_action *act,
+				 struct findings *f)
+{
+	const struct fparam *c = fparam_get(&act->params, "RoutingCriteria");
+	const struct fparam *steps;
+
+	if (!want_required(f, act, c, "RoutingCriteria"))
+		return;
+	/* one reference to a function's JSON, or the object */
+	if (c->kind == FP_STR)
+		return;
+	if (!want_obj(f, act, c, "RoutingCriteria"))
+		return;
+	steps = fparam_get(c, "Steps");
+	if (want_required(f, act, steps, "RoutingCriteria.Steps"))
+		(void)want_arr(f, act, steps, "RoutingCriteria.Steps");
+}
+
+
+void chk_customer_profile(const struct flow_action *act, struct findings *f)
+{
+	const struct fparam *p = &act->params, *req, *resp;
+
+	req = fparam_get(p, "ProfileRequestData");
+	if (act->type == ACT_GET_CUSTOMER_PROFILE &&
+	    !want_required(f, act, req, "ProfileRequestData"))
+		return;
+	(void)want_obj(f, act, req, "ProfileRequestData");
+
+	resp = fparam_get(p, "ProfileResponseData");
+	if (resp && resp->kind != FP_OBJ && resp->kind != FP_ARR &&
+	    resp->kind != FP_NULL)
+		cerr(f, act, "ProfileResponseData must be a list of field "
+		     "names or an object, not %s", kind_name(resp->kind));
 }

@@ -74,6 +74,17 @@ void collector_init(struct collector *c, const struct fcollect *spec)
 		strcpy(c->spec.terminator, "#");
 	if (strchr(c->spec.terminator, '*'))
 		c->spec.disable_cancel = true;
+
+	/* keys typed ahead (touchtone buffer) come first: the entry goes
+	 * on with the inter-digit timer */
+	if (c->spec.prefill) {
+		const char *k;
+
+		for (k = c->spec.prefill; *k && c->state != COLLECT_DONE;
+		     k++)
+			(void)collector_key(c, *k);
+		c->spec.prefill = NULL;
+	}
 }
 
 

@@ -18,53 +18,11 @@
 #include <callflowd/core/strmap.h>
 #include <callflowd/core/util.h>
 #include "actions.h"
+#include "interp_priv.h"
 
 #define DEFAULT_STEP_LIMIT 1000
 
-enum run_state { RS_IDLE, RS_RUNNING, RS_WAITING, RS_ENDED };
-
-enum out_kind { OUT_NONE, OUT_NEXT, OUT_VALUE, OUT_ERROR, OUT_END,
-		OUT_GOTO };
-
-struct frun {
-	struct flow *flow;
-	struct cdata *cd;
-	struct fenv env;
-	struct strmap *fattrs;
-	uint32_t *loops;		/* per-action Loop counters */
-	uint16_t cur;
-	enum run_state state;
-	bool in_dispatch;
-	bool end_pending;		/* end handler still to be called */
-
-	/* the outcome of the action in progress */
-	enum out_kind out;
-	char *value;			/* OUT_VALUE, run-owned buffer */
-	size_t value_sz;
-	char error[64];			/* OUT_ERROR */
-	struct flow *goto_flow;		/* OUT_GOTO */
-
-	struct fend end;
-	char end_reason[128];
-	char end_target[128];
-
-	uint32_t steps;
-	uint32_t since_wait;
-	uint32_t limit;
-	uint32_t limit_hits;
-
-	frun_end_h *endh;
-	void *arg;
-	frun_step_h *steph;
-	void *step_arg;
-
-	struct mbuf *scratch;
-	char *note_say;
-	char *note_prompt;
-	char *note_input;
-	bool note_stored;
-	char numbuf[24];
-};
+static int set_value(struct frun *run, const char *value);
 
 static const char *end_names[] = {
 	"Disconnect", "EndFlow", "Queue", "TransferToAgent", "TransferToPhone",
@@ -80,10 +38,18 @@ const char *fend_kind_name(enum fend_kind k)
 
 static void clear_notes(struct frun *run)
 {
+	size_t i;
+
 	run->note_say = mem_deref(run->note_say);
 	run->note_prompt = mem_deref(run->note_prompt);
 	run->note_input = mem_deref(run->note_input);
 	run->note_stored = false;
+	for (i = 0; i < run->note_msgc; i++)
+		run->note_msgv[i] = mem_deref(run->note_msgv[i]);
+	run->note_msgc = 0;
+	run->note = NULL;
+	run->matched_op = NULL;
+	run->matched_operand = mem_deref(run->matched_operand);
 }
 
 static void stop_port(struct frun *run)
@@ -98,16 +64,21 @@ static void destructor(void *arg)
 
 	stop_port(run);
 	clear_notes(run);
+	module_unwind(run);
 	mem_deref(run->goto_flow);
+	mem_deref(run->call_input);
+	mem_deref(run->ret_branch);
+	mem_deref(run->ret_data);
 	mem_deref(run->flow);
 	mem_deref(run->cd);
 	mem_deref(run->fattrs);
+	mem_deref(run->modules);
 	mem_deref(run->loops);
 	mem_deref(run->value);
 	mem_deref(run->scratch);
 }
 
-static int set_flow(struct frun *run, struct flow *flow)
+int frun_set_flow(struct frun *run, struct flow *flow)
 {
 	uint32_t *loops = NULL;
 
@@ -149,6 +120,8 @@ int frun_alloc(struct frun **runp, struct flow *flow, struct cdata *cd,
 		run->limit = DEFAULT_STEP_LIMIT;
 
 	err = strmap_alloc(&run->fattrs);
+	if (!err)
+		err = strmap_alloc(&run->modules);
 	if (err)
 		goto out;
 	run->scratch = mbuf_alloc(256);
@@ -156,7 +129,7 @@ int frun_alloc(struct frun **runp, struct flow *flow, struct cdata *cd,
 		err = ENOMEM;
 		goto out;
 	}
-	err = set_flow(run, flow);
+	err = frun_set_flow(run, flow);
 
  out:
 	if (err)
@@ -183,6 +156,10 @@ static void end_run(struct frun *run, enum fend_kind kind, const char *reason,
 	run->state = RS_ENDED;
 	run->end_pending = true;
 	run->end.kind = kind;
+	/* Connect stops and clears the touchtone buffer when the contact
+	 * is transferred to an agent or a queue */
+	if (kind == FEND_QUEUE || kind == FEND_TRANSFER_AGENT)
+		cdata_dtmf_clear(run->cd);
 	str_ncpy(run->end_reason, reason ? reason : "",
 		 sizeof(run->end_reason));
 	str_ncpy(run->end_target, target ? target : "",
@@ -191,9 +168,9 @@ static void end_run(struct frun *run, enum fend_kind kind, const char *reason,
 	run->end.target = target ? run->end_target : NULL;
 }
 
-static void emit_step(struct frun *run, const struct flow_action *act,
-		      const char *branch, const struct flow *next_flow,
-		      uint16_t next)
+static void emit_step(struct frun *run, const struct flow *flow,
+		      const struct flow_action *act, const char *branch,
+		      const struct flow *next_flow, uint16_t next)
 {
 	struct fstep st;
 
@@ -202,7 +179,7 @@ static void emit_step(struct frun *run, const struct flow_action *act,
 
 	memset(&st, 0, sizeof(st));
 	st.n = run->steps;
-	st.flow = run->flow;
+	st.flow = flow;
 	st.act = act;
 	st.branch = branch;
 	st.next = (next_flow && next != FLOW_NONE) ? &next_flow->actv[next]
@@ -213,6 +190,11 @@ static void emit_step(struct frun *run, const struct flow_action *act,
 	st.input = run->note_stored ? NULL : run->note_input;
 	st.input_stored = run->note_stored;
 	st.error = run->out == OUT_ERROR ? run->error : NULL;
+	st.matched_op = run->matched_op;
+	st.matched_operand = run->matched_operand;
+	st.messages = (const char *const *)run->note_msgv;
+	st.messagec = run->note_msgc;
+	st.note = run->note;
 
 	run->steph(run, &st, run->step_arg);
 }
@@ -228,6 +210,19 @@ static const char *cond_label(const struct fcond *c)
 		return cond_label(c->opv[i].cond);
 	}
 	return "";
+}
+
+/* The operand that held, for the trace (evaluated text). */
+static void note_match(struct frun *run, const struct fcond *c,
+		       const char *operand, size_t len)
+{
+	char *s = NULL;
+
+	if (!run->steph || re_sdprintf(&s, "%b", operand, len))
+		return;
+	mem_deref(run->matched_operand);
+	run->matched_operand = s;
+	run->matched_op = fcond_op_name(c->op);
 }
 
 static bool cond_holds(struct frun *run, const struct fcond *c,
@@ -257,13 +252,17 @@ static bool cond_holds(struct frun *run, const struct fcond *c,
 			if (frun_eval_str(run, &o->str, &s))
 				continue;
 			hold = fcond_test(c->op, v, vlen, s, strlen(s));
+			if (hold)
+				note_match(run, c, s, strlen(s));
 			mem_deref(s);
 			if (hold)
 				return true;
 			continue;
 		}
-		if (fcond_test(c->op, v, vlen, pl.p, pl.l))
+		if (fcond_test(c->op, v, vlen, pl.p, pl.l)) {
+			note_match(run, c, pl.p, pl.l);
 			return true;
+		}
 	}
 	return false;
 }
@@ -280,12 +279,121 @@ static uint16_t error_next(const struct flow_action *act, const char *type,
 	return tr->next;
 }
 
+/*
+ * The next action after act for the outcome at hand (OUT_NEXT, OUT_VALUE,
+ * OUT_ERROR): the branch label in *labelp; *failedp when an error (or a
+ * result no condition matched) decided it.
+ */
+static uint16_t pick_next(struct frun *run, const struct flow_action *act,
+			  const char **labelp, bool *failedp)
+{
+	size_t i, vlen;
+
+	*labelp = "NextAction";
+	*failedp = false;
+
+	switch (run->out) {
+
+	case OUT_ERROR:
+		*failedp = true;
+		return error_next(act, run->error, labelp);
+
+	case OUT_VALUE:
+		if (!act->condc)
+			return act->next;	/* a result nobody tests */
+
+		vlen = strlen(run->value);
+		for (i = 0; i < act->condc; i++) {
+			if (cond_holds(run, act->condv[i].cond, run->value,
+				       vlen)) {
+				*labelp = cond_label(act->condv[i].cond);
+				return act->condv[i].next;
+			}
+		}
+		str_ncpy(run->error, "NoMatchingCondition", sizeof(run->error));
+		*failedp = true;
+		return error_next(act, run->error, labelp);
+
+	default:
+		return act->next;
+	}
+}
+
+
+/* Go on at next of the current flow, or end the run where it has none. */
+static void go_next(struct frun *run, const struct flow_action *act,
+		    uint16_t next, bool failed)
+{
+	if (next != FLOW_NONE) {
+		run->cur = next;
+		return;
+	}
+
+	if (failed) {
+		char reason[128];
+
+		re_snprintf(reason, sizeof(reason),
+			    "no branch for %s at action %s", run->error,
+			    act->id);
+		end_run(run, FEND_ERROR, reason, NULL);
+	}
+	else {
+		end_run(run, FEND_END_FLOW, act->terminal ? NULL :
+			"no NextAction", NULL);
+	}
+}
+
+
+/* EndFlowModuleExecution: back in the invoking flow, which takes the
+ * InvokeFlowModule's branch for the module's result. */
+static void apply_return(struct frun *run, const struct flow_action *act)
+{
+	struct flow *module = mem_ref(run->flow);
+	const struct flow_action *inv;
+	const char *label;
+	char *branch = run->ret_branch;
+	struct strmap *data = run->ret_data;
+	uint16_t next;
+	bool failed;
+
+	run->ret_branch = NULL;
+	run->ret_data = NULL;
+	module_leave(run, branch, data);
+	inv = &run->flow->actv[run->cur];
+
+	/* a named branch is the InvokeFlowModule's result */
+	run->out = OUT_NEXT;
+	if (str_isset(branch) && set_value(run, branch)) {
+		str_ncpy(run->error, "NoMatchingError", sizeof(run->error));
+		run->out = OUT_ERROR;
+	}
+	mem_deref(branch);
+	mem_deref(data);
+
+	next = pick_next(run, inv, &label, &failed);
+	/* a branch the invoking action has no condition for: its
+	 * NextAction (Connect's Success), not an error */
+	if (failed && run->out == OUT_VALUE && inv->next != FLOW_NONE &&
+	    !strcmp(run->error, "NoMatchingCondition")) {
+		next = inv->next;
+		label = "NextAction";
+		failed = false;
+	}
+	emit_step(run, module, act, failed && next == FLOW_NONE ?
+		  run->error : "Return", run->flow, next);
+	mem_deref(module);
+	clear_notes(run);
+	run->out = OUT_NONE;
+	go_next(run, inv, next, failed);
+}
+
+
 static void apply_outcome(struct frun *run)
 {
 	const struct flow_action *act = &run->flow->actv[run->cur];
 	const char *label = "NextAction";
-	uint16_t next = FLOW_NONE;
-	bool failed = false;
+	uint16_t next;
+	bool failed;
 
 	++run->steps;
 
@@ -304,13 +412,13 @@ static void apply_outcome(struct frun *run)
 		run->out = OUT_ERROR;
 		str_ncpy(run->error, "StepLimitExceeded", sizeof(run->error));
 		if (n2 == FLOW_NONE) {
-			emit_step(run, act, "StepLimitExceeded", NULL,
-				  FLOW_NONE);
+			emit_step(run, run->flow, act, "StepLimitExceeded",
+				  NULL, FLOW_NONE);
 			end_run(run, FEND_ERROR, "step limit exceeded",
 				NULL);
 			return;
 		}
-		emit_step(run, act, l2, run->flow, n2);
+		emit_step(run, run->flow, act, l2, run->flow, n2);
 		run->out = OUT_NONE;
 		run->cur = n2;
 		clear_notes(run);
@@ -320,7 +428,7 @@ static void apply_outcome(struct frun *run)
 	switch (run->out) {
 
 	case OUT_END:
-		emit_step(run, act, "End", NULL, FLOW_NONE);
+		emit_step(run, run->flow, act, "End", NULL, FLOW_NONE);
 		run->out = OUT_NONE;
 		clear_notes(run);
 		return;
@@ -329,74 +437,50 @@ static void apply_outcome(struct frun *run)
 		struct flow *f = run->goto_flow;
 
 		run->goto_flow = NULL;
-		emit_step(run, act, "NextAction", f, f->start);
+		emit_step(run, run->flow, act, "NextAction", f, f->start);
 		run->out = OUT_NONE;
 		clear_notes(run);
+		module_unwind(run);
 		strmap_clear(run->fattrs);	/* flow attributes are per flow */
-		if (set_flow(run, f))
+		if (frun_set_flow(run, f))
 			end_run(run, FEND_ERROR, "out of memory", NULL);
 		mem_deref(f);
 		return;
 	}
 
-	case OUT_ERROR:
-		next = error_next(act, run->error, &label);
-		failed = true;
-		break;
+	case OUT_CALL: {
+		struct flow *f = run->goto_flow;
+		struct strmap *in = run->call_input;
 
-	case OUT_VALUE:
-		if (act->condc) {
-			size_t i, vlen = strlen(run->value);
-
-			for (i = 0; i < act->condc; i++) {
-				if (cond_holds(run, act->condv[i].cond,
-					       run->value, vlen)) {
-					next = act->condv[i].next;
-					label = cond_label(act->condv[i].cond);
-					break;
-				}
-			}
-			if (i == act->condc) {
-				str_ncpy(run->error, "NoMatchingCondition",
-					 sizeof(run->error));
-				next = error_next(act, run->error, &label);
-				failed = true;
-			}
-			break;
-		}
-		/* a result nobody tests */
-		next = act->next;
-		break;
-
-	case OUT_NEXT:
-	default:
-		next = act->next;
-		break;
-	}
-
-	emit_step(run, act, failed && next == FLOW_NONE ? run->error : label,
-		  run->flow, next);
-	clear_notes(run);
-	run->out = OUT_NONE;
-
-	if (next == FLOW_NONE) {
-		if (failed) {
-			char reason[128];
-
-			re_snprintf(reason, sizeof(reason),
-				    "no branch for %s at action %s",
-				    run->error, act->id);
-			end_run(run, FEND_ERROR, reason, NULL);
-		}
-		else {
-			end_run(run, FEND_END_FLOW, act->terminal ? NULL :
-				"no NextAction", NULL);
-		}
+		run->goto_flow = NULL;
+		run->call_input = NULL;
+		emit_step(run, run->flow, act, "Module", f, f->start);
+		run->out = OUT_NONE;
+		clear_notes(run);
+		if (module_enter(run, f, in))
+			end_run(run, FEND_ERROR, "out of memory", NULL);
+		mem_deref(f);
+		mem_deref(in);
 		return;
 	}
 
-	run->cur = next;
+	case OUT_RETURN:
+		apply_return(run, act);
+		return;
+
+	default:
+		break;
+	}
+
+	next = pick_next(run, act, &label, &failed);
+	emit_step(run, run->flow, act,
+		  failed && next == FLOW_NONE ? run->error : label,
+		  run->flow, next);
+	clear_notes(run);
+	run->out = OUT_NONE;
+	go_next(run, act, next, failed);
 }
+
 
 static void exec_action(struct frun *run)
 {
@@ -415,13 +499,30 @@ static void exec_action(struct frun *run)
 	case ACT_WAIT:
 	case ACT_TRANSFER_PARTICIPANT_TO_THIRD_PARTY:
 	case ACT_CONNECT_PARTICIPANT_WITH_LEX_BOT:
+	case ACT_SHOW_VIEW:
 		run->since_wait = 0;
 		break;
 	default:
 		break;
 	}
 
+	/* a bot takes no typed-ahead keys: Connect stops and clears the
+	 * touchtone buffer before it */
+	if (act->type == ACT_CONNECT_PARTICIPANT_WITH_LEX_BOT)
+		cdata_dtmf_clear(run->cd);
+
 	if (!def || !def->run) {
+		frun_done_error(run, "NoMatchingError");
+		return;
+	}
+
+	/* inside a module, the invoking flow's type decides what runs
+	 * (the module's own actions always do) */
+	if (run->depth && !(def->allowed & FLOW_TYPE_BIT(FLOW_MODULE)) &&
+	    !action_allowed(def, module_root_type(run))) {
+		action_warn(run, act, "%s cannot run in a module invoked from "
+			    "a %s flow", def->name,
+			    flow_type_name(module_root_type(run)));
 		frun_done_error(run, "NoMatchingError");
 		return;
 	}
@@ -556,12 +657,11 @@ void frun_done_error(struct frun *run, const char *error_type)
 	resume(run);
 }
 
-void frun_done_value(struct frun *run, const char *value)
+/* The result of the action in progress (OUT_VALUE), without resuming. */
+static int set_value(struct frun *run, const char *value)
 {
 	size_t len;
 
-	if (!run || !accepting(run))
-		return;
 	if (!value)
 		value = "";
 
@@ -572,15 +672,24 @@ void frun_done_value(struct frun *run, const char *value)
 		char *v = run->value ? mem_realloc(run->value, sz)
 				     : mem_alloc(sz, NULL);
 
-		if (!v) {
-			frun_done_error(run, "NoMatchingError");
-			return;
-		}
+		if (!v)
+			return ENOMEM;
 		run->value = v;
 		run->value_sz = sz;
 	}
 	memcpy(run->value, value, len);
 	run->out = OUT_VALUE;
+	return 0;
+}
+
+void frun_done_value(struct frun *run, const char *value)
+{
+	if (!run || !accepting(run))
+		return;
+	if (set_value(run, value)) {
+		frun_done_error(run, "NoMatchingError");
+		return;
+	}
 	resume(run);
 }
 
@@ -643,6 +752,76 @@ void frun_goto_flow(struct frun *run, struct flow *flow)
 	resume(run);
 }
 
+int frun_call_module(struct frun *run, struct flow *module,
+		     struct strmap *input)
+{
+	if (!run || !module || !accepting(run))
+		return EINVAL;
+	if (run->depth >= FRUN_MODULE_DEPTH)
+		return ELOOP;
+	if (!module->actc || module->start >= module->actc)
+		return EBADMSG;
+
+	mem_deref(run->goto_flow);
+	mem_deref(run->call_input);
+	run->goto_flow = mem_ref(module);
+	run->call_input = mem_ref(input);
+	run->out = OUT_CALL;
+	resume(run);
+	return 0;
+}
+
+void frun_module_return(struct frun *run, const char *branch,
+			struct strmap *data)
+{
+	if (!run || !accepting(run))
+		return;
+	if (!run->depth) {
+		/* not inside a module: the flow just ends */
+		frun_end(run, FEND_END_FLOW, NULL, NULL);
+		return;
+	}
+
+	mem_deref(run->ret_branch);
+	mem_deref(run->ret_data);
+	run->ret_branch = NULL;
+	if (branch && str_dup(&run->ret_branch, branch)) {
+		frun_done_error(run, "NoMatchingError");
+		return;
+	}
+	run->ret_data = mem_ref(data);
+	run->out = OUT_RETURN;
+	resume(run);
+}
+
+void frun_view_result(struct frun *run, const char *action,
+		      const char *result)
+{
+	int err;
+
+	if (!run || !accepting(run))
+		return;
+
+	err = act_view_result(run, &run->flow->actv[run->cur], action,
+			      result);
+	if (err && accepting(run))
+		frun_done_error(run, "NoMatchingError");
+}
+
+void frun_profile_done(struct frun *run, enum fprofile_status st,
+		       const struct strmap *profile)
+{
+	int err;
+
+	if (!run || !accepting(run))
+		return;
+
+	err = act_profile_result(run, &run->flow->actv[run->cur], st,
+				 profile);
+	if (err && accepting(run))
+		frun_done_error(run, "NoMatchingError");
+}
+
 uint32_t *frun_loop_counter(struct frun *run, const struct flow_action *a)
 {
 	if (!run || !a || a->index >= run->flow->actc || !run->loops)
@@ -670,6 +849,20 @@ void frun_note_prompt(struct frun *run, const char *prompt_ref)
 {
 	if (run)
 		note(&run->note_prompt, prompt_ref);
+}
+
+void frun_note_message(struct frun *run, const char *text)
+{
+	if (!run || !text || run->note_msgc >= FRUN_NOTE_MSGS)
+		return;
+	if (!str_dup(&run->note_msgv[run->note_msgc], text))
+		++run->note_msgc;
+}
+
+void frun_note(struct frun *run, const char *text)
+{
+	if (run)
+		run->note = text;
 }
 
 void frun_note_input(struct frun *run, const char *digits, bool stored)
@@ -722,4 +915,14 @@ const struct fenv *frun_env(const struct frun *run)
 uint32_t frun_steps(const struct frun *run)
 {
 	return run ? run->steps : 0;
+}
+
+unsigned frun_depth(const struct frun *run)
+{
+	return run ? run->depth : 0;
+}
+
+struct strmap *frun_modules(const struct frun *run)
+{
+	return run ? run->modules : NULL;
 }

@@ -388,7 +388,7 @@ static void check_action(struct lctx *c, const struct flow_action *a)
 	if (!def)
 		return;
 
-	if (!(def->allowed & FLOW_TYPE_BIT(c->flow->type))) {
+	if (!action_allowed(def, c->flow->type)) {
 		if (c->type_declared)
 			lerr(c, false, a->id, "%s is not allowed in a %s flow",
 			     def->name, flow_type_name(c->flow->type));
@@ -410,6 +410,19 @@ static bool is_modules_format(const json_t *j)
 {
 	return json_is_object(j) && json_is_array(json_object_get(j,
 								  "modules"));
+}
+
+
+/* Settings with InputParameters, OutputParameters or Transitions is the
+ * interface only flow modules export. */
+static bool is_module_doc(const json_t *doc)
+{
+	const json_t *st = json_object_get(doc, "Settings");
+
+	return json_is_object(st) &&
+		(json_object_get(st, "InputParameters") ||
+		 json_object_get(st, "OutputParameters") ||
+		 json_object_get(st, "Transitions"));
 }
 
 
@@ -454,6 +467,13 @@ static void set_type(struct lctx *c, const json_t *wrapper,
 			c->type_declared = true;
 			return;
 		}
+	}
+
+	/* a module's interface (inputs, outputs, branches): a module */
+	if (is_module_doc(doc)) {
+		c->flow->type = FLOW_MODULE;
+		c->type_declared = true;
+		return;
 	}
 
 	c->flow->type = FLOW_CONTACT_FLOW;

@@ -12,6 +12,7 @@
 #include <callflowd/core/config.h>
 #include <callflowd/flow/interp.h>
 #include <callflowd/core/strmap.h>
+#include "actions.h"
 
 static void set(struct pl *val, const char *s)
 {
@@ -163,6 +164,15 @@ void frun_ref(struct frun *run, const struct fref *ref, struct pl *val)
 		break;
 	case FREF_CALLBACK_NUMBER:
 		set(val, cd->callback_number);
+		break;
+	case FREF_CUSTOMER:
+		map_get(val, cd->customer, ref);
+		break;
+	case FREF_VIEWS:
+		map_get(val, cd->views, ref);
+		break;
+	case FREF_MODULES:
+		map_get(val, frun_modules(run), ref);
 		break;
 	case FREF_QUEUE_PRIORITY: {
 		/* valid until the next $.QueuePriority on this thread */

@@ -65,7 +65,13 @@ void flow_validate_graph(const struct flow *flow, struct findings *f)
 					   "unreachable: no transition leads "
 					   "here from StartAction");
 
-		if (def && !def->runs)
+		if (def && !def->runs && def->why)
+			(void)findings_add(f, FINDING_WARNING, a->id,
+					   "%s is accepted but this engine "
+					   "cannot run it (%s): it takes its "
+					   "error branch", def->name,
+					   def->why);
+		else if (def && !def->runs)
 			(void)findings_add(f, FINDING_WARNING, a->id,
 					   "%s is accepted but this engine "
 					   "cannot run it yet", def->name);
@@ -77,7 +83,8 @@ void flow_validate_graph(const struct flow *flow, struct findings *f)
 }
 
 
-enum ref_kind { REF_QUEUE, REF_FLOW, REF_PROMPT, REF_HOURS, REF_FUNCTION };
+enum ref_kind { REF_QUEUE, REF_FLOW, REF_PROMPT, REF_HOURS, REF_FUNCTION,
+		REF_MODULE };
 
 struct rctx {
 	const struct flow *flow;
@@ -99,6 +106,15 @@ static bool resolves(const struct rctx *c, enum ref_kind kind,
 		if (!c->fs)
 			break;
 		return flowset_find(c->fs, ref) != NULL;
+
+	case REF_MODULE: {
+		const struct flow *m;
+
+		if (!c->fs)
+			break;
+		m = flowset_find(c->fs, ref);
+		return m && m->type == FLOW_MODULE;
+	}
 
 	case REF_QUEUE:
 		if (!c->cfg)
@@ -133,7 +149,7 @@ static void check_ref(const struct rctx *c, const struct flow_action *a,
 	static const char *kinds[] = {
 		[REF_QUEUE] = "queue", [REF_FLOW] = "flow",
 		[REF_PROMPT] = "prompt", [REF_HOURS] = "hours of operation",
-		[REF_FUNCTION] = "function",
+		[REF_FUNCTION] = "function", [REF_MODULE] = "flow module",
 	};
 	static const char *where[] = {
 		[REF_QUEUE] = "in the configuration",
@@ -141,6 +157,7 @@ static void check_ref(const struct rctx *c, const struct flow_action *a,
 		[REF_PROMPT] = "in the configuration",
 		[REF_HOURS] = "in the configuration",
 		[REF_FUNCTION] = "in the configuration",
+		[REF_MODULE] = "among the loaded flows",
 	};
 	bool checkable;
 
@@ -185,6 +202,11 @@ static void check_action(const struct rctx *c, const struct flow_action *a)
 	case ACT_TRANSFER_TO_FLOW:
 		check_ref(c, a, REF_FLOW, "ContactFlowId",
 			  fparam_get(p, "ContactFlowId"));
+		break;
+
+	case ACT_INVOKE_FLOW_MODULE:
+		check_ref(c, a, REF_MODULE, "FlowModuleId",
+			  fparam_get(p, "FlowModuleId"));
 		break;
 
 	case ACT_UPDATE_CONTACT_EVENT_HOOKS:

@@ -43,6 +43,9 @@ static const struct root_def roots[] = {
 	{"Lex",                    FREF_LEX,                 true},
 	{"CustomerCallbackNumber", FREF_CALLBACK_NUMBER,     false},
 	{"QueuePriority",          FREF_QUEUE_PRIORITY,      false},
+	{"Customer",               FREF_CUSTOMER,            true},
+	{"Views",                  FREF_VIEWS,               true},
+	{"Modules",                FREF_MODULES,             true},
 };
 
 #define SIP_PREFIX "Media.Sip.Headers"
@@ -417,6 +420,19 @@ bool ftmpl_has_placeholder(const struct ftmpl *t)
 	e = strstr(s, "{{");
 	if (e && e[2] != '}' && strstr(e + 2, "}}"))
 		return true;
+
+	/* CloudFormation's intrinsic, left in an extracted template */
+	if (!strncmp(s, "!Sub", 4) || !strncmp(s, "Fn::", 4))
+		return true;
+
+	/* Terraform / CloudFormation ${NAME}, ${AWS::Region}, ${F:x:F} */
+	for (e = strstr(s, "${"); e; e = strstr(e + 2, "${")) {
+		for (j = 2; e[j] && (is_placeholder_char(e[j]) ||
+				      e[j] == ':'); j++)
+			;
+		if (j > 2 && e[j] == '}')
+			return true;
+	}
 
 	for (i = 0; i + 4 < t->rawlen; i++) {
 		if (s[i] != '%' || s[i + 1] != '%')

@@ -67,6 +67,9 @@ static void agent_destructor(void *arg)
 		a->entry->r = NULL;
 	}
 	mem_deref(a->aq);
+	mem_deref(a->profs);
+	mem_deref(a->cprofs);
+	mem_deref(a->cycle_q);
 	mem_deref(a->profile);
 	mem_deref(a->status);
 	mem_deref(a->next_status);
@@ -275,6 +278,7 @@ static void to_idle(struct ragent *a)
 	struct router *r = a->r;
 
 	a->entry = NULL;
+	ragent_cycle_end(a);
 	if (a->next_status)
 		ragent_set_status(a, a->next_status);
 	enter(a, AGENT_IDLE, 0);
@@ -533,6 +537,7 @@ int agent_offer_answered(struct ragent *a)
 	--e->q->offered;
 	e->state = RENTRY_CONNECTED;
 	a->misses = 0;
+	ragent_cycle_start(a, e->q);
 	enter(a, AGENT_ON_CONTACT, 0);
 	notify(a);
 	if (e->h)

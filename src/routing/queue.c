@@ -101,6 +101,7 @@ int rqueue_insert(struct rqueue *q, struct rentry *e)
 	e->lvl = lvl;
 	e->state = RENTRY_WAITING;
 	++q->waiting;
+	rentry_crit_link(e);
 
 	return 0;
 }
@@ -116,20 +117,33 @@ void rqueue_unlink(struct rentry *e)
 	list_unlink(&e->le);
 	e->lvl = NULL;
 	--e->q->waiting;
+	rentry_crit_unlink(e);
 }
 
 
 struct rentry *rqueue_first_eligible(const struct rqueue *q, int64_t now,
-				     uint64_t delay_ms)
+				     uint64_t delay_ms, const struct ragent *a)
 {
-	struct le *le;
+	struct le *le, *ee;
 
 	LIST_FOREACH(&q->levels, le) {
 		const struct rlevel *l = le->data;
 		struct rentry *e = list_ledata(list_head(&l->entries));
 
-		if (e && now - e->eff_ms >= (int64_t)delay_ms)
-			return e;
+		if (!q->critc || !a) {
+			if (e && now - e->eff_ms >= (int64_t)delay_ms)
+				return e;
+			continue;
+		}
+
+		/* oldest first: the first that fits a is its best here */
+		LIST_FOREACH(&l->entries, ee) {
+			e = ee->data;
+			if (now - e->eff_ms < (int64_t)delay_ms)
+				break;
+			if (rentry_fits(e, a, now))
+				return e;
+		}
 	}
 
 	return NULL;
@@ -155,6 +169,8 @@ static void entry_destructor(void *arg)
 	struct rentry *e = arg;
 
 	router_dequeue(e);
+	rentry_crit_unlink(e);
+	mem_deref(e->crit);
 	mem_deref(e->q);
 }
 
@@ -162,10 +178,21 @@ static void entry_destructor(void *arg)
 int router_enqueue(struct rentry **ep, struct router *r, struct rqueue *q,
 		   uint32_t qprio, int64_t adjust_s, rentry_h *h, void *arg)
 {
+	struct renqueue o = {.qprio = qprio, .adjust_s = adjust_s};
+
+	return router_enqueue_opts(ep, r, q, &o, h, arg);
+}
+
+
+int router_enqueue_opts(struct rentry **ep, struct router *r,
+			struct rqueue *q, const struct renqueue *o,
+			rentry_h *h, void *arg)
+{
 	struct rentry *e;
 	uint64_t now;
+	int err;
 
-	if (!ep || !r || !q || q->r != r)
+	if (!ep || !r || !q || !o || q->r != r)
 		return q && !q->r ? ENOENT : EINVAL;
 	if (q->removed)
 		return ENOENT;
@@ -179,17 +206,21 @@ int router_enqueue(struct rentry **ep, struct router *r, struct rqueue *q,
 	now = router_now(r);
 	e->r = r;
 	e->q = mem_ref(q);
-	e->qprio = qprio;
-	e->adjust_ms = adjust_s * 1000;
+	e->qprio = o->qprio;
+	e->adjust_ms = o->adjust_s * 1000;
 	e->enq_ms = now;
 	e->eff_ms = (int64_t)now - e->adjust_ms;
+	e->crit_t0 = (int64_t)now;
 	e->seq = ++r->seq;
 	e->h = h;
 	e->arg = arg;
-	if (rqueue_insert(q, e)) {
+	err = o->crit ? rentry_crit_copy(&e->crit, r, o->crit) : 0;
+	if (!err && rqueue_insert(q, e))
+		err = ENOMEM;
+	if (err) {
 		e->r = NULL;
 		mem_deref(e);
-		return ENOMEM;
+		return err;
 	}
 
 	*ep = e;

@@ -15,7 +15,7 @@ struct pctx {
 };
 
 enum { DEF_RING_S = 20, DEF_MISSED_S = 5, DEF_ERROR_S = 5,
-       MAX_SECONDS = 86400 };
+       MAX_SECONDS = 86400, MAX_PROFS = 100 };
 
 
 static int fail(struct pctx *c, const char *fmt, ...)
@@ -170,6 +170,7 @@ static void rconf_destructor(void *arg)
 	for (i = 0; i < rc->agentc; i++) {
 		mem_deref(rc->agents[i].password);
 		mem_deref(rc->agents[i].contact);
+		mem_deref(rc->agents[i].profs);
 	}
 	mem_deref(rc->agents);
 	mem_deref(rc->cfg);
@@ -557,6 +558,65 @@ static struct rprofile *profile_find(const struct rconf *rc, const char *ref)
 }
 
 
+/* "proficiencies": [{"name": "Language", "value": "English",
+ * "level": 4}, ...], Connect's predefined attribute values with a level
+ * of 1 to 5. */
+static int profs_parse(struct pctx *c, struct rprofset **sp,
+		       const json_t *v, const char *path)
+{
+	static const char *const keys[] = {"name", "value", "level", NULL};
+	struct rproficiency pv[MAX_PROFS];
+	char p[96];
+	size_t i, j, n;
+	int err;
+
+	if (!v)
+		return 0;
+	n = json_array_size(v);
+	if (!json_is_array(v) || n > MAX_PROFS)
+		return fail(c, "%sproficiencies: expected a list of at most "
+			    "%d objects", path, MAX_PROFS);
+
+	for (i = 0; i < n; i++) {
+		const json_t *e = json_array_get(v, i);
+		const json_t *lv = json_object_get(e, "level");
+		const json_t *nm = json_object_get(e, "name");
+		const json_t *vl = json_object_get(e, "value");
+
+		(void)snprintf(p, sizeof(p), "%sproficiencies[%zu].", path,
+			       i);
+		if (!json_is_object(e))
+			return fail(c, "%.*s: expected an object",
+				    (int)strlen(p) - 1, p);
+		err = check_keys(c, e, p, keys);
+		if (err)
+			return err;
+		if (!json_is_string(nm) || !json_string_length(nm))
+			return fail(c, "%sname: expected a non-empty string",
+				    p);
+		if (!json_is_string(vl) || !json_string_length(vl))
+			return fail(c, "%svalue: expected a non-empty string",
+				    p);
+		if (!json_is_number(lv) || json_number_value(lv) < 1.0 ||
+		    json_number_value(lv) > 5.0)
+			return fail(c, "%slevel: expected a number from 1 to "
+				    "5", p);
+		pv[i].name = json_string_value(nm);
+		pv[i].value = json_string_value(vl);
+		pv[i].level = json_number_value(lv);
+		for (j = 0; j < i; j++) {
+			if (!strcasecmp(pv[j].name, pv[i].name) &&
+			    !strcasecmp(pv[j].value, pv[i].value))
+				return fail(c, "%svalue: \"%s\" \"%s\" is "
+					    "already listed", p, pv[i].name,
+					    pv[i].value);
+		}
+	}
+
+	return rprofset_alloc(sp, pv, n);
+}
+
+
 static int agents_parse(struct pctx *c, struct rconf *rc,
 			const struct config *cfg)
 {
@@ -582,6 +642,10 @@ static int agents_parse(struct pctx *c, struct rconf *rc,
 		if (!err)
 			err = get_str(c, &ac->contact, e, path, "contact",
 				      false);
+		if (!err)
+			err = profs_parse(c, &ac->profs,
+					  json_object_get(e, "proficiencies"),
+					  path);
 		if (err)
 			return err;
 

@@ -56,6 +56,7 @@ static void queue_detach(struct rqueue *q)
 			struct rentry *e = ee->data;
 
 			list_unlink(ee);
+			rentry_crit_unlink(e);
 			e->lvl = NULL;
 			e->state = RENTRY_DONE;
 			e->r = NULL;
@@ -276,6 +277,16 @@ int router_reload(struct router *r, const struct config *cfg,
 		str_set(&a->contact, ac->contact);
 		ragent_reconf(a, ac->profile);
 
+		/* proficiencies set over the API stay until the
+		 * configuration changes this agent's */
+		if (!a->cprofs_set || !rprofset_equal(a->cprofs, ac->profs)) {
+			mem_deref(a->profs);
+			a->profs = mem_ref(ac->profs);
+		}
+		mem_deref(a->cprofs);
+		a->cprofs = mem_ref(ac->profs);
+		a->cprofs_set = true;
+
 		s = status_map(rc, a->status);
 		mem_deref(a->status);
 		a->status = mem_ref(s ? s : rc->offline);
@@ -476,6 +487,8 @@ void router_metrics(const struct router *r, const struct rqueue *q,
 
 	if (old && now > old)
 		m->oldest_contact_age_ms = now - old;
+
+	router_queue_ewt(r, q, m);
 }
 
 

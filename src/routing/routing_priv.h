@@ -8,6 +8,7 @@
 
 #include <callflowd/core/libre.h>
 #include <callflowd/core/config.h>
+#include <callflowd/core/rcriteria.h>
 #include <callflowd/routing/router.h>
 #include <callflowd/routing/select.h>
 
@@ -37,12 +38,19 @@ struct rprofile {
 	uint32_t free_agents;		/* router bookkeeping */
 };
 
+/* An agent's proficiencies (mem object, shared by reference). */
+struct rprofset {
+	struct rproficiency *v;
+	size_t n;
+};
+
 struct ragent_conf {
 	const struct cfg_agent *ca;
 	char *password;
 	char *contact;
 	struct rprofile *profile;	/* or NULL */
 	struct rstatus *status;		/* initial */
+	struct rprofset *profs;		/* or NULL */
 };
 
 /* The parsed routing sections of one configuration. */
@@ -58,6 +66,8 @@ struct rconf {
 int rconf_parse(struct rconf **rcp, const struct config *cfg,
 		char *errbuf, size_t errsz);
 struct rstatus *rconf_status(const struct rconf *rc, const char *name);
+
+enum { RQUEUE_CYCLES = 32 };
 
 /* Contacts of one QueuePriority, oldest (lowest eff_ms, seq) first. */
 struct rlevel {
@@ -89,6 +99,11 @@ struct rqueue {
 	struct list members;		/* struct rlink */
 	struct list free;		/* struct rlink, idle order */
 	uint32_t snap;			/* index while snapshotting */
+	uint32_t critc;			/* waiting entries with criteria */
+	/* how long its recent contacts kept an agent (answer to free
+	 * again, ACW included), the ring of the EWT estimate (ewt.c) */
+	uint64_t cycle_ms[RQUEUE_CYCLES];
+	uint32_t cyclec, cyclei;
 	bool removed;
 };
 
@@ -105,6 +120,9 @@ struct rentry {
 	int64_t eff_ms;
 	uint64_t seq;
 	uint32_t attempts;
+	struct rcriteria *crit;		/* own copy, or NULL */
+	int64_t crit_t0;		/* when its steps started */
+	struct le crit_le;		/* r->crit while waiting with crit */
 	rentry_h *h;
 	void *arg;
 };
@@ -122,6 +140,12 @@ struct ragent {
 	struct rlink *links;
 	size_t linkc;
 	struct rqueue *aq;		/* agent queue */
+	struct rprofset *profs;		/* proficiencies in use, or NULL */
+	struct rprofset *cprofs;	/* as last configured */
+	bool cprofs_set;
+	struct rqueue *cycle_q;		/* mem_ref: queue of the contact
+					   answered at cycle_start */
+	uint64_t cycle_start;
 	struct rstatus *status;		/* mem_ref */
 	struct rstatus *next_status;	/* mem_ref, pending */
 	enum agent_state state;
@@ -144,6 +168,7 @@ struct router {
 	struct list queues;		/* struct rqueue */
 	struct list agents;		/* struct ragent */
 	struct list free;		/* free agents, idle order */
+	struct list crit;		/* waiting entries with criteria */
 	struct router_handlers h;
 	void *arg;
 	struct tmr tmr;			/* delay eligibility */
@@ -160,9 +185,11 @@ int  rqueue_alloc(struct rqueue **qp, struct router *r, const char *name);
 int  rqueue_insert(struct rqueue *q, struct rentry *e);
 void rqueue_unlink(struct rentry *e);
 void rqueue_gc(struct rqueue *q);
-/* First entry of q eligible at age delay_ms, or NULL. */
+/* First entry of q eligible at age delay_ms for agent a (its routing
+ * criteria; a NULL: any agent), or NULL. */
 struct rentry *rqueue_first_eligible(const struct rqueue *q, int64_t now,
-				     uint64_t delay_ms);
+				     uint64_t delay_ms,
+				     const struct ragent *a);
 bool rentry_before(const struct rentry *a, const struct rentry *b);
 void rentry_offer_return(struct rentry *e);
 
@@ -176,6 +203,23 @@ void ragent_entry_gone(struct ragent *a, struct rentry *e);
 void ragent_timer_due(struct ragent *a);
 bool ragent_gc(struct ragent *a);
 void ragent_set_status(struct ragent *a, struct rstatus *s);
+
+/* criteria.c */
+bool rentry_fits(const struct rentry *e, const struct ragent *a,
+		 int64_t now);
+void rentry_crit_link(struct rentry *e);
+void rentry_crit_unlink(struct rentry *e);
+int  rentry_crit_copy(struct rcriteria **cp, const struct router *r,
+		      const struct rcriteria *c);
+int  rprofset_alloc(struct rprofset **sp, const struct rproficiency *pv,
+		    size_t n);
+bool rprofset_equal(const struct rprofset *a, const struct rprofset *b);
+
+/* ewt.c */
+void ragent_cycle_start(struct ragent *a, struct rqueue *q);
+void ragent_cycle_end(struct ragent *a);
+void router_queue_ewt(const struct router *r, const struct rqueue *q,
+		      struct rmetrics *m);
 
 /* select.c */
 struct rentry *ragent_best(const struct ragent *a, int64_t now);

@@ -52,6 +52,11 @@ static bool sel_agent_best(const struct rsel_agent *a,
 		}
 		if (!it || now - c->eff_ms < (int64_t)it->delay_ms)
 			continue;
+		if (c->crit && !rcriteria_fits(c->crit, now > c->crit_t0 ?
+					       (uint64_t)(now - c->crit_t0) :
+					       0, a->name, a->profs,
+					       a->profc))
+			continue;
 		if (!found || sel_better(it->priority, c, bprio, &cv[*cip])) {
 			found = true;
 			bprio = it->priority;
@@ -94,7 +99,7 @@ struct rentry *ragent_best(const struct ragent *a, int64_t now)
 	size_t i, j;
 
 	/* the agent queue: top priority, no delay */
-	best = rqueue_first_eligible(a->aq, now, 0);
+	best = rqueue_first_eligible(a->aq, now, 0, NULL);
 	if (best)
 		return best;
 
@@ -106,7 +111,7 @@ struct rentry *ragent_best(const struct ragent *a, int64_t now)
 			struct rentry *c;
 
 			c = rqueue_first_eligible(a->links[j].q, now,
-						  a->links[j].delay_ms);
+						  a->links[j].delay_ms, a);
 			if (c && (!best || rentry_before(c, best)))
 				best = c;
 		}
@@ -130,7 +135,8 @@ static struct ragent *entry_agent(const struct rentry *e, int64_t now)
 	LIST_FOREACH(&e->q->free, le) {
 		const struct rlink *l = le->data;
 
-		if (now - e->eff_ms >= (int64_t)l->delay_ms)
+		if (now - e->eff_ms >= (int64_t)l->delay_ms &&
+		    rentry_fits(e, l->a, now))
 			return l->a;
 	}
 
@@ -170,12 +176,58 @@ static void eligible_h(void *arg)
 }
 
 
+/* The earliest time after now at which an entry of q reaches delay_ms.
+ * Without routing criteria only level heads matter (an eligible head
+ * would have been taken); with them an eligible head may fit no free
+ * agent, so the younger entries behind it count too. */
+static void delay_due(int64_t *at, const struct rqueue *q, uint64_t delay_ms,
+		      int64_t now)
+{
+	struct le *le, *ee;
+
+	LIST_FOREACH(&q->levels, le) {
+		const struct rlevel *l = le->data;
+
+		LIST_FOREACH(&l->entries, ee) {
+			const struct rentry *e = ee->data;
+			int64_t t = e->eff_ms + (int64_t)delay_ms;
+
+			if (t > now) {
+				if (!*at || t < *at)
+					*at = t;
+				break;
+			}
+			if (!q->critc)
+				break;
+		}
+	}
+}
+
+
 /* When does a waiting contact next become eligible for a profile that
- * has a free agent? Only level heads matter. */
+ * has a free agent (a delay reached), or change its routing step? */
 void router_timer_update(struct router *r)
 {
 	int64_t now = router_now_i(r), at = 0;
 	size_t i, j;
+	struct le *le;
+
+	if (list_head(&r->free)) {
+		LIST_FOREACH(&r->crit, le) {
+			const struct rentry *e = le->data;
+			uint64_t age, end;
+			int64_t t;
+
+			age = now > e->crit_t0 ? (uint64_t)(now - e->crit_t0)
+				: 0;
+			end = rcriteria_step_end(e->crit, age);
+			if (end == UINT64_MAX)
+				continue;
+			t = e->crit_t0 + (int64_t)end;
+			if (t > now && (!at || t < at))
+				at = t;
+		}
+	}
 
 	for (i = 0; i < r->rc->profilec; i++) {
 		const struct rprofile *p = r->rc->profiles[i];
@@ -184,22 +236,10 @@ void router_timer_update(struct router *r)
 			continue;
 		for (j = 0; j < p->itemc; j++) {
 			const struct rprofile_item *it = &p->items[j];
-			struct le *le;
 
 			if (!it->delay_ms || !it->q)
 				continue;
-			LIST_FOREACH(&it->q->levels, le) {
-				const struct rlevel *l = le->data;
-				const struct rentry *e;
-				int64_t t;
-
-				e = list_ledata(list_head(&l->entries));
-				if (!e)
-					continue;
-				t = e->eff_ms + (int64_t)it->delay_ms;
-				if (t > now && (!at || t < at))
-					at = t;
-			}
+			delay_due(&at, it->q, it->delay_ms, now);
 		}
 	}
 
@@ -287,6 +327,8 @@ static int snap_contacts(struct rsnap *s, const struct rqueue *q)
 			c->qprio = e->qprio;
 			c->eff_ms = e->eff_ms;
 			c->seq = e->seq;
+			c->crit = q->agent ? NULL : e->crit;
+			c->crit_t0 = e->crit_t0;
 			c->entry = e;
 		}
 	}
@@ -350,6 +392,11 @@ int router_snapshot(struct rsnap **sp, struct router *r)
 		sa->itemc = a->linkc + 1;
 		sa->idle_since = a->idle_since;
 		sa->ord = a->ord;
+		sa->name = a->username;
+		if (a->profs) {
+			sa->profs = a->profs->v;
+			sa->profc = a->profs->n;
+		}
 		sa->agent = a;
 	}
 

@@ -152,6 +152,12 @@ class Package(unittest.TestCase):
             rtp = free_block(16, 20000, 40000)
             cfg["data_dir"] = root.join(cfg["data_dir"])
             cfg["flows_dir"] = root.join(cfg["flows_dir"])
+            # the shipped bots are installed beside the flows
+            bots = cfg["speech"]["bots_dir"]
+            self.assertEqual(bots, "/var/lib/callflowd/bots")
+            self.assertTrue(os.path.isdir(root.join(
+                bots + "/SampleMenu/SampleMenu/BotLocales")))
+            cfg["speech"]["bots_dir"] = root.join(bots)
             cfg["sip"]["listen"] = ["udp:127.0.0.1:%d" % sip]
             cfg["sip"]["rtp"].update(port_min=rtp, port_max=rtp + 15)
             cfg["http"]["listen"] = "127.0.0.1:%d" % http

@@ -11,6 +11,9 @@
 #include <callflowd/flow/collect.h>
 #include <callflowd/core/config.h>
 #include <callflowd/flow/flow.h>
+#include <callflowd/core/util.h>
+#include <callflowd/core/strmap.h>
+#include <callflowd/core/rcriteria.h>
 #include "fake_ops.h"
 
 
@@ -325,6 +328,120 @@ static int op_invoke(struct frun *run, const char *url, const char *body,
 }
 
 
+static int op_show_view(struct frun *run, const struct fview *v, void *arg)
+{
+	struct fake_ops *f = arg;
+
+	++f->calls;
+	logf_(f, "show_view %s %u", s_(v->id), v->timeout_ms);
+	logf_(f, "view %s", s_(v->json));
+	if (f->ret_err || f->view_err)
+		return f->ret_err ? f->ret_err : f->view_err;
+	if (f->defer)
+		return 0;
+	if (f->view_timeout)
+		frun_done_error(run, "TimeLimitExceeded");
+	else
+		frun_view_result(run, f->view_action ? f->view_action : "Next",
+				 f->view_result);
+	return 0;
+}
+
+
+static int op_routing_criteria(struct frun *run, struct rcriteria *c,
+			       void *arg)
+{
+	struct fake_ops *f = arg;
+
+	(void)run;
+	++f->calls;
+	f->criteria_steps = c ? (uint32_t)c->stepc : 0;
+	if (c)
+		logf_(f, "routing_criteria %zu", c->stepc);
+	else
+		logf_(f, "routing_criteria -");
+	return f->ret_err ? f->ret_err : f->criteria_err;
+}
+
+
+/* "k=v,k=v" of a map, in its order */
+static const char *map_str(char *buf, size_t sz, const struct strmap *m)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; m && i < strmap_count(m) && len + 1 < sz; i++) {
+		const struct strmap_ent *e = strmap_at(m, i);
+		int n = snprintf(buf + len, sz - len, "%s%s=%s", i ? "," : "",
+				 e->key, e->val);
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return buf[0] ? buf : "-";
+}
+
+
+static int profile_answer(struct frun *run, struct fake_ops *f)
+{
+	if (f->ret_err)
+		return f->ret_err;
+	if (!f->defer)
+		frun_profile_done(run, f->profile_status, f->profile);
+	return 0;
+}
+
+
+static int op_profile_get(struct frun *run, const struct strmap *ids,
+			  bool match_all, void *arg)
+{
+	struct fake_ops *f = arg;
+	char buf[512];
+
+	++f->calls;
+	logf_(f, "profile_get %s %s", match_all ? "all" : "any",
+	      map_str(buf, sizeof(buf), ids));
+	return profile_answer(run, f);
+}
+
+
+static int op_profile_create(struct frun *run, const struct strmap *fields,
+			     void *arg)
+{
+	struct fake_ops *f = arg;
+	char buf[512];
+
+	++f->calls;
+	logf_(f, "profile_create %s", map_str(buf, sizeof(buf), fields));
+	return profile_answer(run, f);
+}
+
+
+static int op_profile_update(struct frun *run, const char *profile_id,
+			     const struct strmap *fields, void *arg)
+{
+	struct fake_ops *f = arg;
+	char buf[512];
+
+	++f->calls;
+	logf_(f, "profile_update %s %s", s_(profile_id),
+	      map_str(buf, sizeof(buf), fields));
+	return profile_answer(run, f);
+}
+
+
+static int op_profile_associate(struct frun *run, const char *profile_id,
+				const char *contact_id, void *arg)
+{
+	struct fake_ops *f = arg;
+
+	++f->calls;
+	logf_(f, "profile_associate %s %s", s_(profile_id), s_(contact_id));
+	return profile_answer(run, f);
+}
+
+
 void fake_ops_init(struct fake_ops *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -342,6 +459,12 @@ void fake_ops_init(struct fake_ops *f)
 	f->ops.transfer_phone = op_transfer_phone;
 	f->ops.complete_outbound = op_complete_outbound;
 	f->ops.invoke = op_invoke;
+	f->ops.show_view = op_show_view;
+	f->ops.routing_criteria = op_routing_criteria;
+	f->ops.profile_get = op_profile_get;
+	f->ops.profile_create = op_profile_create;
+	f->ops.profile_update = op_profile_update;
+	f->ops.profile_associate = op_profile_associate;
 	f->invoke_status = 200;
 }
 
@@ -438,6 +561,7 @@ int fake_run_load(struct fake_run *fr, struct fake_ops *f, const char *json)
 	fr->env.ops = &f->ops;
 	fr->env.ops_arg = f;
 	fr->env.cfg = f->cfg;
+	fr->env.flows = f->flows;
 
 	err = findings_alloc(&fnd);
 	if (err)
@@ -491,4 +615,49 @@ void fake_run_close(struct fake_run *fr)
 	fr->run = mem_deref(fr->run);
 	fr->cd = mem_deref(fr->cd);
 	fr->flow = mem_deref(fr->flow);
+}
+
+
+int fake_enc_config(struct config **cfgp, const char *key_id)
+{
+	char *text = NULL;
+	char errbuf[256] = "";
+	int err;
+
+	err = re_sdprintf(&text, "{\"encryption_keys\":[{\"id\":\"%s\","
+			  "\"public_key\":\"%s/encryption/public.pem\"}]}",
+			  key_id, CFD_TEST_DATA);
+	if (err)
+		return err;
+	err = config_parse(cfgp, text, NULL, errbuf, sizeof(errbuf));
+	if (err)
+		fprintf(stderr, "fake_enc_config: %s\n", errbuf);
+	mem_deref(text);
+	return err;
+}
+
+
+char *fake_pem_json(const char *file)
+{
+	char path[512], *pem = NULL, *out = NULL;
+	size_t len = 0, i, o = 0;
+
+	snprintf(path, sizeof(path), "%s/encryption/%s", CFD_TEST_DATA,
+		 file);
+	if (util_read_file(&pem, &len, path, 64 * 1024))
+		return NULL;
+	out = mem_alloc(2 * len + 1, NULL);
+	for (i = 0; out && i < len; i++) {
+		if (pem[i] == '\n') {
+			out[o++] = '\\';
+			out[o++] = 'n';
+		}
+		else if (pem[i] != '\r') {
+			out[o++] = pem[i];
+		}
+	}
+	if (out)
+		out[o] = '\0';
+	mem_deref(pem);
+	return out;
 }

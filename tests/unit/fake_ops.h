@@ -31,6 +31,17 @@
  *                  <name|->           (one line)
  *   complete_outbound <caller_id|->
  *   invoke <url> <timeout_ms>
+ *   show_view <id> <timeout_ms>         then: view <json>
+ *   routing_criteria <steps|->          (the number of steps)
+ *   profile_get <all|any> <k=v,...>
+ *   profile_create <k=v,...>
+ *   profile_update <id> <k=v,...>
+ *   profile_associate <profile id> <contact id>
+ *
+ * show_view answers frun_view_result(view_action, view_result), or
+ * TimeLimitExceeded when view_timeout, or returns view_err (ENODEV: no
+ * workspace). Profile ops answer frun_profile_done(profile_status,
+ * profile) (profile: a strmap the test owns, may be NULL).
  */
 #ifndef CFD_TEST_FAKE_OPS_H
 #define CFD_TEST_FAKE_OPS_H
@@ -41,6 +52,8 @@
 #include <callflowd/flow/interp.h>
 
 struct config;
+struct strmap;
+struct flowset;
 
 struct fake_ops {
 	struct flow_ops ops;	/* env.ops = &f->ops, env.ops_arg = f */
@@ -61,9 +74,18 @@ struct fake_ops {
 	int invoke_err;
 	uint16_t invoke_status;		/* default 200 */
 	const char *invoke_reply;	/* body, NULL = "{}" */
+	const char *view_action;	/* NULL = "Next" */
+	const char *view_result;	/* JSON text or NULL */
+	bool view_timeout;
+	int view_err, criteria_err;
+	enum fprofile_status profile_status;
+	struct strmap *profile;		/* the reply's profile, or NULL */
+	uint32_t criteria_steps;	/* of the last routing_criteria */
 
 	/* env.cfg of the runs fake_run_load() makes (prompts, ...) */
 	const struct config *cfg;
+	/* env.flows (modules, TransferToFlow), or NULL */
+	struct flowset *flows;
 
 	/* the last requests, copied */
 	struct fcollect collect_spec;
@@ -120,5 +142,14 @@ int  fake_run_start(struct fake_run *fr, struct fake_ops *f,
 		    const char *json);
 /** Free everything (safe after a failed start). */
 void fake_run_close(struct fake_run *fr);
+
+/**
+ * InputEncryption test material (tests/data/encryption): a configuration
+ * whose encryption_keys hold key_id = public.pem, and a PEM file of that
+ * folder as the text of a JSON string (newlines escaped), to put in a
+ * flow's InputEncryption.Key. Both freed with mem_deref.
+ */
+int   fake_enc_config(struct config **cfgp, const char *key_id);
+char *fake_pem_json(const char *file);
 
 #endif

@@ -455,8 +455,9 @@ TEST(store_input_timeout)
 	fake_ops_init(&f);
 	f.keys = "";
 	ASSERT_INT_EQ(run(&fr, &f, STORE_ACT("")), 0);
-	ASSERT_TRUE(fake_has_line(fr.trace, "a InputTimeLimitExceeded"));
-	ASSERT_NULL(fr.cd->stored_input);
+	/* Connect: no input takes Success and stores "Timeout" */
+	ASSERT_TRUE(fake_has_line(fr.trace, "a NextAction"));
+	ASSERT_STR_EQ(fr.cd->stored_input, "Timeout");
 	fake_run_close(&fr);
 }
 
@@ -844,12 +845,22 @@ TEST(transfer_parameter_checks)
 	/* the other spelling of the time limit, as a JSON number */
 	fake_ops_init(&f);
 	ASSERT_INT_EQ(run(&fr, &f, XFER_ACT(
-		"'ThirdPartyPhoneNumber':'12065550100',"
+		"'ThirdPartyPhoneNumber':'tel:+12065550100',"
 		"'ThirdPartyConnectionTimeoutSeconds':600,"
 		"'ContinueFlowExecution':true")), 0);
 	ASSERT_INT_EQ(f.tr_timeout_s, 600);
 	ASSERT_TRUE(f.tr_continue);
 	ASSERT_STR_EQ(f.tr_number, "+12065550100");
+	fake_run_close(&fr);
+
+	/* Connect requires E.164: a national number is not dialled with a
+	 * guessed "+" (4155550123 would be a Swiss number) */
+	fake_ops_init(&f);
+	ASSERT_INT_EQ(run(&fr, &f, XFER_ACT(
+		"'ThirdPartyPhoneNumber':'4155550123'")), 0);
+	ASSERT_TRUE(fake_has_line(fr.trace, "a CallFailed"));
+	ASSERT_INT_EQ(f.calls, 1);
+	ASSERT_STR_EQ(f.tr_number, "");
 	fake_run_close(&fr);
 
 	fake_ops_init(&f);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/flow/cdata.h>
+#include <callflowd/core/config.h>
 #include <callflowd/store/flowlog.h>
 #include <callflowd/flow/interp.h>
 #include <callflowd/core/loop.h>
@@ -117,17 +118,35 @@ static const char secrets_flow[] =
 	"{'Identifier':'end','Type':'DisconnectParticipant','Parameters':{},"
 	"'Transitions':{}}]}";
 
+/* secrets_flow with a real certificate in InputEncryption.Key, and the
+ * configuration whose key-42 verifies it */
+static char *secrets_json(struct config **cfgp)
+{
+	char *json = dq(secrets_flow), *cert = fake_pem_json("certificate.pem");
+	char *out = NULL, *at = json ? strstr(json, "PEMDATA") : NULL;
+
+	if (at && cert && !fake_enc_config(cfgp, "key-42"))
+		(void)re_sdprintf(&out, "%b%s%s", json, (size_t)(at - json),
+				  cert, at + strlen("PEMDATA"));
+	free(json);
+	mem_deref(cert);
+	return out;
+}
+
 TEST(encode_fields_and_secrets)
 {
 	struct fake_ops f;
 	struct fake_run fr;
 	struct strmap *redact = NULL;
 	static struct lines l;
-	char *json = dq(secrets_flow), buf[2048];
+	struct config *cfg = NULL;
+	char *json = secrets_json(&cfg), buf[2048];
 	const char *x;
 
+	ASSERT_NOT_NULL(json);
 	memset(&l, 0, sizeof(l));
 	fake_ops_init(&f);
+	f.cfg = cfg;
 	f.keys = "918273#";
 	ASSERT_INT_EQ(strmap_alloc(&redact), 0);
 	ASSERT_INT_EQ(strmap_set(redact, "Secret", ""), 0);
@@ -187,9 +206,16 @@ TEST(encode_fields_and_secrets)
 	ASSERT_NOT_NULL(strstr(x, "\"Results\":\"***\""));
 	ASSERT_NOT_NULL(strstr(x, "\"Branch\":\"NoMatchingCondition\""));
 
+	/* the stored input is the ciphertext, and so is the copy */
+	ASSERT_NOT_NULL(fr.cd->stored_input);
+	ASSERT_NULL(strstr(fr.cd->stored_input, "918273"));
+	ASSERT_INT_EQ(strncmp(fr.cd->stored_input, "AgR4", 4), 0);
+	ASSERT_NULL(strstr(l.text, "BEGIN CERTIFICATE"));
+
 	fake_run_close(&fr);
 	mem_deref(redact);
-	free(json);
+	mem_deref(json);
+	mem_deref(cfg);
 }
 
 TEST(encode_without_redactions)
@@ -197,11 +223,14 @@ TEST(encode_without_redactions)
 	struct fake_ops f;
 	struct fake_run fr;
 	static struct lines l;
-	char *json = dq(secrets_flow), buf[2048];
+	struct config *cfg = NULL;
+	char *json = secrets_json(&cfg), buf[2048];
 	const char *x;
 
+	ASSERT_NOT_NULL(json);
 	memset(&l, 0, sizeof(l));
 	fake_ops_init(&f);
+	f.cfg = cfg;
 	f.keys = "55#";
 	ASSERT_INT_EQ(fake_run_load(&fr, &f, json), 0);
 	frun_set_step_handler(fr.run, collect_step, &l);
@@ -219,7 +248,8 @@ TEST(encode_without_redactions)
 	ASSERT_NULL(strstr(l.text, "typed 55"));
 
 	fake_run_close(&fr);
-	free(json);
+	mem_deref(json);
+	mem_deref(cfg);
 }
 
 TEST(bad_input)

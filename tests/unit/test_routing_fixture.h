@@ -5,6 +5,8 @@
 #ifndef CFD_TEST_ROUTING_FIXTURE_H
 #define CFD_TEST_ROUTING_FIXTURE_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/core/config.h>
 #include <callflowd/routing/router.h>
@@ -130,6 +132,48 @@ static inline struct ragent *fx_last_agent(const struct fx *f)
 static inline struct rentry *fx_last_entry(const struct fx *f)
 {
 	return f->offers ? f->offer_e[(f->offers - 1) % FX_MAX] : NULL;
+}
+
+/* Randomized tests: the router's choices equal routing_select() on its
+ * snapshot, and after each event no pair is left possible. */
+struct fuzz {
+	struct fx f;
+	size_t picks;
+	size_t mismatches;
+};
+
+static inline void fx_pick_check(struct router *r, struct ragent *a,
+				 struct rentry *e, void *arg)
+{
+	struct fuzz *z = arg;
+	struct rsnap *s = NULL;
+	size_t ai, ci;
+
+	++z->picks;
+	if (router_snapshot(&s, r)) {
+		++z->mismatches;
+		return;
+	}
+	if (routing_select(s->agents, s->agentc, s->contacts, s->contactc,
+			   s->now, &ai, &ci) ||
+	    s->agents[ai].agent != a || s->contacts[ci].entry != e)
+		++z->mismatches;
+	mem_deref(s);
+}
+
+static inline bool fx_no_pair_left(struct router *r)
+{
+	struct rsnap *s = NULL;
+	size_t ai, ci;
+	bool ok;
+
+	if (router_snapshot(&s, r))
+		return false;
+	ok = routing_select(s->agents, s->agentc, s->contacts, s->contactc,
+			    s->now, &ai, &ci) == ENOENT;
+	mem_deref(s);
+
+	return ok;
 }
 
 #endif

@@ -348,49 +348,6 @@ TEST(metrics_per_queue)
 
 /* Randomized: the router's choices equal routing_select() on its
  * snapshot, and after each event no pair is left possible. */
-struct fuzz {
-	struct fx f;
-	size_t picks;
-	size_t mismatches;
-};
-
-
-static void pick_check(struct router *r, struct ragent *a, struct rentry *e,
-		       void *arg)
-{
-	struct fuzz *z = arg;
-	struct rsnap *s = NULL;
-	size_t ai, ci;
-
-	++z->picks;
-	if (router_snapshot(&s, r)) {
-		++z->mismatches;
-		return;
-	}
-	if (routing_select(s->agents, s->agentc, s->contacts, s->contactc,
-			   s->now, &ai, &ci) ||
-	    s->agents[ai].agent != a || s->contacts[ci].entry != e)
-		++z->mismatches;
-	mem_deref(s);
-}
-
-
-static bool no_pair_left(struct router *r)
-{
-	struct rsnap *s = NULL;
-	size_t ai, ci;
-	bool ok;
-
-	if (router_snapshot(&s, r))
-		return false;
-	ok = routing_select(s->agents, s->agentc, s->contacts, s->contactc,
-			    s->now, &ai, &ci) == ENOENT;
-	mem_deref(s);
-
-	return ok;
-}
-
-
 static const char cfg_fuzz[] =
 	"{\"queues\": [{\"name\": \"Q0\"}, {\"name\": \"Q1\"},"
 	"  {\"name\": \"Q2\"}],"
@@ -429,7 +386,7 @@ TEST(random_events_match_routing_select)
 
 	memset(&z, 0, sizeof(z));
 	ASSERT_INT_EQ(fx_init(&z.f, cfg_fuzz), 0);
-	router_set_pick_hook(z.f.r, pick_check, &z);
+	router_set_pick_hook(z.f.r, fx_pick_check, &z);
 
 	for (step = 0; step < 50000; step++) {
 		struct ragent *a = fx_agent(&z.f, names[rand_r(&seed) % 6]);
@@ -478,7 +435,7 @@ TEST(random_events_match_routing_select)
 			break;
 		}
 
-		if (!no_pair_left(z.f.r)) {
+		if (!fx_no_pair_left(z.f.r)) {
 			test_fail(__FILE__, __LINE__, "step %zu op %d: a "
 				  "pair was left waiting", step, op);
 			break;

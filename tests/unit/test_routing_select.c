@@ -4,6 +4,7 @@
  * deterministic ties, agent queue first).
  */
 #include <errno.h>
+#include <string.h>
 #include <callflowd/core/libre.h>
 #include <callflowd/routing/select.h>
 #include "test.h"
@@ -32,7 +33,8 @@ struct scenario {
 };
 
 /* contact: queue, QueuePriority, eff_ms (NOW - age), seq */
-#define C(q, p, age_s, seq) {q, p, NOW - S(age_s), seq, NULL}
+#define C(q_, p_, age_s, seq_) \
+	{.queue = q_, .qprio = p_, .eff_ms = NOW - S(age_s), .seq = seq_}
 /* item: queue, priority, delay (s) */
 #define I(q, p, d) {q, p, (uint64_t)S(d)}
 
@@ -109,6 +111,7 @@ TEST(scenario_table)
 		size_t ai = 99, ci = 99;
 		int err;
 
+		memset(av, 0, sizeof(av));
 		for (j = 0; j < s->agentc; j++) {
 			av[j].idle_since = s->agents[j].idle;
 			av[j].ord = s->agents[j].ord;
@@ -142,8 +145,9 @@ TEST(order_of_input_does_not_matter)
 	/* the same scenario reversed picks the same agent and contact */
 	struct rsel_item it[] = {I(0, 1, 0)};
 	struct rsel_agent av[3] = {
-		{S(30), 0, it, 1, NULL}, {S(10), 1, it, 1, NULL},
-		{S(10), 2, it, 1, NULL},
+		{.idle_since = S(30), .ord = 0, .items = it, .itemc = 1},
+		{.idle_since = S(10), .ord = 1, .items = it, .itemc = 1},
+		{.idle_since = S(10), .ord = 2, .items = it, .itemc = 1},
 	};
 	struct rsel_agent rv[3] = {av[2], av[1], av[0]};
 	struct rsel_contact cv[3] = {C(0, 5, 5, 1), C(0, 5, 9, 2),

@@ -59,6 +59,15 @@ struct cfg_agent {
 	char *routing_profile;
 };
 
+/** A key for Connect's encryption of stored customer input: flows name
+ *  it by InputEncryption.EncryptionKeyId. */
+struct cfg_encryption_key {
+	char *id;		/* the KeyId */
+	char *path;		/* absolute path of the PEM file */
+	char *pem;		/* its text: a public key or an X.509
+				   certificate (RSA) */
+};
+
 struct cfg_limits {
 	uint32_t step_limit;		/* actions without a media wait; 1000 */
 	uint32_t max_concurrent_calls;	/* 0 = unlimited; default 100 */
@@ -82,6 +91,8 @@ struct config {
 	struct cfg_function *functions;	size_t functionc;
 	struct cfg_number *numbers;	size_t numberc;
 	struct cfg_agent *agents;	size_t agentc;
+	struct cfg_encryption_key *encryption_keys;
+	size_t encryption_keyc;
 	json_t *flow_types;	/* {"flow name": "CUSTOMER_QUEUE", ...} */
 };
 
@@ -109,6 +120,9 @@ const struct cfg_function *config_function(const struct config *cfg,
 					   const char *ref);
 const struct cfg_agent    *config_agent(const struct config *cfg,
 					const char *ref);
+/** The encryption key of that KeyId (exact match), or NULL. */
+const struct cfg_encryption_key *config_encryption_key(
+	const struct config *cfg, const char *id);
 /** The queue whose quick_connect extension is ext, or NULL. */
 const struct cfg_queue *config_queue_quick(const struct config *cfg,
 					   const char *ext);

@@ -10,12 +10,15 @@
 #define CALLFLOWD_CDATA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct strmap;
+struct rcriteria;
 
 #define CDATA_MAX_ATTR_BYTES (32 * 1024)
 #define CDATA_MAX_SEGMENTS   12
+#define CDATA_DTMF_BUFFER    30	/* Connect's touchtone buffer */
 
 enum initiation_method {
 	INIT_INBOUND, INIT_OUTBOUND, INIT_TRANSFER, INIT_QUEUE_TRANSFER,
@@ -26,6 +29,10 @@ const char *initiation_method_name(enum initiation_method m);
 enum cdata_hook {
 	HOOK_CUSTOMER_QUEUE, HOOK_CUSTOMER_HOLD, HOOK_AGENT_HOLD,
 	HOOK_CUSTOMER_WHISPER, HOOK_AGENT_WHISPER, HOOK_CUSTOMER_REMAINING,
+	/* the agent workspace's flows (guides) and the task events: kept
+	 * for the workspace; nothing on a voice call starts them here */
+	HOOK_DEFAULT_AGENT_UI, HOOK_DISCONNECT_AGENT_UI, HOOK_PAUSE_CONTACT,
+	HOOK_RESUME_CONTACT,
 	HOOK_COUNT
 };
 const char *cdata_hook_name(enum cdata_hook h);
@@ -33,6 +40,14 @@ const char *cdata_hook_name(enum cdata_hook h);
 int cdata_hook_parse(enum cdata_hook *hp, const char *name);
 
 enum hold_state { HOLD_NONE, HOLD_AGENT, HOLD_CUSTOMER };
+
+/** The touchtone (type-ahead) buffer: keys the caller pressed outside an
+ *  input block while Set touchtone buffer behavior had enabled it. */
+struct cdata_dtmf {
+	bool on;
+	uint8_t n;
+	char keys[CDATA_DTMF_BUFFER + 1];
+};
 
 struct cdata {
 	char contact_id[40];
@@ -62,6 +77,9 @@ struct cdata {
 	char *agent_username, *agent_first, *agent_last, *agent_arn;
 
 	char *hooks[HOOK_COUNT];	/* flow refs as written (resolved) */
+	/* EventHooksConfiguration DisableExecution: the hook's flow (and
+	 * the default of its kind) is not run; whispers are skipped */
+	bool hook_disabled[HOOK_COUNT];
 	char *tts_voice;		/* "Joanna" */
 	char *tts_engine;		/* "standard" | "neural" | NULL */
 	char *tts_style;
@@ -75,6 +93,17 @@ struct cdata {
 	char *callback_number;
 	enum hold_state hold;
 	uint32_t callback_requests;	/* CreateCallbackContact calls */
+
+	struct cdata_dtmf dtmf;		/* touchtone buffer */
+	/* Set routing criteria: the router honours them from the contact's
+	 * next enqueue (or at once through the routing_criteria port) */
+	struct rcriteria *routing_criteria;	/* mem ref, or NULL */
+	struct strmap *customer;	/* $.Customer (profile fields) */
+	struct strmap *views;		/* $.Views.Action, .ViewResultData.* */
+	/* the view ShowView last put on the contact for the agent's
+	 * workspace: {"ViewResource":{...},"ViewData":{...},...} as JSON
+	 * text, references resolved; NULL when none */
+	char *view;
 };
 
 /** New contact data with fresh ids (InitialContactId = ContactId). */
@@ -89,5 +118,14 @@ int  cdata_next_segment(struct cdata **cdp, const struct cdata *prev,
 int  cdata_set_str(char **field, const char *val);
 /** Set an attribute, honouring the 32 KB limit (EOVERFLOW). */
 int  cdata_attr_set(struct cdata *cd, const char *key, const char *val);
+
+/** Touchtone buffer: keep key (0-9 * #) when on and not full; false
+ *  when not kept. */
+bool cdata_dtmf_push(struct cdata *cd, char key);
+/** Take up to n keys from the front into out (NUL-terminated, out holds
+ *  n + 1); returns how many. */
+size_t cdata_dtmf_take(struct cdata *cd, char *out, size_t n);
+/** Stop buffering and forget the keys (Stop and clear, transfers). */
+void cdata_dtmf_clear(struct cdata *cd);
 
 #endif

@@ -35,6 +35,8 @@ enum flow_type {
 	FLOW_AGENT_TRANSFER,
 	FLOW_QUEUE_TRANSFER,
 	FLOW_CAMPAIGN,
+	FLOW_MODULE,		/* a flow module: runs inside the flow that
+				   invokes it (InvokeFlowModule) */
 	FLOW_TYPE_COUNT
 };
 
@@ -42,7 +44,12 @@ enum flow_type {
 #define FLOW_TYPES_ALL   ((1u << FLOW_TYPE_COUNT) - 1)
 
 const char *flow_type_name(enum flow_type t);
-/** "CONTACT_FLOW", "CUSTOMER_QUEUE", ... (also "INBOUND"); EINVAL else. */
+/**
+ * "CONTACT_FLOW", "CUSTOMER_QUEUE", ... (also "INBOUND"), Connect's
+ * Metadata spelling ("contactFlow", "customerQueue", "outboundWhisper",
+ * ...) and the module types ("CONTACT_FLOW_MODULE", "contactFlowModule",
+ * "MODULE"): case and '_' do not matter. EINVAL else.
+ */
 int flow_type_parse(enum flow_type *tp, const char *s);
 
 /** Every action type the engine knows (reference section 5). */
@@ -87,6 +94,32 @@ enum action_type {
 	ACT_UPDATE_FLOW_LOGGING_BEHAVIOR,
 	ACT_INVOKE_LAMBDA_FUNCTION,
 	ACT_CREATE_CALLBACK_CONTACT,
+	/* documented by Connect; some run here, the rest take their error
+	 * branch (see the action table) */
+	ACT_SHOW_VIEW,
+	ACT_UPDATE_ROUTING_CRITERIA,
+	ACT_GET_CUSTOMER_PROFILE,
+	ACT_CREATE_CUSTOMER_PROFILE,
+	ACT_UPDATE_CUSTOMER_PROFILE,
+	ACT_ASSOCIATE_CONTACT_TO_CUSTOMER_PROFILE,
+	ACT_GET_CUSTOMER_PROFILE_OBJECT,
+	ACT_GET_CALCULATED_ATTRIBUTES,
+	ACT_CREATE_CASE,
+	ACT_GET_CASE,
+	ACT_UPDATE_CASE,
+	ACT_START_VOICE_ID_STREAM,
+	ACT_CHECK_VOICE_ID,
+	ACT_RESUME_CONTACT,
+	ACT_CHECK_OUTBOUND_CALL_STATUS,
+	ACT_CREATE_PERSISTENT_CONTACT_ASSOCIATION,
+	ACT_UPDATE_CONTACT_MEDIA_PROCESSING,
+	ACT_EVALUATE_DATA_TABLE_VALUES,
+	ACT_LIST_DATA_TABLE_VALUES,
+	ACT_UPSERT_DATA_TABLE_VALUES,
+	ACT_CREATE_WISDOM_SESSION,
+	ACT_AUTHENTICATE_PARTICIPANT,
+	ACT_LOAD_CONTACT_CONTENT,
+	ACT_START_OUTBOUND_CHAT_CONTACT,
 	ACT_TYPE_COUNT
 };
 

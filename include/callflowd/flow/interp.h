@@ -26,6 +26,7 @@ struct strmap;
 struct cfg_queue;
 struct mbuf;
 struct pl;
+struct rcriteria;
 
 /** A prompt to play, after interpolation. */
 enum fprompt_kind {
@@ -48,6 +49,11 @@ struct fcollect {
 	char terminator[6];	/* InputTerminationSequence ("#" default) */
 	bool disable_cancel;	/* '*' no longer cancels */
 	uint32_t max_digits;	/* 1 when !store; else limit (20 default) */
+	/* keys already typed ahead (the touchtone buffer held fewer than
+	 * the entry needs): collector_init() feeds them first, so the
+	 * inter-digit timer runs. NULL or "" when none; valid during the
+	 * op call only */
+	const char *prefill;
 };
 
 enum fcollect_status {
@@ -83,6 +89,35 @@ struct fmetrics {
 	uint32_t agents_online, agents_available, agents_staffed;
 	uint32_t agents_acw, agents_busy, agents_missed;
 	uint32_t agents_non_productive, agents_error;
+	/* estimated wait of a contact joining the queue now
+	 * ($.Metrics.Queue.EstimatedWaitTime), when the port has one (false
+	 * after a memset: unknown, the reference reads empty) */
+	bool queue_ewt_known;
+	uint64_t queue_ewt_ms;
+	/* this contact, when it waits in that queue: its position (1 =
+	 * next; 0 = not waiting there) and estimated wait
+	 * ($.Metrics.Contact.PositionInQueue / .EstimatedWaitTime) */
+	uint32_t contact_position;
+	bool contact_ewt_known;
+	uint64_t contact_ewt_ms;
+};
+
+/** ShowView, after evaluation (strings valid during the op call). */
+struct fview {
+	const char *id;		/* ViewResource.Id ("detail", an ARN) */
+	const char *version;	/* ViewResource.Version, or NULL */
+	const char *json;	/* the whole view for the workspace: {"View
+				   Resource":..,"ViewData":..,...} */
+	uint32_t timeout_ms;	/* InvocationTimeLimitSeconds */
+	bool sensitive;		/* SensitiveDataConfiguration given */
+};
+
+/** How a customer profile op ended (frun_profile_done()). */
+enum fprofile_status {
+	FPROFILE_OK,		/* one profile: found, created, updated */
+	FPROFILE_NONE,		/* GetCustomerProfile: NoneFoundError */
+	FPROFILE_MULTIPLE,	/* GetCustomerProfile: MultipleFoundError */
+	FPROFILE_ERROR,		/* anything else: NoMatchingError */
 };
 
 enum fparticipant_state { FPS_AGENT_ON_HOLD, FPS_CUSTOMER_ON_HOLD,
@@ -167,6 +202,47 @@ struct flow_ops {
 	/* Converse with a bot: play the prompt, listen (speech or DTMF),
 	 * elicit missing slots; finish with frun_lex_done(). */
 	int (*lex)(struct frun *run, const struct flex *req, void *arg);
+
+	/*
+	 * ShowView: the view (also on cdata->view) goes to the workspace of
+	 * the contact's agent, who acts on it within v->timeout_ms; finish
+	 * with frun_view_result(run, action, result_json), or
+	 * frun_done_error(run, "TimeLimitExceeded") when the time runs out.
+	 * Return ENODEV when no workspace is attached (error branch).
+	 */
+	int (*show_view)(struct frun *run, const struct fview *v, void *arg);
+	/*
+	 * Set routing criteria, synchronous: from now on the contact's queue
+	 * entry (if it waits in a queue) follows c, steps timed from now;
+	 * NULL clears them. The engine also keeps c on cdata->
+	 * routing_criteria for the next enqueue. A port that keeps c takes
+	 * a reference (mem_ref). 0, or an errno: the error branch.
+	 */
+	int (*routing_criteria)(struct frun *run, struct rcriteria *c,
+				void *arg);
+	/*
+	 * Customer profiles. Each op may complete at once or later from the
+	 * loop with frun_profile_done(run, status, profile), where profile
+	 * is every field of the one profile concerned as a flat map
+	 * ("ProfileId", "ProfileARN", "FirstName", "Attributes.tier", ...),
+	 * valid during that call only. Maps and strings given to the op are
+	 * valid during the op call only.
+	 *  get: profiles matching ids (field -> value: "PhoneNumber",
+	 *       "AccountNumber", "EmailAddress", "_profileId", any field or
+	 *       "Attributes.x"), all of them (match_all) or any;
+	 *       FPROFILE_NONE / FPROFILE_MULTIPLE when not exactly one.
+	 *  create: a new profile with fields; its ProfileId is new.
+	 *  update: set fields on profile_id (FPROFILE_ERROR if unknown).
+	 *  associate: link contact_id to profile_id (profile may be NULL).
+	 */
+	int (*profile_get)(struct frun *run, const struct strmap *ids,
+			   bool match_all, void *arg);
+	int (*profile_create)(struct frun *run, const struct strmap *fields,
+			      void *arg);
+	int (*profile_update)(struct frun *run, const char *profile_id,
+			      const struct strmap *fields, void *arg);
+	int (*profile_associate)(struct frun *run, const char *profile_id,
+				 const char *contact_id, void *arg);
 };
 
 /** Everything a run needs from its surroundings. */
@@ -213,6 +289,15 @@ struct fstep {
 	const char *input;		/* digits (NULL when stored: secret) */
 	bool input_stored;
 	const char *error;		/* error type taken, if any */
+	/* the condition that chose the branch: its operator and the
+	 * operand that held (evaluated), compared with result */
+	const char *matched_op;
+	const char *matched_operand;
+	/* Loop prompts: every message (say text or prompt ref), in order */
+	const char *const *messages;
+	size_t messagec;
+	/* what else happened ("skipped: keys in the touchtone buffer", ...) */
+	const char *note;
 };
 
 typedef void (frun_end_h)(struct frun *run, const struct fend *end,
@@ -246,6 +331,24 @@ void frun_invoke_reply(struct frun *run, int err, uint16_t status,
 		       const char *body, size_t len);
 /** The Lex action's completion: fills $.Lex, takes its branch. */
 void frun_lex_done(struct frun *run, const struct flex_result *res);
+/** ShowView: the agent's action ("Next", "Back", "ActionSelected", ...)
+ *  becomes the result and $.Views.Action; result (a JSON object as text,
+ *  or NULL) becomes $.Views.ViewResultData.*. */
+void frun_view_result(struct frun *run, const char *action,
+		      const char *result);
+/** A customer profile op finished (see struct flow_ops). */
+void frun_profile_done(struct frun *run, enum fprofile_status st,
+		       const struct strmap *profile);
+
+/**
+ * Every key the caller presses, whatever the run is doing, from the
+ * port's owner (RFC 4733, SIP INFO, in-band). True when the engine took
+ * it: the touchtone buffer is on and kept it (a Play prompt marked
+ * SkipWhenDTMFBufferEnabled is interrupted by it). False otherwise: the
+ * port does with it what it did before (a collect in progress takes
+ * it; else it is dropped or passed to a bridged party).
+ */
+bool frun_key(struct frun *run, char key);
 
 /* Accessors */
 const struct flow *frun_flow(const struct frun *run);
@@ -254,6 +357,8 @@ struct cdata *frun_cdata(const struct frun *run);
 struct strmap *frun_flow_attrs(const struct frun *run);
 const struct fenv *frun_env(const struct frun *run);
 uint32_t frun_steps(const struct frun *run);
+/** Modules the run is inside (0: the flow it started in). */
+unsigned frun_depth(const struct frun *run);
 
 /**
  * Resolve a reference to its current text (empty when unset). The

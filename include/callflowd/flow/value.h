@@ -39,6 +39,9 @@ enum fref_root {
 	FREF_LEX,			/* $.Lex.<path> */
 	FREF_CALLBACK_NUMBER,		/* $.CustomerCallbackNumber */
 	FREF_QUEUE_PRIORITY,		/* $.QueuePriority (not in Connect docs) */
+	FREF_CUSTOMER,			/* $.Customer.<profile field> */
+	FREF_VIEWS,			/* $.Views.<Action|ViewResultData.x> */
+	FREF_MODULES,			/* $.Modules.<Input.x|Result|ResultData.x> */
 };
 
 /** A parsed reference: root plus the key after it (NULL if none). */

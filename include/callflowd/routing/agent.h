@@ -20,6 +20,7 @@ struct router;
 struct ragent;
 struct rentry;
 struct rqueue;
+struct rproficiency;
 
 enum rstatus_type {
 	RSTATUS_ROUTABLE,	/* "Available" */
@@ -63,6 +64,15 @@ struct rentry *agent_entry(const struct ragent *a); /* offered/connected */
 struct rqueue *agent_queue(const struct ragent *a);
 /** The contact's owner arg of the current entry, or NULL. */
 void *agent_contact_arg(const struct ragent *a);
+
+/** Proficiencies in use ({name, value, level 1..5}); *np their number. */
+const struct rproficiency *agent_proficiencies(const struct ragent *a,
+					       size_t *np);
+/** Replace them (API): routing runs again. They stay over reloads until
+ *  the configuration changes this agent's "proficiencies". Levels outside
+ *  1..5 or empty names/values: EINVAL, nothing changes. */
+int agent_set_proficiencies(struct ragent *a, const struct rproficiency *pv,
+			    size_t n);
 
 /* Status (API): applies now when idle, missed or in error; during an
  * offer, a contact or ACW it applies when the agent is idle again.

@@ -17,6 +17,7 @@ struct router;
 struct rqueue;
 struct rentry;
 struct ragent;
+struct rcriteria;
 
 enum rentry_state {
 	RENTRY_WAITING,		/* in its queue */
@@ -46,6 +47,32 @@ typedef void (rentry_h)(struct rentry *e, enum rentry_event ev,
  */
 int router_enqueue(struct rentry **ep, struct router *r, struct rqueue *q,
 		   uint32_t qprio, int64_t adjust_s, rentry_h *h, void *arg);
+
+/** What a contact brings to its queue besides itself. */
+struct renqueue {
+	uint32_t qprio;			/* QueuePriority; Connect's default 5 */
+	int64_t adjust_s;		/* QueueTimeAdjustmentSeconds */
+	/* Connect's routing criteria (Set routing criteria), or NULL: the
+	 * router keeps its own copy, steps start at the enqueue */
+	const struct rcriteria *crit;
+};
+
+/** router_enqueue() with routing criteria. */
+int router_enqueue_opts(struct rentry **ep, struct router *r,
+			struct rqueue *q, const struct renqueue *o,
+			rentry_h *h, void *arg);
+/**
+ * Replace the routing criteria of a contact (NULL: none), e.g. Set
+ * routing criteria in its customer queue flow: the steps start again at
+ * step 1 now, and routing runs. Preferred agents (AgentsCriteria) may be
+ * named by username, id or ARN. EPROTO once connected or done.
+ */
+int rentry_set_criteria(struct rentry *e, const struct rcriteria *c);
+/** The criteria in force (the router's copy) or NULL. */
+const struct rcriteria *rentry_criteria(const struct rentry *e);
+/** Index of the routing step in force (the number of steps once all
+ *  have expired; 0 without criteria). */
+size_t rentry_step(const struct rentry *e);
 /** Leave the queue (or end the offer/contact) without freeing e. */
 void router_dequeue(struct rentry *e);
 

@@ -77,12 +77,27 @@ struct rmetrics {
 	uint32_t agents_online, agents_available, agents_staffed;
 	uint32_t agents_acw, agents_busy, agents_missed;
 	uint32_t agents_non_productive, agents_error;
+	/* estimated wait of a contact joining the queue now (Connect's
+	 * $.Metrics.Queue.EstimatedWaitTime); see docs/routing.md */
+	bool queue_ewt_known;
+	uint64_t queue_ewt_ms;
+	/* router_contact_metrics() only, when the contact waits in the
+	 * queue: its position (1 = next; 0 = not waiting there) and its
+	 * estimated wait ($.Metrics.Contact.PositionInQueue and
+	 * .EstimatedWaitTime) */
+	uint32_t contact_position;
+	bool contact_ewt_known;
+	uint64_t contact_ewt_ms;
 };
 
 /** Real-time metrics of a queue (agents: those whose profile has it; for
  * an agent queue, its agent). */
 void router_metrics(const struct router *r, const struct rqueue *q,
 		    struct rmetrics *m);
+/** router_metrics() of q plus the contact fields for e (NULL, or not in
+ *  q: they stay 0). */
+void router_contact_metrics(const struct router *r, const struct rqueue *q,
+			    const struct rentry *e, struct rmetrics *m);
 
 /** Number of agents / queues (without agent queues). */
 size_t router_agent_count(const struct router *r);

@@ -9,10 +9,12 @@
  * The rule: among free agents, ordered by idle-since (oldest first) then
  * ord, the first agent that has an eligible contact takes its best one.
  * A contact is eligible for an agent when its queue is in the agent's
- * items and its age (now - enqueued + adjustment) is at least the item's
- * delay. The best contact has the lowest item priority (0 = the agent's
- * own queue), then the lowest QueuePriority, then the greatest age, then
- * the lowest seq (enqueued first).
+ * items, its age (now - enqueued + adjustment) is at least the item's
+ * delay, and the agent meets the step of the contact's routing criteria
+ * in force (rcriteria_fits() at now - crit_t0; the router gives agent
+ * queue contacts no criteria). The best contact has the lowest item
+ * priority (0 = the agent's own queue), then the lowest QueuePriority,
+ * then the greatest age, then the lowest seq (enqueued first).
  */
 #ifndef CALLFLOWD_RSELECT_H
 #define CALLFLOWD_RSELECT_H
@@ -23,6 +25,8 @@
 struct router;
 struct ragent;
 struct rentry;
+struct rcriteria;
+struct rproficiency;
 
 struct rsel_item {
 	uint32_t queue;		/* queue index */
@@ -35,6 +39,9 @@ struct rsel_agent {
 	uint32_t ord;		/* tie-break: lower first */
 	const struct rsel_item *items;
 	size_t itemc;
+	const char *name;	/* username, for preferred agents */
+	const struct rproficiency *profs;
+	size_t profc;
 	struct ragent *agent;	/* for snapshots; NULL in tables */
 };
 
@@ -43,6 +50,8 @@ struct rsel_contact {
 	uint32_t qprio;		/* QueuePriority */
 	int64_t eff_ms;		/* enqueued - adjustment (older: lower) */
 	uint64_t seq;
+	const struct rcriteria *crit;	/* or NULL: any agent */
+	int64_t crit_t0;	/* when its steps started */
 	struct rentry *entry;	/* for snapshots; NULL in tables */
 };
 

@@ -225,9 +225,12 @@ int act_update_contact_event_hooks(struct frun *run,
 				   const struct flow_action *act)
 {
 	const struct fparam *hooks = fparam_get(&act->params, "EventHooks");
+	const struct fparam *conf = fparam_get(&act->params,
+					       "EventHooksConfiguration");
 	struct cdata *cd = frun_cdata(run);
 	char *vals[HOOK_COUNT] = {NULL};
 	bool set[HOOK_COUNT] = {false};
+	bool off[HOOK_COUNT] = {false};
 	size_t i;
 	int err = 0;
 
@@ -247,9 +250,15 @@ int act_update_contact_event_hooks(struct frun *run,
 			goto out;
 		}
 
+		/* "Disable whisper": the hook is kept off */
+		off[h] = aparam_bool(run, fparam_get(fparam_get(conf,
+							       ent->key),
+						     "DisableExecution"),
+				     false);
+
 		vals[h] = mem_deref(vals[h]);
 		err = aparam_dup(run, ent, &vals[h]);
-		if (err || !str_isset(vals[h])) {
+		if (err || (!str_isset(vals[h]) && !off[h])) {
 			take_error(run, act, "event hook without a flow");
 			err = 0;
 			goto out;
@@ -261,7 +270,8 @@ int act_update_contact_event_hooks(struct frun *run,
 		if (!set[i])
 			continue;
 		mem_deref(cd->hooks[i]);
-		cd->hooks[i] = vals[i];
+		cd->hooks[i] = str_isset(vals[i]) ? vals[i] : mem_deref(vals[i]);
+		cd->hook_disabled[i] = off[i];
 		vals[i] = NULL;
 	}
 
@@ -507,7 +517,8 @@ int act_update_callback_number(struct frun *run,
 	if (err)
 		return err;
 
-	if (!str_isset(s) || util_e164(e164, sizeof(e164), s)) {
+	/* E.164 as Connect requires: a national number is invalid */
+	if (!str_isset(s) || aparam_e164(e164, sizeof(e164), s)) {
 		frun_done_error(run, "InvalidCallbackNumber");
 		goto out;
 	}

@@ -10,6 +10,7 @@
 #include <callflowd/flow/flowset.h>
 #include <callflowd/core/hours.h>
 #include <callflowd/core/log.h>
+#include <callflowd/core/strmap.h>
 #include <callflowd/core/util.h>
 #include "../actions.h"
 
@@ -221,21 +222,166 @@ int act_update_flow_logging(struct frun *run, const struct flow_action *act)
 }
 
 
+/* Every scalar of a parameter tree into map, keys joined by '.'. */
+static int flatten(struct frun *run, const struct fparam *p,
+		   const char *prefix, struct strmap *map)
+{
+	char *key = NULL, *val = NULL;
+	size_t i;
+	int err = 0;
+
+	switch (p->kind) {
+
+	case FP_OBJ:
+	case FP_ARR:
+		for (i = 0; i < p->n && !err; i++) {
+			if (p->kind == FP_OBJ)
+				err = re_sdprintf(&key, "%s%s%s", prefix,
+						  *prefix ? "." : "",
+						  p->v[i].key);
+			else
+				err = re_sdprintf(&key, "%s%s%zu", prefix,
+						  *prefix ? "." : "", i);
+			if (!err)
+				err = flatten(run, &p->v[i], key, map);
+			key = mem_deref(key);
+		}
+		return err;
+
+	case FP_NULL:
+		return 0;
+
+	default:
+		err = aparam_dup(run, p, &val);
+		if (!err && *prefix)
+			err = strmap_set(map, prefix, val);
+		mem_deref(val);
+		return err;
+	}
+}
+
+
+/* The first of the spellings present (module inputs and outputs). */
+static const struct fparam *param_any(const struct flow_action *act,
+				      const char *const *keys)
+{
+	const struct fparam *p;
+
+	for (; *keys; keys++) {
+		p = fparam_get(&act->params, *keys);
+		if (p && p->kind != FP_NULL)
+			return p;
+	}
+	return NULL;
+}
+
+
 int act_invoke_flow_module(struct frun *run, const struct flow_action *act)
 {
-	/* Flow modules are not loaded by this engine. */
-	log_info("flow: %s: flow modules are not supported", act->id);
-	frun_done_error(run, "NoMatchingError");
+	static const char *const in_keys[] = {
+		"Input", "Inputs", "ModuleInput", "InputParameters", NULL
+	};
+	const struct fenv *env = frun_env(run);
+	const struct fparam *in;
+	struct strmap *input = NULL;
+	struct flow *module;
+	char *ref = NULL;
+	int err;
 
-	return 0;
+	err = aparam_dup(run, fparam_get(&act->params, "FlowModuleId"), &ref);
+	if (err)
+		return err;
+
+	if (!str_isset(ref)) {
+		action_warn(run, act, "FlowModuleId is empty");
+		frun_done_error(run, "NoMatchingError");
+		goto out;
+	}
+
+	module = env->flows ? flowset_find(env->flows, ref) : NULL;
+	if (!module) {
+		action_warn(run, act, "flow module '%s' not found", ref);
+		frun_done_error(run, "NoMatchingError");
+		goto out;
+	}
+	if (module->type != FLOW_MODULE) {
+		action_warn(run, act, "'%s' is a %s flow, not a module", ref,
+			    flow_type_name(module->type));
+		frun_done_error(run, "NoMatchingError");
+		goto out;
+	}
+
+	err = strmap_alloc(&input);
+	if (err)
+		goto out;
+	in = param_any(act, in_keys);
+	if (in && flatten(run, in, "", input)) {
+		action_warn(run, act, "module inputs cannot be evaluated");
+		frun_done_error(run, "NoMatchingError");
+		goto out;
+	}
+
+	err = frun_call_module(run, module, input);
+	if (err == ELOOP) {
+		action_warn(run, act, "modules nest at most five deep: '%s' "
+			    "not run", module->name);
+		frun_done_error(run, "NoMatchingError");
+		err = 0;
+	}
+
+ out:
+	mem_deref(input);
+	mem_deref(ref);
+	return err;
 }
 
 
 int act_end_flow_module(struct frun *run, const struct flow_action *act)
 {
-	(void)act;
+	static const char *const br_keys[] = {
+		"Result", "Branch", "TransitionName", NULL
+	};
+	static const char *const out_keys[] = {
+		"ResultData", "Output", "Outputs", "OutputParameters", NULL
+	};
+	const struct fparam *br, *outp;
+	struct strmap *data = NULL;
+	char *branch = NULL;
+	int err;
 
-	frun_end(run, FEND_END_FLOW, NULL, NULL);
+	br = param_any(act, br_keys);
+	outp = param_any(act, out_keys);
+
+	err = aparam_dup_opt(run, br, &branch);
+	if (!err && outp) {
+		err = strmap_alloc(&data);
+		if (!err)
+			err = flatten(run, outp, "", data);
+	}
+	if (err) {
+		action_warn(run, act, "module result cannot be evaluated");
+		frun_done_error(run, "NoMatchingError");
+		err = 0;
+		goto out;
+	}
+
+	frun_module_return(run, branch, data);
+
+ out:
+	mem_deref(branch);
+	mem_deref(data);
+	return err;
+}
+
+
+int act_not_supported(struct frun *run, const struct flow_action *act)
+{
+	const struct action_def *def = action_def_get(act->type);
+
+	log_info("flow: %s: %s takes its error branch here: %s", act->id,
+		 def ? def->name : act->type_name,
+		 def && def->why ? def->why : "not supported");
+	frun_done_error(run, "NoMatchingError");
 	return 0;
 }
 

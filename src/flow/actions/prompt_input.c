@@ -19,16 +19,15 @@
 
 enum {
 	INPUT_TIMEOUT_DEF_S   = 5,
-	INPUT_TIMEOUT_MAX_S   = 180,
+	/* the designer caps it at 180 s today; exports hold more (a 300 s
+	 * voicemail wait), and Connect ran them: a day is the sanity limit */
+	INPUT_TIMEOUT_MAX_S   = 86400,
 	INTERDIGIT_DEF_S      = 5,
 	INTERDIGIT_MAX_S      = 20,
 	STORE_MAX_DEF         = 20,
 	INTERRUPT_MAX_S       = 86400,
 	LOOP_MAX_MESSAGES     = 32,
 };
-
-
-
 
 
 
@@ -72,6 +71,14 @@ int act_message_participant(struct frun *run, const struct flow_action *act)
 	if (p.kind == FPROMPT_NONE) {
 		action_warn(run, act, "MessageParticipant without a prompt");
 		frun_done_error(run, "NoMatchingError");
+		goto out;
+	}
+
+	/* "Skip or interrupt this prompt": keys typed ahead skip it */
+	if (act_prompt_skippable(run, act) && frun_cdata(run)->dtmf.on &&
+	    frun_cdata(run)->dtmf.n) {
+		frun_note(run, "skipped: keys in the touchtone buffer");
+		frun_done(run, 0);
 		goto out;
 	}
 
@@ -195,23 +202,121 @@ static int input_spec(struct frun *run, const struct flow_action *act,
 }
 
 
+/* Set touchtone buffer behavior: GetParticipantInput with
+ * EnableDTMFBuffer. Stop and clear may store what was typed. */
+static int touchtone_buffer(struct frun *run, const struct flow_action *act)
+{
+	struct cdata *cd = frun_cdata(run);
+	char keys[CDATA_DTMF_BUFFER + 1];
+	char *ct = NULL;
+	int err = 0;
+
+	if (aparam_bool(run, fparam_get(&act->params, "EnableDTMFBuffer"),
+			false)) {
+		cd->dtmf.on = true;
+		frun_done(run, 0);
+		return 0;
+	}
+
+	(void)cdata_dtmf_take(cd, keys, CDATA_DTMF_BUFFER);
+	cdata_dtmf_clear(cd);
+
+	if (aparam_bool(run, fparam_get(&act->params, "StoreInput"), false)) {
+		frun_note_input(run, keys, true);
+		if (fparam_get(&act->params, "InputEncryption")) {
+			if (input_encrypt(&ct, run, act, keys)) {
+				frun_done_error(run, "NoMatchingError");
+				goto out;
+			}
+			err = cdata_set_str(&cd->stored_input, ct);
+		}
+		else {
+			err = cdata_set_str(&cd->stored_input, keys);
+		}
+		if (err)
+			goto out;
+	}
+
+	frun_done(run, 0);
+
+ out:
+	memset(keys, 0, sizeof(keys));
+	mem_deref(ct);
+	return err;
+}
+
+
+/*
+ * Keys typed ahead serve the input first: a menu takes one; a stored
+ * entry takes what it can use. True when they completed the input (the
+ * result is applied); false when the port must collect the rest (a
+ * stored entry still open: spec->prefill holds what was typed).
+ */
+static bool typed_ahead(struct frun *run, const struct flow_action *act,
+			struct fcollect *spec, char *used, size_t usz)
+{
+	struct cdata *cd = frun_cdata(run);
+	struct collector c;
+	enum collect_state st = COLLECT_WAITING;
+	size_t n = 0;
+	int err;
+
+	used[0] = '\0';
+	if (!cd->dtmf.on || !cd->dtmf.n)
+		return false;
+
+	collector_init(&c, spec);
+	while (st != COLLECT_DONE && n + 1 < usz &&
+	       cdata_dtmf_take(cd, used + n, 1))
+		st = collector_key(&c, used[n++]);
+	used[n] = '\0';
+
+	frun_note(run, st == COLLECT_DONE ?
+		  "input from the touchtone buffer" :
+		  "touchtone buffer used; the rest collected");
+	if (st != COLLECT_DONE) {
+		spec->prefill = used;
+		return false;
+	}
+
+	err = act_input_result(run, act, c.status, c.digits);
+	if (err)
+		frun_done_error(run, "NoMatchingError");
+	return true;
+}
+
+
 int act_get_participant_input(struct frun *run, const struct flow_action *act)
 {
 	const struct fenv *env = frun_env(run);
 	struct fprompt p = { .kind = FPROMPT_NONE };
 	struct fcollect spec;
 	char *text = NULL;
+	char used[COLLECT_MAX_DIGITS + 1];
 	int err;
+
+	if (fparam_get(&act->params, "EnableDTMFBuffer"))
+		return touchtone_buffer(run, act);
 
 	err = aparam_prompt(run, &act->params, &p, &text);
 	if (err)
 		goto out;
 
-	note_prompt(run, &p);
-
 	err = input_spec(run, act, &spec);
-	if (err)
+	if (err) {
+		note_prompt(run, &p);
 		goto out;
+	}
+
+	/* keys typed ahead answer without the prompt */
+	if (typed_ahead(run, act, &spec, used, sizeof(used)))
+		goto out;
+	/* the rest of a typed-ahead entry: no prompt, inter-digit wait */
+	if (spec.prefill) {
+		p.kind = FPROMPT_NONE;
+		p.text = NULL;
+	}
+	note_prompt(run, &p);
 
 	if (!env->ops || !env->ops->collect) {
 		frun_done_error(run, "NoMatchingError");
@@ -222,6 +327,7 @@ int act_get_participant_input(struct frun *run, const struct flow_action *act)
 	err = env->ops->collect(run, &p, &spec, env->ops_arg);
 
  out:
+	memset(used, 0, sizeof(used));
 	mem_deref(text);
 	return err;
 }
@@ -376,6 +482,7 @@ int act_input_result(struct frun *run, const struct flow_action *act,
 {
 	struct cdata *cd = frun_cdata(run);
 	char val[COLLECT_MAX_DIGITS + 8];
+	char *ct = NULL;
 	bool store;
 	int err;
 
@@ -383,7 +490,17 @@ int act_input_result(struct frun *run, const struct flow_action *act,
 			    false);
 
 	if (st != FCOLLECT_OK || !digits) {
-		frun_done_error(run, "InputTimeLimitExceeded");
+		if (!store) {
+			frun_done_error(run, "InputTimeLimitExceeded");
+			return 0;
+		}
+		/* Store customer input without input: Connect takes Success
+		 * and stores "Timeout" for a Check contact attributes */
+		frun_note(run, "no input: stored \"Timeout\"");
+		err = cdata_set_str(&cd->stored_input, "Timeout");
+		if (err)
+			return err;
+		frun_done(run, 0);
 		return 0;
 	}
 
@@ -397,15 +514,31 @@ int act_input_result(struct frun *run, const struct flow_action *act,
 
 	if (input_validate(run, act, digits, val, sizeof(val))) {
 		frun_done_error(run, "InvalidPhoneNumber");
-		return 0;
+		err = 0;
+		goto out;
 	}
 
-	err = cdata_set_str(&cd->stored_input, val);
+	/* encrypted input is stored as ciphertext only, never in clear */
+	if (fparam_get(&act->params, "InputEncryption")) {
+		if (input_encrypt(&ct, run, act, val)) {
+			frun_done_error(run, "NoMatchingError");
+			err = 0;
+			goto out;
+		}
+		err = cdata_set_str(&cd->stored_input, ct);
+	}
+	else {
+		err = cdata_set_str(&cd->stored_input, val);
+	}
 	if (err)
-		return err;
+		goto out;
 
 	frun_done(run, 0);
-	return 0;
+
+ out:
+	memset(val, 0, sizeof(val));
+	mem_deref(ct);
+	return err;
 }
 
 
@@ -438,6 +571,7 @@ int act_message_participant_iteratively(struct frun *run,
 			continue;
 		}
 		note_prompt(run, &pv[pc]);
+		frun_note_message(run, pv[pc].text);
 		++pc;
 	}
 

@@ -449,6 +449,17 @@ int act_get_metric(struct frun *run, const struct flow_action *act)
 	err |= metric_put(map, "Agents.Missed.Count", m.agents_missed);
 	err |= metric_put(map, "Agents.NonProductive.Count",
 			  m.agents_non_productive);
+	/* Connect's estimates are in seconds; unknown: left out (the
+	 * reference reads empty, as Connect's without data) */
+	if (m.queue_ewt_known)
+		err |= metric_put(map, "Queue.EstimatedWaitTime",
+				  (m.queue_ewt_ms + 500) / 1000);
+	if (m.contact_position)
+		err |= metric_put(map, "Contact.PositionInQueue",
+				  m.contact_position);
+	if (m.contact_ewt_known)
+		err |= metric_put(map, "Contact.EstimatedWaitTime",
+				  (m.contact_ewt_ms + 500) / 1000);
 	if (err) {
 		err = ENOMEM;
 		goto out;

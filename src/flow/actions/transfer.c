@@ -65,7 +65,8 @@ static int transfer_number(struct frun *run, const struct flow_action *act,
 	if (err)
 		return err;
 
-	if (!num || util_e164(out, sz, num) || !util_is_e164(out))
+	/* E.164 only, as Connect: "4155550123" is not guessed to be +1 */
+	if (!num || aparam_e164(out, sz, num))
 		err = EINVAL;
 
 	mem_deref(num);
@@ -89,8 +90,8 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 	int err;
 
 	if (transfer_number(run, act, number, sizeof(number))) {
-		action_warn(run, act,
-		     "ThirdPartyPhoneNumber is not a phone number");
+		action_warn(run, act, "ThirdPartyPhoneNumber is not an E.164 "
+			    "phone number (+ and the country code)");
 		frun_done_error(run, "CallFailed");
 		return 0;
 	}
@@ -133,7 +134,7 @@ int act_transfer_third_party(struct frun *run, const struct flow_action *act)
 		goto out;
 	}
 	if (cid_raw && cid_raw[0]) {
-		if (util_e164(cid_num, sizeof(cid_num), cid_raw)) {
+		if (aparam_e164(cid_num, sizeof(cid_num), cid_raw)) {
 			action_warn(run, act,
 			     "CallerId Number is not a phone number");
 			frun_done_error(run, "CallFailed");
@@ -190,7 +191,7 @@ int act_complete_outbound(struct frun *run, const struct flow_action *act)
 		return err;
 
 	if (raw && raw[0]) {
-		if (util_e164(num, sizeof(num), raw)) {
+		if (aparam_e164(num, sizeof(num), raw)) {
 			action_warn(run, act,
 			     "CallerId Number is not a phone number");
 			frun_done_error(run, "NoMatchingError");
