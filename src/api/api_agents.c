@@ -8,10 +8,15 @@
  *   GET  /v1/agents/{username}
  *   PUT  /v1/agents/{username}/status   {"status": "Available"}
  *   POST /v1/agents/{username}/clear    (ends ACW, Missed, Error)
+ *   GET  /v1/agents/{username}/proficiencies
+ *   PUT  /v1/agents/{username}/proficiencies
+ *        {"proficiencies": [{"name": "Language", "value": "French",
+ *                            "level": 4}, ...]}
  */
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
+#include <callflowd/core/rcriteria.h>
 #include <callflowd/contact/ccenter.h>
 #include <callflowd/routing/agent.h>
 #include <callflowd/flow/cdata.h>
@@ -157,6 +162,72 @@ static void set_status(struct http_conn *conn, const struct http_msg *msg,
 	api_reply_json(conn, 200, agent_json(a));
 }
 
+static json_t *profs_json(const struct ragent *a)
+{
+	const struct rproficiency *pv;
+	json_t *arr = json_array();
+	size_t i, n = 0;
+
+	pv = agent_proficiencies(a, &n);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:f}",
+						     "name", pv[i].name,
+						     "value", pv[i].value,
+						     "level", pv[i].level));
+	return json_pack("{s:s, s:o}", "username", agent_username(a),
+			 "proficiencies", arr);
+}
+
+/* Replace an agent's proficiencies: all or nothing. */
+static void set_profs(struct http_conn *conn, const struct http_msg *msg,
+		      struct ragent *a)
+{
+	struct rproficiency *pv = NULL;
+	json_error_t jerr;
+	json_t *body, *arr, *it;
+	size_t i, n;
+	int err;
+
+	body = msg->mb ? json_loadb((const char *)mbuf_buf(msg->mb),
+				    mbuf_get_left(msg->mb), 0, &jerr) : NULL;
+	arr = json_object_get(body, "proficiencies");
+	if (!json_is_array(arr) || json_array_size(arr) > 256) {
+		api_reply_error(conn, 400, "expected {\"proficiencies\": "
+				"[{\"name\", \"value\", \"level\"}, ...]} "
+				"(at most 256)");
+		goto out;
+	}
+	n = json_array_size(arr);
+	pv = n ? mem_zalloc(n * sizeof(*pv), NULL) : NULL;
+	if (n && !pv) {
+		api_reply_error(conn, 500, "out of memory");
+		goto out;
+	}
+	json_array_foreach(arr, i, it) {
+		json_t *lv = json_object_get(it, "level");
+
+		pv[i].name = json_string_value(json_object_get(it, "name"));
+		pv[i].value = json_string_value(json_object_get(it,
+							       "value"));
+		if (!pv[i].name || !pv[i].value || !json_is_number(lv)) {
+			api_reply_error(conn, 400, "each proficiency needs "
+					"a name, a value and a level");
+			goto out;
+		}
+		pv[i].level = json_number_value(lv);
+	}
+	err = agent_set_proficiencies(a, pv, n);
+	if (err) {
+		api_reply_error(conn, 400, "a level is outside 1..5, or a "
+				"name or value is empty");
+		goto out;
+	}
+	api_reply_json(conn, 200, profs_json(a));
+ out:
+	mem_deref(pv);
+	json_decref(body);
+}
+
 bool api_agents(struct api *api, struct http_conn *conn,
 		const struct http_msg *msg)
 {
@@ -209,6 +280,15 @@ bool api_agents(struct api *api, struct http_conn *conn,
 			set_status(conn, msg, a);
 		else if (get)
 			api_reply_json(conn, 200, agent_get_json(ix, a));
+		else
+			api_reply_error(conn, 405, "use PUT or GET");
+		return true;
+	}
+	if (!pl_strcmp(&verb, "proficiencies")) {
+		if (!pl_strcmp(&msg->met, "PUT"))
+			set_profs(conn, msg, a);
+		else if (get)
+			api_reply_json(conn, 200, profs_json(a));
 		else
 			api_reply_error(conn, 405, "use PUT or GET");
 		return true;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <callflowd/core/libre.h>
+#include <callflowd/core/strmap.h>
 #include <callflowd/routing/agent.h>
 #include <callflowd/flow/cdata.h>
 #include <callflowd/call/leg.h>
@@ -104,13 +105,27 @@ static json_t *legs_json(const struct contact *c)
 	return arr;
 }
 
+/* $.Attributes as they stand (Connect's GetContactAttributes) */
+static json_t *attrs_json(const struct strmap *m)
+{
+	json_t *o = json_object();
+	size_t i, n = m ? strmap_count(m) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct strmap_ent *e = strmap_at(m, i);
+
+		json_object_set_new(o, e->key, json_string(e->val));
+	}
+	return o;
+}
+
 static json_t *contact_json(struct api *api, const struct contact *c)
 {
 	const struct cdata *cd = contact_cdata(c);
 	int hold = contact_hold_state(c);
 
 	return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s?,"
-			 " s:o, s:{s:s, s:o, s:I}, s:o}",
+			 " s:o, s:{s:s, s:o, s:I}, s:o, s:o}",
 		"ContactId", cd->contact_id,
 		"flow", contact_flow_name(c),
 		"action", contact_action_id(c),
@@ -125,7 +140,8 @@ static json_t *contact_json(struct api *api, const struct contact *c)
 			"state", hold_name(hold),
 			"since", ts(contact_hold_since(c)),
 			"holds", (json_int_t)contact_holds(c),
-		"legs", legs_json(c));
+		"legs", legs_json(c),
+		"attributes", attrs_json(cd->attrs));
 }
 
 bool api_contacts(struct api *api, struct http_conn *conn,

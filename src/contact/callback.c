@@ -117,9 +117,7 @@ static void enqueue(void *arg)
 	log_info("contact %s: callback queued in %s", c->cd->contact_id,
 		 rqueue_name(rq));
 	/* an offer may follow at once */
-	err = router_enqueue(&c->entry, c->cc->router, rq,
-			     c->cd->queue_priority, c->cd->queue_time_adjust_s,
-			     contact_entry_event, c);
+	err = contact_router_enqueue(&c->entry, c, rq);
 	if (err)
 		give_up(cb, err == EOVERFLOW ? "queue at capacity" :
 			"queue unavailable");

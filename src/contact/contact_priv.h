@@ -213,7 +213,11 @@ void contact_queue_flow(struct contact *c, uint64_t delay_ms);
 
 /* queueing.c */
 /** Wait in rq (a queue or an agent's queue) under this segment. */
+int  contact_router_enqueue(struct rentry **ep, struct contact *c,
+			    struct rqueue *rq);
 int  contact_enqueue(struct contact *c, struct rqueue *rq);
+int  contact_op_routing_criteria(struct frun *run, struct rcriteria *crit,
+				 void *arg);
 /** The router's events about the contact's entry. */
 void contact_entry_event(struct rentry *e, enum rentry_event ev,
 			 struct ragent *a, void *arg);

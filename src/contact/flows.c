@@ -95,6 +95,11 @@ static void queue_flow_tmr(void *arg)
 
 	if (c->state != CONTACT_QUEUED)
 		return;		/* an agent took it meanwhile */
+	if (c->cd->hook_disabled[HOOK_CUSTOMER_QUEUE]) {
+		log_info("contact %s: customer queue flow disabled; the "
+			 "caller waits in silence", c->cd->contact_id);
+		return;
+	}
 	if (ref)
 		f = flowset_find(c->flows, ref);
 	if (!f && q && q->queue_flow)

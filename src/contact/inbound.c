@@ -262,6 +262,14 @@ void inbound_invite_h(const struct sip_msg *msg, const struct trunk *trunk,
 		       "flow not loaded");
 		return;
 	}
+	if (flow->type == FLOW_MODULE) {
+		/* a module runs only inside the flow that invokes it */
+		log_error("sip: number %s maps to '%s', a flow module, which "
+			  "cannot answer a call", number, flow_ref);
+		refuse(cc, msg, number, 500, "Server Internal Error", NULL,
+		       "number maps to a flow module");
+		return;
+	}
 
 	err = accept_call(cc, msg, trunk, number, flow, &scode);
 	if (err) {

@@ -121,6 +121,9 @@ void party_key(struct party *p, char key, const char *how)
 		lex_key(p, key);
 		return;
 	}
+	/* the touchtone buffer, when a flow turned it on, keeps it */
+	if (p->run && frun_key(p->run, key))
+		return;
 	/* bridged: the other side hears the key as an event */
 	peer = leg_peer(p->leg);
 	if (peer) {
@@ -149,8 +152,12 @@ struct flow *contact_hook_flow(const struct contact *c, enum cdata_hook hook,
 			       const char *def)
 {
 	const char *ref = c->cd->hooks[hook];
-	struct flow *f = ref ? flowset_find(c->flows, ref) : NULL;
+	struct flow *f;
 
+	/* DisableExecution: neither the hook's flow nor the default */
+	if (c->cd->hook_disabled[hook])
+		return NULL;
+	f = ref ? flowset_find(c->flows, ref) : NULL;
 	if (ref && !f)
 		log_warn("contact %s: %s flow '%s' not found",
 			 c->cd->contact_id, cdata_hook_name(hook), ref);

@@ -418,6 +418,7 @@ static const struct flow_ops contact_ops = {
 	.disconnect = op_disconnect,
 	.enqueue = contact_op_enqueue,			/* queueing.c */
 	.metrics = contact_op_metrics,
+	.routing_criteria = contact_op_routing_criteria,
 	.transfer_agent = contact_op_transfer_agent,	/* transfer.c */
 	.transfer_phone = contact_op_transfer_phone,	/* thirdparty.c */
 	.callback = callback_op,			/* callback.c */

@@ -28,6 +28,21 @@ struct rqueue *contact_find_queue(const struct contact *c,
 	return q ? router_queue(r, q->ident.name) : NULL;
 }
 
+int contact_router_enqueue(struct rentry **ep, struct contact *c,
+			   struct rqueue *rq)
+{
+	/* what the flows set on the contact travels with it into every
+	 * queue: priority, age adjustment, routing criteria */
+	const struct renqueue o = {
+		.qprio = c->cd->queue_priority,
+		.adjust_s = c->cd->queue_time_adjust_s,
+		.crit = c->cd->routing_criteria,
+	};
+
+	return router_enqueue_opts(ep, c->cc->router, rq, &o,
+				   contact_entry_event, c);
+}
+
 int contact_enqueue(struct contact *c, struct rqueue *rq)
 {
 	int err;
@@ -36,9 +51,7 @@ int contact_enqueue(struct contact *c, struct rqueue *rq)
 	/* an offer may be made inside router_enqueue(): it names the queue
 	 * it is for */
 	c->info.queue_name = rqueue_name(rq);
-	err = router_enqueue(&c->entry, c->cc->router, rq,
-			     c->cd->queue_priority, c->cd->queue_time_adjust_s,
-			     contact_entry_event, c);
+	err = contact_router_enqueue(&c->entry, c, rq);
 	if (err) {
 		c->info.queue_name = NULL;
 		return err;	/* EOVERFLOW: QueueAtCapacity */
@@ -57,9 +70,7 @@ static int requeue(struct contact *c, struct rqueue *rq)
 
 	c->info.queue_name = rqueue_name(rq);
 	c->entry = NULL;
-	err = router_enqueue(&c->entry, c->cc->router, rq,
-			     c->cd->queue_priority, c->cd->queue_time_adjust_s,
-			     contact_entry_event, c);
+	err = contact_router_enqueue(&c->entry, c, rq);
 	c->info.queue_name = oldq;
 	if (err) {
 		c->entry = old;	/* at capacity: it stays where it was */
@@ -105,7 +116,10 @@ int contact_op_metrics(struct frun *run, const struct cfg_queue *q,
 	memset(mt, 0, sizeof(*mt));
 	if (!rq)
 		return ENOENT;
-	router_metrics(c->cc->router, rq, &m);
+	/* the contact's own position and wait when it waits in rq */
+	router_contact_metrics(c->cc->router, rq,
+			       c->entry && rentry_queue(c->entry) == rq ?
+			       c->entry : NULL, &m);
 	mt->contacts_in_queue = m.contacts_in_queue;
 	mt->oldest_contact_age_ms = m.oldest_contact_age_ms;
 	mt->contacts_scheduled = callback_scheduled(c->cc, rq);
@@ -117,7 +131,35 @@ int contact_op_metrics(struct frun *run, const struct cfg_queue *q,
 	mt->agents_missed = m.agents_missed;
 	mt->agents_non_productive = m.agents_non_productive;
 	mt->agents_error = m.agents_error;
+	mt->queue_ewt_known = m.queue_ewt_known;
+	mt->queue_ewt_ms = m.queue_ewt_ms;
+	mt->contact_position = m.contact_position;
+	mt->contact_ewt_known = m.contact_ewt_known;
+	mt->contact_ewt_ms = m.contact_ewt_ms;
 	return 0;
+}
+
+/* Set routing criteria: the entry follows them from now (the engine
+ * keeps them on the contact data for its next enqueue). */
+int contact_op_routing_criteria(struct frun *run, struct rcriteria *crit,
+				void *arg)
+{
+	struct party *p = arg;
+	struct contact *c = p->c;
+	int err;
+
+	(void)run;
+	if (!c->entry || (rentry_state(c->entry) != RENTRY_WAITING &&
+			  rentry_state(c->entry) != RENTRY_OFFERED))
+		return 0;
+	err = rentry_set_criteria(c->entry, crit);
+	if (err)
+		log_warn("contact %s: routing criteria not applied: %m",
+			 c->cd->contact_id, err);
+	else
+		log_info("contact %s: routing criteria %s",
+			 c->cd->contact_id, crit ? "set" : "cleared");
+	return err;
 }
 
 void contact_entry_event(struct rentry *e, enum rentry_event ev,
