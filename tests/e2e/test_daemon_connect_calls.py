@@ -1,8 +1,9 @@
 """What real Connect exports do on live calls (issue 17), end to end.
 
 - Type-ahead: a flow turns the touchtone buffer on; a key the caller
-  presses during a welcome prompt marked SkipWhenDTMFBufferEnabled cuts
-  the prompt short and answers the menu that follows.
+  presses (RFC 4733 from SIPp, or SIP INFO) during a welcome prompt
+  marked SkipWhenDTMFBufferEnabled cuts the prompt short and answers the
+  menu that follows; without a key the menu times out.
 - Routing criteria: a contact whose criteria ask for French at level 4
   goes to the French agent, not to the English one who has waited
   longer; with only the English agent there it waits, and giving him
@@ -15,7 +16,7 @@
 import unittest
 
 import cfd
-from daemon import Daemon, sip_invite, wait_for
+from daemon import Daemon, Sipp, sip_invite, wait_for
 from sipua import RtpPhone, SipUa, sdp_media
 
 FLOWS = [cfd.data("e2e", "connect-calls", f) for f in
@@ -134,6 +135,16 @@ class ConnectCalls(unittest.TestCase):
         self.assertEqual(rec["Attributes"].get("Choice"), "balances", rec)
         self.assertEqual(rec["DisconnectReason"], "CONTACT_FLOW_DISCONNECT",
                          rec)
+
+    def test_rfc4733_keys_during_a_skippable_prompt(self):
+        # SIPp sends key 1 as an RFC 4733 event while the welcome
+        # prompt plays; the 1 answers the menu, the daemon hangs up
+        self.daemon()
+        sipp = Sipp(self.d, "uac_typeahead.xml", TYPEAHEAD[1:])
+        rc = sipp.run()
+        self.assertEqual(rc, 0, sipp.errors() + self.d.log()[-3000:])
+        rec = self.d.wait_records(1)[-1]
+        self.assertEqual(rec["Attributes"].get("Choice"), "balances", rec)
 
     def test_without_a_key_the_menu_times_out(self):
         # the control: the same flow, no key, takes the timeout branch
